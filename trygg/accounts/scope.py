@@ -1,0 +1,77 @@
+"""What a user's memberships cover: the union of their roles' area subtrees.
+
+Every scoped query and permission check starts here. A scope is computed once per request
+(cached on the user object) from the memberships and the area tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from trygg.accounts.models import Membership, Role
+from trygg.places.models import AreaTree
+
+ALL_ROLES: frozenset[str] = frozenset(Role.values)
+
+
+@dataclass
+class Scope:
+    tree: AreaTree
+    everything: bool = False
+    roots: dict[str, set[int]] = field(default_factory=dict)
+    organisation_ids: set[int] = field(default_factory=set)
+    _cache: dict[frozenset[str], set[int]] = field(default_factory=dict)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.everything or any(self.roots.get(role) for role in roles)
+
+    def root_ids(self, roles: Iterable[str] = ALL_ROLES) -> set[int]:
+        found: set[int] = set()
+        for role in roles:
+            found |= self.roots.get(role, set())
+        return found
+
+    def area_ids(self, roles: Iterable[str] = ALL_ROLES) -> set[int]:
+        """Ids of every area the given roles reach; all areas for a superuser."""
+        key = frozenset(roles)
+        if key not in self._cache:
+            if self.everything:
+                self._cache[key] = set(self.tree.parent)
+            else:
+                self._cache[key] = self.tree.subtrees(self.root_ids(key))
+        return self._cache[key]
+
+    def covers(self, area_id: int | None, roles: Iterable[str] = ALL_ROLES) -> bool:
+        if self.everything:
+            return True
+        return area_id is not None and area_id in self.area_ids(roles)
+
+    def context_area_ids(self) -> set[int]:
+        """Areas above the user's own: visible as context (e.g. city-wide partners)."""
+        above: set[int] = set()
+        for root in self.root_ids():
+            above.update(self.tree.ancestors(root))
+        return above
+
+
+def scope_for(user: object) -> Scope:
+    """The scope of a user, cached on the user object for the rest of the request."""
+    cached = getattr(user, "_trygg_scope", None)
+    if cached is not None:
+        return cached
+    tree = AreaTree.load()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:  # type: ignore[attr-defined]
+        scope = Scope(tree=tree)
+    elif user.is_superuser:  # type: ignore[attr-defined]
+        scope = Scope(tree=tree, everything=True)
+    else:
+        scope = Scope(tree=tree)
+        rows = Membership.objects.active().filter(user=user).values_list(
+            "role", "area_id", "organisation_id"
+        )
+        for role, area_id, organisation_id in rows:
+            scope.roots.setdefault(role, set()).add(area_id)
+            scope.organisation_ids.add(organisation_id)
+    user._trygg_scope = scope  # type: ignore[attr-defined]
+    return scope

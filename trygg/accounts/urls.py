@@ -1,0 +1,9 @@
+from django.urls import path
+
+from trygg.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.organisation_list, name="organisation_list"),
+    path("<int:pk>/", views.organisation_detail, name="organisation_detail"),
+]

@@ -1,0 +1,1 @@
+"""Pure Python helpers with no Django models: settings parsing, geometry, later periods and stats."""

@@ -1,0 +1,155 @@
+"""Typed readers for environment variables that fail loudly on bad values.
+
+Settings call these instead of touching ``os.environ`` so that a typo in a deployment
+(``DEBUG=ture``, ``DATABASE_URL=postgress://…``) stops the process with one clear line
+instead of silently falling back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import zoneinfo
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+SUPPORTED_DATABASE_SCHEMES = {
+    "sqlite": "django.db.backends.sqlite3",
+    "postgres": "django.db.backends.postgresql",
+    "postgresql": "django.db.backends.postgresql",
+    "pgsql": "django.db.backends.postgresql",
+}
+
+
+class ConfigError(Exception):
+    """A setting read from the environment has a value Trygg cannot use."""
+
+
+def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
+    return (os.environ if environ is None else environ).get(name)
+
+
+def env_str(
+    name: str,
+    default: str | None = None,
+    *,
+    required: bool = False,
+    allow_empty: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> str | None:
+    """A string; unset or blank gives ``default``, unless ``allow_empty`` keeps blank as ""."""
+    value = _raw(name, environ)
+    if allow_empty and value is not None and value.strip() == "":
+        return ""
+    if value is None or value.strip() == "":
+        if required:
+            raise ConfigError(f"{name} must be set")
+        return default
+    return value.strip()
+
+
+def env_bool(name: str, default: bool, *, environ: Mapping[str, str] | None = None) -> bool:
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name}={value!r} is not a boolean (use true/false, 1/0, yes/no, on/off)")
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    value = _raw(name, environ)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a whole number") from None
+    if minimum is not None and number < minimum:
+        raise ConfigError(f"{name}={number} must be at least {minimum}")
+    return number
+
+
+def env_list(
+    name: str, default: list[str], *, environ: Mapping[str, str] | None = None
+) -> list[str]:
+    value = _raw(name, environ)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_timezone(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str:
+    value = env_str(name, default, environ=environ)
+    assert value is not None
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name}={value!r} is not a known time zone (e.g. Europe/Stockholm)")
+    return value
+
+
+def env_choice(
+    name: str, default: str, choices: list[str], *, environ: Mapping[str, str] | None = None
+) -> str:
+    value = env_str(name, default, environ=environ)
+    assert value is not None
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r} must be one of: {', '.join(choices)}")
+    return value
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced, safe to print in an error message."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]:
+    """Django's DATABASES entry for a URL, or ConfigError naming what is wrong with it."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme not in SUPPORTED_DATABASE_SCHEMES:
+        known = ", ".join(sorted(SUPPORTED_DATABASE_SCHEMES))
+        raise ConfigError(
+            f"{name}={redact_url(url)!r} is not a database URL Trygg supports "
+            f"(scheme must be one of: {known}; e.g. postgres://user:password@host:5432/trygg)"
+        )
+    try:
+        config = dict(dj_database_url.parse(url))
+    except (ValueError, KeyError) as error:
+        raise ConfigError(f"{name}={redact_url(url)!r} cannot be parsed: {error}") from None
+    if scheme == "sqlite":
+        if not config.get("NAME"):
+            raise ConfigError(f"{name}={url!r} names no SQLite file (e.g. sqlite:///var/trygg.db)")
+    else:
+        if not config.get("NAME"):
+            raise ConfigError(f"{name}={redact_url(url)!r} names no database (add /dbname)")
+        if not config.get("HOST"):
+            raise ConfigError(f"{name}={redact_url(url)!r} names no host")
+    config["ENGINE"] = SUPPORTED_DATABASE_SCHEMES[scheme]
+    return config
+
+
+def env_database(
+    name: str, default: str, *, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    url = env_str(name, default, environ=environ)
+    assert url is not None
+    return parse_database_url(url, name=name)

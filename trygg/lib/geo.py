@@ -1,0 +1,165 @@
+"""GeoJSON boundaries in WGS84: validation, repair and point-in-area lookup.
+
+Pure shapely and pyproj; no GDAL. Geometries are kept as GeoJSON dicts (lon/lat order, as
+RFC 7946 says) so that they can be stored in a JSON column on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import shapely
+from pyproj import Transformer
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import transform
+
+POLYGONAL_TYPES = ("Polygon", "MultiPolygon")
+
+
+class GeometryError(ValueError):
+    """A geometry cannot be used as an area boundary; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class CleanGeometry:
+    geojson: dict[str, Any]
+    repaired: bool
+
+
+def _polygonal_part(geometry: BaseGeometry) -> Polygon | MultiPolygon | None:
+    if isinstance(geometry, Polygon | MultiPolygon):
+        return geometry
+    polygons: list[Polygon] = []
+    for part in getattr(geometry, "geoms", ()):
+        found = _polygonal_part(part)
+        if isinstance(found, Polygon):
+            polygons.append(found)
+        elif isinstance(found, MultiPolygon):
+            polygons.extend(found.geoms)
+    if not polygons:
+        return None
+    return polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
+
+
+def clean_boundary(geojson: Mapping[str, Any] | None) -> CleanGeometry:
+    """Validate a GeoJSON geometry as a WGS84 boundary, repairing what can be repaired.
+
+    Accepts Polygon and MultiPolygon in lon/lat. Self-intersections and similar faults are
+    repaired with ``shapely.make_valid`` (keeping only the polygonal result); anything else
+    raises GeometryError with a message that tells the user what to fix.
+    """
+    if not isinstance(geojson, Mapping) or "type" not in geojson:
+        raise GeometryError("geometrin saknas eller är inte ett GeoJSON-objekt")
+    kind = geojson.get("type")
+    if kind not in POLYGONAL_TYPES:
+        raise GeometryError(
+            f"geometritypen {kind!r} kan inte vara en områdesgräns (Polygon eller MultiPolygon krävs)"
+        )
+    try:
+        geometry = shape(geojson)
+    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException):
+        raise GeometryError(
+            "koordinaterna går inte att läsa som en polygon (varje ring behöver minst fyra "
+            "punkter [longitud, latitud] där den första och sista är samma)"
+        ) from None
+    if geometry.is_empty:
+        raise GeometryError("geometrin är tom")
+    minx, miny, maxx, maxy = geometry.bounds
+    if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
+        raise GeometryError("geometrin innehåller koordinater som inte är tal")
+    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        raise GeometryError(
+            "koordinaterna ligger utanför WGS84 (longitud −180…180, latitud −90…90); "
+            "är filen i SWEREF 99 TM eller ett annat projicerat system? Exportera den i WGS84 (EPSG:4326)"
+        )
+    repaired = False
+    if not geometry.is_valid:
+        fixed = _polygonal_part(shapely.make_valid(geometry))
+        if fixed is None or fixed.is_empty or fixed.area == 0:
+            reason = shapely.is_valid_reason(geometry)
+            raise GeometryError(f"polygonen är ogiltig och kan inte lagas ({reason})")
+        geometry = fixed
+        repaired = True
+    if geometry.area == 0:
+        raise GeometryError("polygonen har ingen yta")
+    return CleanGeometry(geojson=_as_geojson(geometry), repaired=repaired)
+
+
+def _as_geojson(geometry: BaseGeometry) -> dict[str, Any]:
+    data = mapping(geometry)
+    return {"type": data["type"], "coordinates": _lists(data["coordinates"])}
+
+
+def _lists(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_lists(v) for v in value]
+    return value
+
+
+def union(geometries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The union of several GeoJSON boundaries, as one GeoJSON boundary."""
+    merged = shapely.union_all([shape(g) for g in geometries])
+    polygonal = _polygonal_part(merged)
+    if polygonal is None:
+        raise GeometryError("unionen av geometrierna har ingen yta")
+    return _as_geojson(polygonal)
+
+
+@cache
+def _to_sweref() -> Transformer:
+    return Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
+
+
+@cache
+def _from_sweref() -> Transformer:
+    return Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+
+
+def circle(lat: float, lon: float, radius_m: float) -> dict[str, Any]:
+    """A circular boundary of ``radius_m`` metres around a point, drawn in SWEREF 99 TM."""
+    x, y = _to_sweref().transform(lon, lat)
+    disc = Point(x, y).buffer(radius_m, quad_segs=8)
+    return _as_geojson(transform(_from_sweref().transform, disc))
+
+
+def area_km2(geojson: Mapping[str, Any]) -> float:
+    """Surface of a WGS84 boundary in square kilometres, measured in SWEREF 99 TM."""
+    projected = transform(_to_sweref().transform, shape(geojson))
+    return float(projected.area) / 1_000_000
+
+
+def centroid(geojson: Mapping[str, Any]) -> tuple[float, float]:
+    """A point inside the boundary as (lat, lon)."""
+    point = shape(geojson).representative_point()
+    return point.y, point.x
+
+
+class AreaIndex:
+    """Which boundaries contain a coordinate, answered through an STRtree.
+
+    Built once from ``(key, geojson)`` pairs; ``containing(lat, lon)`` returns the keys of every
+    boundary that contains or touches the point, in the order they were given.
+    """
+
+    def __init__(self, boundaries: Iterable[tuple[Any, Mapping[str, Any]]]) -> None:
+        self._keys: list[Any] = []
+        geometries: list[BaseGeometry] = []
+        for key, geojson in boundaries:
+            self._keys.append(key)
+            geometries.append(shape(geojson))
+        self._geometries = geometries
+        self._tree = shapely.STRtree(geometries)
+        shapely.prepare(geometries)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def containing(self, lat: float, lon: float) -> list[Any]:
+        point = Point(lon, lat)
+        hits = self._tree.query(point, predicate="intersects")
+        return [self._keys[i] for i in sorted(int(i) for i in hits)]

@@ -1,0 +1,199 @@
+"""Areas: kommun › stadsdelsområde › stadsdel › plats, with boundaries and police classification.
+
+Every scoped query in Trygg starts from an area subtree, so the hierarchy lives here on the
+floor of the dependency graph; nothing in this app knows about users or incidents.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from trygg.lib.geo import GeometryError, clean_boundary
+
+
+class AreaKind(models.TextChoices):
+    # Ordered from the widest to the most specific level.
+    LAN = "lan", _("county")
+    KOMMUN = "kommun", _("municipality")
+    STADSDELSOMRADE = "stadsdelsomrade", _("city district")
+    STADSDEL = "stadsdel", _("neighbourhood")
+    PLATS = "plats", _("place")
+
+    @classmethod
+    def rank(cls, kind: str) -> int:
+        return list(cls.values).index(kind)
+
+
+class PoliceClassification(models.TextChoices):
+    UTSATT = "utsatt", _("vulnerable area")
+    RISK = "risk", _("risk area")
+    SARSKILT_UTSATT = "sarskilt_utsatt", _("particularly vulnerable area")
+
+
+class AreaTree:
+    """The parent links of all areas, loaded once, for subtree and ancestor questions.
+
+    Areas number in the hundreds or low thousands, so one query and a dict answer subtree
+    questions faster and more simply than a stored materialised path that every move must
+    rewrite.
+    """
+
+    def __init__(self, links: Iterable[tuple[int, int | None]]) -> None:
+        self.parent: dict[int, int | None] = dict(links)
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        for child, parent in self.parent.items():
+            self.children[parent].append(child)
+
+    @classmethod
+    def load(cls) -> AreaTree:
+        return cls(Area.objects.values_list("id", "parent_id"))
+
+    def descendants(self, root: int, *, include_self: bool = True) -> set[int]:
+        found = {root} if include_self else set()
+        stack = list(self.children.get(root, ()))
+        while stack:
+            node = stack.pop()
+            if node not in found:
+                found.add(node)
+                stack.extend(self.children.get(node, ()))
+        return found
+
+    def subtrees(self, roots: Iterable[int]) -> set[int]:
+        found: set[int] = set()
+        for root in roots:
+            if root not in found:
+                found |= self.descendants(root)
+        return found
+
+    def ancestors(self, node: int) -> list[int]:
+        """From the parent up to the root."""
+        chain: list[int] = []
+        seen = {node}
+        current = self.parent.get(node)
+        while current is not None and current not in seen:
+            chain.append(current)
+            seen.add(current)
+            current = self.parent.get(current)
+        return chain
+
+    def depth(self, node: int) -> int:
+        return len(self.ancestors(node))
+
+
+class AreaQuerySet(models.QuerySet["Area"]):
+    def roots(self) -> AreaQuerySet:
+        return self.filter(parent__isnull=True)
+
+    def within(self, roots: Iterable[Area | int], tree: AreaTree | None = None) -> AreaQuerySet:
+        """The given areas and everything below them."""
+        tree = tree or AreaTree.load()
+        ids = [r.pk if isinstance(r, Area) else r for r in roots]
+        return self.filter(pk__in=tree.subtrees(ids))
+
+    def with_boundary(self) -> AreaQuerySet:
+        return self.exclude(geometry__isnull=True)
+
+    def classified(self) -> AreaQuerySet:
+        return self.exclude(police_classification="")
+
+
+class Area(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        blank=True,
+        help_text=_("Official code where there is one, e.g. the municipality code 0180."),
+    )
+    geometry = models.JSONField(
+        _("boundary"),
+        null=True,
+        blank=True,
+        help_text=_("GeoJSON Polygon or MultiPolygon in WGS84 (longitude, latitude)."),
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("population year"), null=True, blank=True
+    )
+    police_classification = models.CharField(
+        _("police classification"),
+        max_length=20,
+        choices=PoliceClassification.choices,
+        blank=True,
+    )
+    classification_year = models.PositiveSmallIntegerField(
+        _("classification year"), null=True, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="area_unique_name_under_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(parent__isnull=True),
+                name="area_unique_root_name",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(police_classification="")
+                | models.Q(classification_year__isnull=True),
+                name="area_classification_year_needs_classification",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.geometry is not None:
+            try:
+                self.geometry = clean_boundary(self.geometry).geojson
+            except GeometryError as error:
+                errors["geometry"] = str(error)
+        if self.parent_id is not None:
+            if self.pk is not None and (
+                self.parent_id == self.pk or self.pk in AreaTree.load().ancestors(self.parent_id)
+            ):
+                errors["parent"] = _("An area cannot lie inside itself.")
+            elif self.parent and AreaKind.rank(self.parent.kind) > AreaKind.rank(self.kind):
+                errors["parent"] = _("A %(kind)s cannot lie inside a %(parent)s.") % {
+                    "kind": self.get_kind_display(),
+                    "parent": self.parent.get_kind_display(),
+                }
+        if self.police_classification and not self.classification_year:
+            errors["classification_year"] = _("Give the year the classification applies.")
+        if not self.police_classification and self.classification_year:
+            errors["police_classification"] = _("A classification year needs a classification.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_boundary(self) -> bool:
+        return self.geometry is not None

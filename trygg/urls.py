@@ -1,0 +1,19 @@
+"""Top-level URL map: login, the pages of each domain app, Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from trygg.accounts import views as account_views
+
+admin.site.site_header = "Trygg"
+admin.site.site_title = "Trygg"
+
+urlpatterns = [
+    path("logga-in/", account_views.LoginView.as_view(), name="login"),
+    path("logga-ut/", account_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("trygg.front.urls")),
+    path("omraden/", include("trygg.places.urls")),
+    path("organisationer/", include("trygg.accounts.urls")),
+    path("kategorier/", include("trygg.incidents.urls")),
+]

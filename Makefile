@@ -33,8 +33,7 @@ run: $(STAMP)
 
 # SQLite in memory by default; PostgreSQL when TRYGG_TEST_DATABASE_URL (or DATABASE_URL) says so.
 test: $(STAMP)
-	DATABASE_URL="$${TRYGG_TEST_DATABASE_URL:-$${DATABASE_URL:-sqlite:///var/test.sqlite3}}" \
-		$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

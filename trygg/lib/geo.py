@@ -16,7 +16,6 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 POLYGONAL_TYPES = ("Polygon", "MultiPolygon")
 
@@ -124,12 +123,12 @@ def circle(lat: float, lon: float, radius_m: float) -> dict[str, Any]:
     """A circular boundary of ``radius_m`` metres around a point, drawn in SWEREF 99 TM."""
     x, y = _to_sweref().transform(lon, lat)
     disc = Point(x, y).buffer(radius_m, quad_segs=8)
-    return _as_geojson(transform(_from_sweref().transform, disc))
+    return _as_geojson(shapely.transform(disc, _from_sweref().transform, interleaved=False))
 
 
 def area_km2(geojson: Mapping[str, Any]) -> float:
     """Surface of a WGS84 boundary in square kilometres, measured in SWEREF 99 TM."""
-    projected = transform(_to_sweref().transform, shape(geojson))
+    projected = shapely.transform(shape(geojson), _to_sweref().transform, interleaved=False)
     return float(projected.area) / 1_000_000
 
 

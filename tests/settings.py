@@ -12,8 +12,8 @@ os.environ["TRYGG_MAP_TILES_URL"] = ""
 if os.environ.get("TRYGG_TEST_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["TRYGG_TEST_DATABASE_URL"]
 
-from trygg.settings import *  # noqa: E402, F403
-from trygg.settings import STORAGES  # noqa: E402
+from trygg.settings import *  # noqa: F403
+from trygg.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

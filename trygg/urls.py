@@ -12,6 +12,7 @@ urlpatterns = [
     path("logga-in/", account_views.LoginView.as_view(), name="login"),
     path("logga-ut/", account_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("trygg.front.urls")),
     path("omraden/", include("trygg.places.urls")),
     path("organisationer/", include("trygg.accounts.urls")),

@@ -117,12 +117,19 @@ def test_coordinator_imports_boundaries_through_the_upload_page(client, world, f
 
 def test_upload_page_lists_every_problem_and_imports_nothing(client, world, tmp_path):
     bad = tmp_path / "bad.geojson"
-    bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": null}]}')
+    bad.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": null}]}'
+    )
     client.force_login(world.alice)
     with bad.open("rb") as upload:
         response = client.post(
             reverse("places:import"),
-            {"file": upload, "parent": world.district.pk, "kind": "stadsdel", "name_property": "name"},
+            {
+                "file": upload,
+                "parent": world.district.pk,
+                "kind": "stadsdel",
+                "name_property": "name",
+            },
         )
     assert response.status_code == 200
     html = response.content.decode()
@@ -136,7 +143,12 @@ def test_coordinator_cannot_import_under_another_district(client, world, fixture
     with (fixtures_dir / "stadsdelar-sample.geojson").open("rb") as upload:
         response = client.post(
             reverse("places:import"),
-            {"file": upload, "parent": world.skarholmen.pk, "kind": "stadsdel", "name_property": "name"},
+            {
+                "file": upload,
+                "parent": world.skarholmen.pk,
+                "kind": "stadsdel",
+                "name_property": "name",
+            },
         )
     assert response.status_code == 200
     assert world.skarholmen.children.count() == 0

@@ -35,11 +35,19 @@ def test_self_intersecting_polygon_is_repaired_to_its_two_lobes():
         ({"type": "Polygon", "coordinates": [[[18.0, 59.0], [18.1, 59.0]]]}, "minst fyra"),
         ({"type": "Polygon", "coordinates": "nonsense"}, "går inte att läsa"),
         (
-            {"type": "Polygon", "coordinates": [[[674000, 6580000], [675000, 6580000], [675000, 6581000], [674000, 6580000]]]},  # fmt: skip
+            {
+                "type": "Polygon",
+                "coordinates": [
+                    [[674000, 6580000], [675000, 6580000], [675000, 6581000], [674000, 6580000]]
+                ],
+            },  # fmt: skip
             "SWEREF 99",
         ),
         (
-            {"type": "Polygon", "coordinates": [[[18.0, 59.0], [18.1, 59.0], [18.2, 59.0], [18.0, 59.0]]]},  # fmt: skip
+            {
+                "type": "Polygon",
+                "coordinates": [[[18.0, 59.0], [18.1, 59.0], [18.2, 59.0], [18.0, 59.0]]],
+            },  # fmt: skip
             "kan inte lagas",
         ),
     ],
@@ -69,7 +77,9 @@ def test_circle_has_the_area_of_its_radius():
 
 
 def test_index_finds_the_containing_boundaries():
-    index = AreaIndex([("a", SQUARE), ("b", circle(59.05, 18.05, 500)), ("far", circle(60, 15, 100))])
+    index = AreaIndex(
+        [("a", SQUARE), ("b", circle(59.05, 18.05, 500)), ("far", circle(60, 15, 100))]
+    )
     assert index.containing(59.05, 18.05) == ["a", "b"]
     assert index.containing(59.01, 18.01) == ["a"]
     assert index.containing(58.0, 18.0) == []

@@ -80,15 +80,28 @@ SQUARE = {"type": "Polygon", "coordinates": [[[18.0, 59.29], [18.01, 59.29], [18
         ("{ not json", "inte giltig JSON (rad 1"),
         ({"type": "Point", "coordinates": [18, 59]}, "FeatureCollection eller Feature"),
         (
-            {"type": "FeatureCollection", "features": [feature("Ok", SQUARE), feature("Punkt", {"type": "Point", "coordinates": [18, 59]})]},  # fmt: skip
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    feature("Ok", SQUARE),
+                    feature("Punkt", {"type": "Point", "coordinates": [18, 59]}),
+                ],
+            },  # fmt: skip
             "objekt 2 (Punkt)",
         ),
         (
-            {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": SQUARE}]},  # fmt: skip
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": {}, "geometry": SQUARE}],
+            },  # fmt: skip
             "saknar egenskapen",
         ),
         (
-            {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3006"}}, "features": [feature("A", SQUARE)]},  # fmt: skip
+            {
+                "type": "FeatureCollection",
+                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3006"}},
+                "features": [feature("A", SQUARE)],
+            },  # fmt: skip
             "EPSG::3006",
         ),
         (
@@ -118,7 +131,9 @@ def test_ambiguous_parent_can_be_given_as_a_path(world, tmp_path):
     from tests.factories import AreaFactory
 
     AreaFactory(name="Liljeholmen", kind=AreaKind.STADSDELSOMRADE, parent=world.stockholm)
-    path = write(tmp_path, {"type": "Feature", "properties": {"name": "torget"}, "geometry": SQUARE})
+    path = write(
+        tmp_path, {"type": "Feature", "properties": {"name": "torget"}, "geometry": SQUARE}
+    )
     with pytest.raises(CommandError, match="tvetydigt"):
         run(path, "--kind", "plats", "--parent", "Liljeholmen")
     run(path, "--kind", "plats", "--parent", "Hägersten-Älvsjö > Liljeholmen")

@@ -139,4 +139,3 @@ class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if not can_membership(request.user, obj, "change"):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
-

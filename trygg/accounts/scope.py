@@ -67,8 +67,10 @@ def scope_for(user: object) -> Scope:
         scope = Scope(tree=tree, everything=True)
     else:
         scope = Scope(tree=tree)
-        rows = Membership.objects.active().filter(user=user).values_list(
-            "role", "area_id", "organisation_id"
+        rows = (
+            Membership.objects.active()
+            .filter(user=user)
+            .values_list("role", "area_id", "organisation_id")
         )
         for role, area_id, organisation_id in rows:
             scope.roots.setdefault(role, set()).add(area_id)

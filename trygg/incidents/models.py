@@ -100,7 +100,7 @@ class Category(models.Model):
             isinstance(t, str) for t in self.police_event_types
         ):
             raise ValidationError(
-                {"police_event_types": _("Give a list of event type names, e.g. [\"Rån\"].")}
+                {"police_event_types": _('Give a list of event type names, e.g. ["Rån"].')}
             )
         self.police_event_types = [t.strip() for t in self.police_event_types if t.strip()]
         node = self.parent

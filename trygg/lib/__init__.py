@@ -1,1 +1,1 @@
-"""Pure Python helpers with no Django models: settings parsing, geometry, later periods and stats."""
+"""Pure Python helpers without Django models: settings parsing, geometry, text."""

@@ -99,7 +99,9 @@ def env_timezone(name: str, default: str, *, environ: Mapping[str, str] | None =
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{name}={value!r} is not a known time zone (e.g. Europe/Stockholm)")
+        raise ConfigError(
+            f"{name}={value!r} is not a known time zone (e.g. Europe/Stockholm)"
+        ) from None
     return value
 
 

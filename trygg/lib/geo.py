@@ -2,6 +2,8 @@
 
 Pure shapely and pyproj; no GDAL. Geometries are kept as GeoJSON dicts (lon/lat order, as
 RFC 7946 says) so that they can be stored in a JSON column on SQLite and PostgreSQL alike.
+Messages go through Django's gettext (no settings needed outside a project) so that users
+read them in their language.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from functools import cache
 from typing import Any
 
 import shapely
+from django.utils.translation import gettext as _
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -53,39 +56,50 @@ def clean_boundary(geojson: Mapping[str, Any] | None) -> CleanGeometry:
     raises GeometryError with a message that tells the user what to fix.
     """
     if not isinstance(geojson, Mapping) or "type" not in geojson:
-        raise GeometryError("geometrin saknas eller är inte ett GeoJSON-objekt")
+        raise GeometryError(_("the geometry is missing or is not a GeoJSON object"))
     kind = geojson.get("type")
     if kind not in POLYGONAL_TYPES:
         raise GeometryError(
-            f"geometritypen {kind!r} kan inte vara en områdesgräns (Polygon eller MultiPolygon krävs)"
+            _(
+                "the geometry type %(kind)s cannot be an area boundary "
+                "(Polygon or MultiPolygon needed)"
+            )
+            % {"kind": repr(kind)}
         )
     try:
         geometry = shape(geojson)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException):
         raise GeometryError(
-            "koordinaterna går inte att läsa som en polygon (varje ring behöver minst fyra "
-            "punkter [longitud, latitud] där den första och sista är samma)"
+            _(
+                "the coordinates cannot be read as a polygon (each ring needs at least four "
+                "points [longitude, latitude], the first and the last the same)"
+            )
         ) from None
     if geometry.is_empty:
-        raise GeometryError("geometrin är tom")
+        raise GeometryError(_("the geometry is empty"))
     minx, miny, maxx, maxy = geometry.bounds
     if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
-        raise GeometryError("geometrin innehåller koordinater som inte är tal")
+        raise GeometryError(_("the geometry has coordinates that are not numbers"))
     if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
         raise GeometryError(
-            "koordinaterna ligger utanför WGS84 (longitud −180…180, latitud −90…90); "
-            "är filen i SWEREF 99 TM eller ett annat projicerat system? Exportera den i WGS84 (EPSG:4326)"
+            _(
+                "the coordinates lie outside WGS84 (longitude −180…180, latitude −90…90); "
+                "is the file in SWEREF 99 TM or another projected system? "
+                "Export it in WGS84 (EPSG:4326)"
+            )
         )
     repaired = False
     if not geometry.is_valid:
         fixed = _polygonal_part(shapely.make_valid(geometry))
         if fixed is None or fixed.is_empty or fixed.area == 0:
             reason = shapely.is_valid_reason(geometry)
-            raise GeometryError(f"polygonen är ogiltig och kan inte lagas ({reason})")
+            raise GeometryError(
+                _("the polygon is invalid and cannot be repaired (%(reason)s)") % {"reason": reason}
+            )
         geometry = fixed
         repaired = True
     if geometry.area == 0:
-        raise GeometryError("polygonen har ingen yta")
+        raise GeometryError(_("the polygon has no area"))
     return CleanGeometry(geojson=_as_geojson(geometry), repaired=repaired)
 
 
@@ -105,7 +119,7 @@ def union(geometries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     merged = shapely.union_all([shape(g) for g in geometries])
     polygonal = _polygonal_part(merged)
     if polygonal is None:
-        raise GeometryError("unionen av geometrierna har ingen yta")
+        raise GeometryError(_("the union of the geometries has no area"))
     return _as_geojson(polygonal)
 
 

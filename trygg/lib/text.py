@@ -8,7 +8,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def title_case(name: str) -> str:
-    """Swedish place names in title case: "HÄGERSTENSÅSEN" → "Hägerstensåsen", "ÖRBY SLOTT" → "Örby Slott".
+    """Swedish place names in title case: "ÖRBY SLOTT" → "Örby Slott".
 
     Every run of letters is capitalised on its own, so hyphenated names keep both halves
     ("HÄGERSTEN-ÄLVSJÖ" → "Hägersten-Älvsjö"), and runs of whitespace collapse to one space.

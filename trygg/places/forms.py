@@ -29,9 +29,7 @@ class AreaImportForm(forms.Form):
         required=False,
         help_text=_("Comma-separated. Leave empty to import every feature."),
     )
-    dry_run = forms.BooleanField(
-        label=_("Only check the file, import nothing"), required=False
-    )
+    dry_run = forms.BooleanField(label=_("Only check the file, import nothing"), required=False)
 
     MAX_BYTES = 20 * 1024 * 1024
 

@@ -60,7 +60,9 @@ def find_area(reference: str) -> Area:
         raise AreaImportError([_("No area given.")])
     matches = list(Area.objects.filter(name__iexact=parts[-1]).select_related("parent"))
     if len(parts) > 1:
-        matches = [a for a in matches if _path_names(a)[-len(parts) :] == [p.lower() for p in parts]]
+        matches = [
+            a for a in matches if _path_names(a)[-len(parts) :] == [p.lower() for p in parts]
+        ]
     if not matches:
         raise AreaImportError([_("There is no area called “%(name)s”.") % {"name": reference}])
     if len(matches) > 1:
@@ -162,7 +164,11 @@ def parse_features(
             )
             continue
         name = title_case(raw_name)
-        if wanted is not None and raw_name.strip().lower() not in wanted and name.lower() not in wanted:
+        if (
+            wanted is not None
+            and raw_name.strip().lower() not in wanted
+            and name.lower() not in wanted
+        ):
             skipped += 1
             continue
         where = f"{where} ({name})"
@@ -192,7 +198,7 @@ def parse_features(
                 continue
         parsed.append(area)
     if wanted is not None:
-        found = {p.name.lower() for p in parsed} | {n for n in seen}
+        found = {p.name.lower() for p in parsed} | set(seen)
         missing = sorted(w for w in wanted if w not in found and title_case(w).lower() not in found)
         if missing:
             problems.append(

@@ -128,9 +128,7 @@ class Area(models.Model):
         help_text=_("GeoJSON Polygon or MultiPolygon in WGS84 (longitude, latitude)."),
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    population_year = models.PositiveSmallIntegerField(
-        _("population year"), null=True, blank=True
-    )
+    population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
     police_classification = models.CharField(
         _("police classification"),
         max_length=20,

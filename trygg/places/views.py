@@ -20,7 +20,9 @@ from trygg.places.maps import feature_collection, map_areas_for_roots
 from trygg.places.models import Area
 
 
-def _tree_rows(areas: list[Area], tree_children: dict[int | None, list[int]]) -> list[tuple[Area, int]]:
+def _tree_rows(
+    areas: list[Area], tree_children: dict[int | None, list[int]]
+) -> list[tuple[Area, int]]:
     """Areas in tree order with their depth, starting from those whose parent is not listed."""
     by_id = {a.pk: a for a in areas}
     rows: list[tuple[Area, int]] = []
@@ -59,9 +61,7 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check_area(request.user, area)
     scope = scope_for(request.user)
     ancestors = Area.objects.in_bulk(scope.tree.ancestors(area.pk))
-    breadcrumbs = [
-        (ancestors[a], scope.covers(a)) for a in reversed(scope.tree.ancestors(area.pk))
-    ]
+    breadcrumbs = [(ancestors[a], scope.covers(a)) for a in reversed(scope.tree.ancestors(area.pk))]
     children = list(area.children.order_by("kind", "name"))
     return render(
         request,
@@ -82,7 +82,13 @@ def area_import(request: HttpRequest) -> HttpResponse:
     if not scope.has_role("samordnare"):
         raise PermissionDenied
     parents = visible_areas(request.user).filter(pk__in=scope.area_ids(["samordnare"]))
-    form = AreaImportForm(request.POST or None, request.FILES or None, parents=parents)
+    own_roots = sorted(scope.root_ids(["samordnare"]))
+    form = AreaImportForm(
+        request.POST or None,
+        request.FILES or None,
+        parents=parents,
+        initial={"parent": own_roots[0] if own_roots else None},
+    )
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

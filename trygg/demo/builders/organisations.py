@@ -30,14 +30,14 @@ ORGANISATIONS = (
     ("Relationsvåldscentrum Sydväst", "RVC Sydväst", OrganisationKind.ANNAN, "Stockholm"),
 )  # fmt: skip
 
-# (username, role, organisation, area, may use Django admin)
+# (username, role, organisation, area, may use Django admin, display name)
 USERS = (
     ("samordnare", Role.SAMORDNARE, "Hägersten-Älvsjö stadsdelsförvaltning", "Hägersten-Älvsjö",
-     True),
-    ("analytiker", Role.ANALYTIKER, "Polisen", "Hägersten-Älvsjö", False),
-    ("rapportor", Role.RAPPORTOR, "SHIS Bostäder", "Hägersten-Älvsjö", False),
+     True, "Samordnare"),
+    ("analytiker", Role.ANALYTIKER, "Polisen", "Hägersten-Älvsjö", False, "Analytiker"),
+    ("rapportor", Role.RAPPORTOR, "SHIS Bostäder", "Hägersten-Älvsjö", False, "Rapportör"),
     ("radsmedlem", Role.RADSMEDLEM, "Hägersten-Älvsjö stadsdelsförvaltning", "Hägersten-Älvsjö",
-     False),
+     False, "Rådsmedlem"),
 )  # fmt: skip
 
 
@@ -48,16 +48,19 @@ def build(demo: DemoContext) -> None:
         demo.organisations[name] = Organisation.objects.create(
             name=name, short_name=short, kind=kind, area=demo.areas[area]
         )
-    for username, role, organisation, area, staff in USERS:
+    for username, role, organisation, area, staff, display_name in USERS:
         user = User.objects.create_user(
             username=username,
             password=DEMO_PASSWORD,
             first_name="Demo",
-            last_name=str(Role(role).label).capitalize(),
+            last_name=display_name,
             is_staff=staff,
         )
         Membership.objects.create(
-            user=user, organisation=demo.organisations[organisation], role=role, area=demo.areas[area]
+            user=user,
+            organisation=demo.organisations[organisation],
+            role=role,
+            area=demo.areas[area],
         )
         demo.users[username] = user
     demo.log(

@@ -46,9 +46,7 @@ class Command(BaseCommand):
                 raise CommandError(error.problems[0]) from None
             details = "\n".join(f"  - {p}" for p in error.problems)
             raise CommandError(
-                _("%(n)s problems, nothing imported:") % {"n": len(error.problems)}
-                + "\n"
-                + details
+                _("%(n)s problems, nothing imported:") % {"n": len(error.problems)} + "\n" + details
             ) from None
         prefix = _("Dry run, nothing written: ") if options["dry_run"] else ""
         self.stdout.write(

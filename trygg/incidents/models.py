@@ -1,8 +1,11 @@
-"""The incident taxonomy (and, in later steps, incidents themselves).
+"""Incidents and the category taxonomy they are reported in.
 
 Categories form an editable tree with Swedish names. Each may be mapped to the police events
 feed's ``type`` values, so imported police events land in the right category, and to a UNODC
 ICCS level-1 section, so counts can be compared with international statistics.
+
+Incidents are written only through ``trygg.incidents.actions``: that is where the checks
+(category, area from point, personal identity numbers) live for every way of entry.
 """
 
 from __future__ import annotations
@@ -136,3 +139,139 @@ class Category(models.Model):
                 found.add(node)
                 stack.extend(children.get(node, ()))
         return found
+
+
+class Source(models.TextChoices):
+    WEBB = "webb", _("web form")
+    IMPORT = "import", _("file import")
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+    POLISEN = "polisen", _("police events feed")
+    ENKAT = "enkat", _("survey")
+
+
+class Status(models.TextChoices):
+    NY = "ny", _("new")
+    GRANSKAD = "granskad", _("reviewed")
+    AVVISAD = "avvisad", _("rejected")
+
+
+DESCRIPTION_MAX_LENGTH = 4000
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def in_areas(self, area_ids: set[int] | list[int]) -> IncidentQuerySet:
+        return self.filter(area_id__in=area_ids)
+
+    def in_categories(self, category_ids: set[int] | list[int]) -> IncidentQuerySet:
+        return self.filter(category_id__in=category_ids)
+
+    def between(self, start: object | None, end: object | None) -> IncidentQuerySet:
+        """Incidents that occurred in [start, end)."""
+        queryset = self
+        if start is not None:
+            queryset = queryset.filter(occurred_at__gte=start)
+        if end is not None:
+            queryset = queryset.filter(occurred_at__lt=end)
+        return queryset
+
+    def counted(self) -> IncidentQuerySet:
+        """What analyses count: everything not rejected on review."""
+        return self.exclude(status=Status.AVVISAD)
+
+    def for_list(self) -> IncidentQuerySet:
+        return self.select_related("category", "area", "organisation", "reported_by")
+
+
+class Incident(models.Model):
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="incidents"
+    )
+    occurred_at = models.DateTimeField(_("occurred"), db_index=True)
+    occurred_until = models.DateTimeField(_("until"), null=True, blank=True)
+    time_unknown = models.BooleanField(
+        _("time unknown"),
+        default=False,
+        help_text=_("Only the date is known; the time is stored as midnight."),
+    )
+    area = models.ForeignKey(
+        "places.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="incidents"
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    description = models.TextField(
+        _("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("reporting organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
+    reported_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_incidents",
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NY)
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_incidents",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="incident_unique_external_id_per_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="incident_point_has_both_coordinates",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(occurred_until__isnull=True)
+                | models.Q(occurred_until__gte=models.F("occurred_at")),
+                name="incident_ends_after_it_starts",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["area", "occurred_at"], name="incident_area_time"),
+            models.Index(fields=["category", "occurred_at"], name="incident_category_time"),
+            models.Index(fields=["organisation", "occurred_at"], name="incident_org_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.category}"
+
+    @property
+    def reference(self) -> str:
+        """The receipt number shown to the reporter, e.g. H-000123."""
+        return f"H-{self.pk:06d}" if self.pk else "H-?"
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None

@@ -1,4 +1,4 @@
-"""Who may see and change the category taxonomy.
+"""Who may see and change categories and incidents.
 
 The taxonomy is shared by the whole installation: everyone with a membership reads it,
 coordinators edit it.
@@ -7,10 +7,11 @@ coordinators edit it.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from trygg.accounts.models import Role
 from trygg.accounts.scope import scope_for
-from trygg.incidents.models import Category, CategoryQuerySet
+from trygg.incidents.models import Category, CategoryQuerySet, Incident, IncidentQuerySet
 
 VIEW = "view"
 CHANGE = "change"
@@ -32,4 +33,52 @@ def can_category(user: object, action: str = VIEW) -> bool:
 
 def check_category(user: object, action: str = VIEW) -> None:
     if not can_category(user, action):
+        raise PermissionDenied
+
+
+# Incidents -----------------------------------------------------------------------------
+#
+# Coordinators and analysts see every incident in their areas; a reporter sees and corrects
+# their own organisation's reports; council members read aggregates, not single reports.
+
+SEE_ALL = (Role.SAMORDNARE, Role.ANALYTIKER)
+REPORTERS = (Role.SAMORDNARE, Role.ANALYTIKER, Role.RAPPORTOR)
+REVIEWERS = (Role.SAMORDNARE, Role.ANALYTIKER)
+REVIEW = "review"
+
+
+def visible_incidents(user: object) -> IncidentQuerySet:
+    scope = scope_for(user)
+    if scope.everything:
+        return Incident.objects.all()
+    return Incident.objects.filter(
+        Q(area__in=scope.area_ids(SEE_ALL))
+        | Q(area__in=scope.area_ids([Role.RAPPORTOR]), organisation__in=scope.organisation_ids)
+    )
+
+
+def can_report(user: object) -> bool:
+    return scope_for(user).has_role(*REPORTERS)
+
+
+def can_review(user: object) -> bool:
+    return scope_for(user).has_role(*REVIEWERS)
+
+
+def can_incident(user: object, incident: Incident, action: str = VIEW) -> bool:
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if action == REVIEW:
+        return scope.covers(incident.area_id, REVIEWERS)
+    own = incident.organisation_id in scope.organisation_ids and scope.covers(
+        incident.area_id, [Role.RAPPORTOR]
+    )
+    if action == VIEW:
+        return own or scope.covers(incident.area_id, SEE_ALL)
+    return own or scope.covers(incident.area_id, [Role.SAMORDNARE])
+
+
+def check_incident(user: object, incident: Incident, action: str = VIEW) -> None:
+    if not can_incident(user, incident, action):
         raise PermissionDenied

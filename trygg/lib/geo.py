@@ -172,6 +172,14 @@ class AreaIndex:
     def __len__(self) -> int:
         return len(self._keys)
 
+    def key(self, position: int) -> Any:
+        return self._keys[position]
+
+    def query_many(self, points: Any) -> tuple[Any, Any]:
+        """For an array of shapely points: (point positions, boundary positions) that intersect."""
+        pairs = self._tree.query(points, predicate="intersects")
+        return pairs[0], pairs[1]
+
     def containing(self, lat: float, lon: float) -> list[Any]:
         point = Point(lon, lat)
         hits = self._tree.query(point, predicate="intersects")

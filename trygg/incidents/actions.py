@@ -1,0 +1,318 @@
+"""The one way incidents are written: check a batch of drafts, then insert them in bulk.
+
+Every entry point (the report form, file imports, the police feed, the REST API, Open311)
+turns its input into ``IncidentDraft`` objects and calls ``record_incidents``. The checks —
+category, time, area from the point, the reporter's scope and organisation, and the guard
+against personal identity numbers in free text — therefore hold the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.accounts.models import Organisation, Role
+from trygg.accounts.scope import scope_for
+from trygg.incidents.models import (
+    DESCRIPTION_MAX_LENGTH,
+    Category,
+    Incident,
+    Source,
+    Status,
+)
+from trygg.lib.personnummer import contains_identity_number
+from trygg.places.lookup import locate_many
+from trygg.places.models import Area
+
+REPORTING_ROLES = (Role.SAMORDNARE, Role.ANALYTIKER, Role.RAPPORTOR)
+BATCH_SIZE = 2000
+# Clocks differ a little between phones and the server; a report a few minutes "in the
+# future" is a clock difference, not a mistake.
+FUTURE_TOLERANCE = dt.timedelta(minutes=15)
+
+
+@dataclass
+class IncidentDraft:
+    """One incident as it arrives from any source, before it is checked."""
+
+    category: Category | None = None
+    occurred_at: dt.datetime | None = None
+    occurred_until: dt.datetime | None = None
+    time_unknown: bool = False
+    area: Area | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    place: str = ""
+    description: str = ""
+    organisation: Organisation | None = None
+    external_id: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a draft was refused: the line it came from (if any), the field and the reason."""
+
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("line %(line)s") % {"line": self.line} if self.line is not None else ""
+        label = f"{where}, {self.field}" if where else self.field
+        return f"{label}: {self.message}"
+
+
+@dataclass
+class RecordResult:
+    created: list[Incident] = field(default_factory=list)
+    already_recorded: int = 0
+    refused: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def created_count(self) -> int:
+        return len(self.created)
+
+
+class IncidentsRefused(Exception):
+    """A batch had problems and nothing was written; ``problems`` lists them all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems[:5]))
+
+
+def check_text(value: str, field_name: str, line: int | None) -> list[Problem]:
+    if value and contains_identity_number(value):
+        return [
+            Problem(
+                line,
+                field_name,
+                _(
+                    "the text contains a personal identity number (personnummer or "
+                    "samordningsnummer); remove it – Trygg must not store them"
+                ),
+            )
+        ]
+    return []
+
+
+def _check_one(draft: IncidentDraft, now: dt.datetime) -> list[Problem]:
+    line = draft.line
+    problems: list[Problem] = []
+    if draft.category is None:
+        problems.append(Problem(line, "category", _("a category is required")))
+    elif not draft.category.is_active:
+        problems.append(
+            Problem(
+                line,
+                "category",
+                _("the category “%(name)s” is no longer in use") % {"name": draft.category.name},
+            )
+        )
+    if draft.occurred_at is None:
+        problems.append(Problem(line, "occurred_at", _("the time is required")))
+    else:
+        if timezone.is_naive(draft.occurred_at):
+            raise ValueError("IncidentDraft.occurred_at must be timezone-aware")
+        if draft.occurred_at > now + FUTURE_TOLERANCE:
+            problems.append(Problem(line, "occurred_at", _("the time lies in the future")))
+        if draft.occurred_until is not None and draft.occurred_until < draft.occurred_at:
+            problems.append(
+                Problem(line, "occurred_until", _("the end time is before the start time"))
+            )
+    if (draft.latitude is None) != (draft.longitude is None):
+        problems.append(
+            Problem(line, "latitude", _("give both latitude and longitude, or neither"))
+        )
+    elif draft.latitude is not None and draft.longitude is not None:
+        if not (-90 <= draft.latitude <= 90 and -180 <= draft.longitude <= 180):
+            problems.append(
+                Problem(line, "latitude", _("the coordinates are not WGS84 latitude/longitude"))
+            )
+    if len(draft.description) > DESCRIPTION_MAX_LENGTH:
+        problems.append(
+            Problem(
+                line,
+                "description",
+                _("the description is longer than %(max)s characters")
+                % {"max": DESCRIPTION_MAX_LENGTH},
+            )
+        )
+    if len(draft.place) > 200:
+        problems.append(Problem(line, "place", _("the place is longer than 200 characters")))
+    problems += check_text(draft.description, "description", line)
+    problems += check_text(draft.place, "place", line)
+    return problems
+
+
+def check_drafts(
+    drafts: Sequence[IncidentDraft], *, user: object | None, source: str
+) -> list[Problem]:
+    """Check every draft, and set ``area`` from the point where there is one.
+
+    ``user`` is the reporter (None for trusted system imports such as the police feed run
+    from the command line); their memberships decide which areas and organisations they may
+    report for.
+    """
+    now = timezone.now()
+    problems: list[Problem] = []
+    scope = scope_for(user) if user is not None else None
+    allowed_areas: set[int] | None = None
+    allowed_orgs: set[int] | None = None
+    if scope is not None and not scope.everything:
+        allowed_areas = scope.area_ids(REPORTING_ROLES)
+        allowed_orgs = scope.organisation_ids
+
+    for draft in drafts:
+        problems += _check_one(draft, now)
+
+    with_point = [
+        d
+        for d in drafts
+        if d.latitude is not None
+        and d.longitude is not None
+        and -90 <= d.latitude <= 90
+        and -180 <= d.longitude <= 180
+    ]
+    located = locate_many(
+        [(d.latitude, d.longitude) for d in with_point],  # type: ignore[misc]
+        allowed=allowed_areas,
+    )
+    found = Area.objects.only("id", "name", "kind").in_bulk({a for a in located if a})
+    for draft, area_id in zip(with_point, located, strict=True):
+        if area_id is not None:
+            draft.area = found[area_id]
+        elif draft.area is None:
+            problems.append(
+                Problem(draft.line, "latitude", _("the point lies outside your areas"))
+            )
+
+    seen_ids: dict[str, int | None] = {}
+    for draft in drafts:
+        if draft.area is None:
+            if draft.latitude is None:
+                problems.append(
+                    Problem(draft.line, "area", _("give an area or a point on the map"))
+                )
+        elif allowed_areas is not None and draft.area.pk not in allowed_areas:
+            problems.append(
+                Problem(
+                    draft.line,
+                    "area",
+                    _("you cannot report in “%(area)s”") % {"area": draft.area.name},
+                )
+            )
+        if allowed_orgs is not None:
+            if draft.organisation is None and len(allowed_orgs) == 1:
+                draft.organisation = Organisation(pk=next(iter(allowed_orgs)))
+            if draft.organisation is None or draft.organisation.pk not in allowed_orgs:
+                problems.append(
+                    Problem(
+                        draft.line,
+                        "organisation",
+                        _("you can only report for an organisation you are a member of"),
+                    )
+                )
+        if draft.external_id:
+            if draft.external_id in seen_ids:
+                problems.append(
+                    Problem(
+                        draft.line,
+                        "external_id",
+                        _("the external id “%(id)s” appears twice in the file")
+                        % {"id": draft.external_id},
+                    )
+                )
+            seen_ids[draft.external_id] = draft.line
+    return problems
+
+
+def _existing_external_ids(source: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        found.update(
+            Incident.objects.filter(source=source, external_id__in=chunk).values_list(
+                "external_id", flat=True
+            )
+        )
+    return found
+
+
+def record_incidents(
+    drafts: Sequence[IncidentDraft],
+    *,
+    source: str,
+    user: object | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> RecordResult:
+    """Check and write a batch of incidents: all or nothing unless ``skip_invalid``.
+
+    Drafts whose external id was already recorded for the source are skipped and counted in
+    ``already_recorded``, so importing the same file twice adds nothing.
+    Raises IncidentsRefused when any draft has a problem and ``skip_invalid`` is off.
+    """
+    if source not in Source.values:
+        raise ValueError(f"unknown source {source!r}")
+    problems = check_drafts(drafts, user=user, source=source)
+    result = RecordResult(problems=problems)
+    if problems and not skip_invalid:
+        raise IncidentsRefused(problems)
+    bad_lines = {p.line for p in problems}
+    bad_drafts = {id(d) for d in drafts if d.line in bad_lines} if problems else set()
+    if problems and None in bad_lines:
+        # Problems without a line number cannot be tied to a row; refuse the batch.
+        raise IncidentsRefused(problems)
+    good = [d for d in drafts if id(d) not in bad_drafts]
+    result.refused = len(drafts) - len(good)
+
+    existing = _existing_external_ids(source, [d.external_id for d in good if d.external_id])
+    fresh = [d for d in good if not d.external_id or d.external_id not in existing]
+    result.already_recorded = len(good) - len(fresh)
+    reporter = user if getattr(user, "is_authenticated", False) else None
+
+    incidents = [
+        Incident(
+            category=d.category,
+            occurred_at=d.occurred_at,
+            occurred_until=d.occurred_until,
+            time_unknown=d.time_unknown,
+            area=d.area,
+            latitude=d.latitude,
+            longitude=d.longitude,
+            place=d.place.strip(),
+            description=d.description.strip(),
+            organisation=d.organisation,
+            reported_by=reporter,
+            source=source,
+            external_id=d.external_id,
+            status=Status.NY,
+        )
+        for d in fresh
+    ]
+    if dry_run:
+        result.created = incidents
+        return result
+    with transaction.atomic():
+        if len(incidents) == 1:
+            # A single report (form, API) is saved normally so that its history starts
+            # with who created it; bulk imports skip per-row history for speed.
+            incidents[0].save()
+        else:
+            for start in range(0, len(incidents), BATCH_SIZE):
+                Incident.objects.bulk_create(incidents[start : start + BATCH_SIZE])
+                if progress is not None:
+                    progress(min(start + BATCH_SIZE, len(incidents)), len(incidents))
+    result.created = incidents
+    result.written = True
+    return result

@@ -1,0 +1,89 @@
+"""The incident selection shared by the list page, the map, the exports and the API.
+
+Query parameters (all optional): ``fran``/``till`` (dates, inclusive), ``omrade`` (area id,
+sub-areas included), ``kategori`` (category id, sub-categories included), ``organisation``,
+``kalla`` (source), ``status`` and ``q`` (free text in description and place).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from trygg.accounts.permissions import visible_areas, visible_organisations
+from trygg.accounts.scope import scope_for
+from trygg.incidents.models import Category, IncidentQuerySet, Source, Status
+from trygg.incidents.permissions import visible_categories
+
+
+class IncidentFilterForm(forms.Form):
+    fran = forms.DateField(label=_("From"), required=False, widget=forms.DateInput({"type": "date"}))
+    till = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    omrade = forms.ModelChoiceField(
+        label=_("Area"), queryset=None, required=False, empty_label=_("All areas")
+    )
+    kategori = forms.ModelChoiceField(
+        label=_("Category"), queryset=None, required=False, empty_label=_("All categories")
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=None,
+        required=False,
+        empty_label=_("All organisations"),
+    )
+    kalla = forms.ChoiceField(
+        label=_("Source"), choices=[("", _("All sources")), *Source.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *Status.choices], required=False
+    )
+    q = forms.CharField(label=_("Search text"), required=False, max_length=200)
+
+    def __init__(self, data: object, *, user: object) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        self.user = user
+        self.fields["omrade"].queryset = visible_areas(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["kategori"].queryset = visible_categories(user).order_by(  # type: ignore[attr-defined]
+            "sort_order", "name"
+        )
+        self.fields["organisation"].queryset = visible_organisations(user).order_by("name")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("fran") and data.get("till") and data["fran"] > data["till"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def apply(self, queryset: IncidentQuerySet) -> IncidentQuerySet:
+        """The queryset narrowed by the valid filters (invalid ones are ignored)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        if data.get("fran"):
+            queryset = queryset.filter(
+                occurred_at__gte=dt.datetime.combine(data["fran"], dt.time(), tz)
+            )
+        if data.get("till"):
+            end = data["till"] + dt.timedelta(days=1)
+            queryset = queryset.filter(occurred_at__lt=dt.datetime.combine(end, dt.time(), tz))
+        if data.get("omrade"):
+            tree = scope_for(self.user).tree
+            queryset = queryset.filter(area_id__in=tree.descendants(data["omrade"].pk))
+        if data.get("kategori"):
+            category: Category = data["kategori"]
+            queryset = queryset.filter(category_id__in=category.descendant_ids())
+        if data.get("organisation"):
+            queryset = queryset.filter(organisation=data["organisation"])
+        if data.get("kalla"):
+            queryset = queryset.filter(source=data["kalla"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("q"):
+            queryset = queryset.filter(
+                Q(description__icontains=data["q"]) | Q(place__icontains=data["q"])
+            )
+        return queryset

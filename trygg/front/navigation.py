@@ -27,6 +27,8 @@ class NavItem:
 def items_for(request: HttpRequest) -> list[NavItem]:
     scope = scope_for(request.user)
     items = [NavItem(_("Overview"), "front:overview", "overview")]
+    if scope.everything or scope.has_role(Role.SAMORDNARE, Role.ANALYTIKER, Role.RAPPORTOR):
+        items.append(NavItem(_("Incidents"), "incidents:list", "incidents"))
     if scope.everything or scope.roots:
         items.append(NavItem(_("Areas"), "places:list", "areas"))
     if scope.has_role(Role.SAMORDNARE) or getattr(request.user, "is_staff", False):

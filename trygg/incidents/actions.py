@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.accounts.models import Organisation, Role
+from trygg.accounts.permissions import visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.models import (
     DESCRIPTION_MAX_LENGTH,
@@ -167,9 +168,14 @@ def check_drafts(
     scope = scope_for(user) if user is not None else None
     allowed_areas: set[int] | None = None
     allowed_orgs: set[int] | None = None
+    own_orgs: set[int] = set()
     if scope is not None and not scope.everything:
         allowed_areas = scope.area_ids(REPORTING_ROLES)
-        allowed_orgs = scope.organisation_ids
+        own_orgs = scope.organisation_ids
+        allowed_orgs = set(own_orgs)
+        if scope.has_role(Role.SAMORDNARE, Role.ANALYTIKER):
+            # Coordinators and analysts import partners' lists on their behalf.
+            allowed_orgs |= set(visible_organisations(user).values_list("pk", flat=True))
 
     for draft in drafts:
         problems += _check_one(draft, now)
@@ -211,8 +217,8 @@ def check_drafts(
                 )
             )
         if allowed_orgs is not None:
-            if draft.organisation is None and len(allowed_orgs) == 1:
-                draft.organisation = Organisation(pk=next(iter(allowed_orgs)))
+            if draft.organisation is None and len(own_orgs) == 1:
+                draft.organisation = Organisation(pk=next(iter(own_orgs)))
             if draft.organisation is None or draft.organisation.pk not in allowed_orgs:
                 problems.append(
                     Problem(
@@ -316,3 +322,188 @@ def record_incidents(
     result.created = incidents
     result.written = True
     return result
+
+
+# Corrections ---------------------------------------------------------------------------
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "category",
+        "occurred_at",
+        "occurred_until",
+        "time_unknown",
+        "area",
+        "latitude",
+        "longitude",
+        "place",
+        "description",
+        "organisation",
+        "external_id",
+        "status",
+    }
+)
+_RELATED_FIELDS = ("category", "area", "organisation")
+# A problem named for one field of a group concerns the whole group: the point decides the
+# area, and the end time is checked against the start.
+_LINKED_FIELDS = (
+    frozenset({"latitude", "longitude", "area"}),
+    frozenset({"occurred_at", "occurred_until", "time_unknown"}),
+)
+
+
+def _stored(incident: Incident, name: str) -> object:
+    if name in _RELATED_FIELDS:
+        return getattr(incident, f"{name}_id")
+    return getattr(incident, name)
+
+
+def _comparable(name: str, value: object) -> object:
+    if name in _RELATED_FIELDS:
+        return getattr(value, "pk", None)
+    return value
+
+
+def _changes_from_draft(draft: IncidentDraft) -> dict[str, object]:
+    """What a correction form's draft changes; an empty end time or external id keeps the old."""
+    changes: dict[str, object] = {
+        "category": draft.category,
+        "occurred_at": draft.occurred_at,
+        "time_unknown": draft.time_unknown,
+        "area": draft.area,
+        "latitude": draft.latitude,
+        "longitude": draft.longitude,
+        "place": draft.place,
+        "description": draft.description,
+        "organisation": draft.organisation,
+    }
+    if draft.area is None:
+        # A form that gives a point leaves the area to follow from it.
+        del changes["area"]
+    if draft.occurred_until is not None:
+        changes["occurred_until"] = draft.occurred_until
+    if draft.external_id:
+        changes["external_id"] = draft.external_id
+    return changes
+
+
+def _concerns_changes(problem: Problem, changed: set[str]) -> bool:
+    if problem.field in changed:
+        return True
+    return any(problem.field in group and group & changed for group in _LINKED_FIELDS)
+
+
+def update_incident(
+    incident: Incident,
+    changes: dict[str, object] | IncidentDraft,
+    user: object,
+) -> Incident:
+    """Correct or review one incident, with the same checks as when it was reported.
+
+    ``changes`` maps field names to new values (model instances for category, area and
+    organisation), or is a draft from the correction form. Only values that differ from the
+    stored ones count: changing content needs the CHANGE permission and must leave the
+    incident within what the user may change; changing the status needs REVIEW and records
+    the reviewer (see ``review_incidents``). A problem with a value that did not change (say,
+    a category retired since) does not block correcting another.
+    Raises PermissionDenied or IncidentsRefused, and then writes nothing.
+    """
+    from trygg.incidents.permissions import CHANGE, REVIEW, can_incident, check_incident
+    from trygg.incidents.review import review_incidents
+
+    if isinstance(changes, IncidentDraft):
+        changes = _changes_from_draft(changes)
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"cannot update {', '.join(sorted(unknown))}")
+    changed: dict[str, object] = {}
+    for name, value in changes.items():
+        if name in ("place", "description", "external_id") and isinstance(value, str):
+            value = value.strip()
+        if _comparable(name, value) != _stored(incident, name):
+            changed[name] = value
+    status = changed.pop("status", None)
+    if status is not None and status not in Status.values:
+        raise ValueError(f"not a status: {status!r}")
+    if changed:
+        check_incident(user, incident, CHANGE)
+    if status is not None:
+        check_incident(user, incident, REVIEW)
+
+    problems: list[Problem] = []
+    if changed:
+        merged = {name: changed.get(name, getattr(incident, name)) for name in EDITABLE_FIELDS}
+        draft = IncidentDraft(
+            category=merged["category"],  # type: ignore[arg-type]
+            occurred_at=merged["occurred_at"],  # type: ignore[arg-type]
+            occurred_until=merged["occurred_until"],  # type: ignore[arg-type]
+            time_unknown=bool(merged["time_unknown"]),
+            area=merged["area"],  # type: ignore[arg-type]
+            latitude=merged["latitude"],  # type: ignore[arg-type]
+            longitude=merged["longitude"],  # type: ignore[arg-type]
+            place=merged["place"],  # type: ignore[arg-type]
+            description=merged["description"],  # type: ignore[arg-type]
+            organisation=merged["organisation"],  # type: ignore[arg-type]
+            external_id=merged["external_id"],  # type: ignore[arg-type]
+        )
+        # Scope is checked below against what the user may change, not what they may
+        # report, so that a coordinator can correct a partner's report.
+        keys = set(changed)
+        problems += [
+            p
+            for p in check_drafts([draft], user=None, source=incident.source)
+            if _concerns_changes(p, keys)
+        ]
+        placed = keys & {"area", "latitude", "longitude"}
+        if placed and draft.area is not None and draft.area.pk != incident.area_id:
+            changed["area"] = draft.area
+        moved = set(changed) & {"area", "latitude", "longitude", "organisation"}
+        after = Incident(
+            area_id=getattr(draft.area, "pk", None),
+            organisation_id=getattr(draft.organisation, "pk", None),
+        )
+        if moved and draft.area is not None and not can_incident(user, after, CHANGE):
+            if "organisation" in moved and not moved & {"area", "latitude", "longitude"}:
+                problems.append(
+                    Problem(
+                        None,
+                        "organisation",
+                        _("you can only report for an organisation you are a member of"),
+                    )
+                )
+            elif moved & {"latitude", "longitude"}:
+                problems.append(Problem(None, "latitude", _("the point lies outside your areas")))
+            else:
+                problems.append(
+                    Problem(
+                        None,
+                        "area",
+                        _("you cannot report in “%(area)s”") % {"area": draft.area.name},
+                    )
+                )
+        external_id = changed.get("external_id")
+        if (
+            external_id
+            and Incident.objects.filter(source=incident.source, external_id=external_id)
+            .exclude(pk=incident.pk)
+            .exists()
+        ):
+            problems.append(
+                Problem(
+                    None,
+                    "external_id",
+                    _("the external id “%(id)s” is already used") % {"id": external_id},
+                )
+            )
+    if problems:
+        raise IncidentsRefused(problems)
+
+    with transaction.atomic():
+        if changed:
+            for name, value in changed.items():
+                setattr(incident, name, value)
+            if getattr(user, "is_authenticated", False):
+                incident._history_user = user  # type: ignore[attr-defined]
+            incident.save(update_fields=[*changed, "updated_at"])
+        if status is not None:
+            review_incidents([incident], str(status), user)
+    return incident

@@ -180,7 +180,9 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         return self.exclude(status=Status.AVVISAD)
 
     def for_list(self) -> IncidentQuerySet:
-        return self.select_related("category", "area", "organisation", "reported_by")
+        return self.select_related(
+            "category", "area", "organisation", "reported_by", "reviewed_by"
+        )
 
 
 class Incident(models.Model):

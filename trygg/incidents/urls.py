@@ -4,5 +4,15 @@ from trygg.incidents import views
 
 app_name = "incidents"
 urlpatterns = [
-    path("", views.category_list, name="category_list"),
+    path("", views.incident_list, name="list"),
+    path("ny/", views.report, name="report"),
+    path("karta/", views.incident_map, name="map"),
+    path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("mall.csv", views.template, {"fmt": "csv"}, name="template_csv"),
+    path("mall.xlsx", views.template, {"fmt": "xlsx"}, name="template_xlsx"),
+    path("importera/", views.import_file, name="import"),
+    path("<int:pk>/", views.incident_detail, name="detail"),
+    path("<int:pk>/kvitto/", views.receipt, name="receipt"),
+    path("kategorier/", views.category_list, name="category_list"),
 ]

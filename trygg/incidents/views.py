@@ -1,22 +1,259 @@
-"""The category taxonomy page."""
+"""Pages for incidents (report, list, map, correct, review, export, import) and categories."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.accounts.scope import scope_for
 from trygg.front.decorators import page
-from trygg.incidents.permissions import can_category, check_category, visible_categories
+from trygg.incidents import exports
+from trygg.incidents.actions import IncidentsRefused, record_incidents
+from trygg.incidents.filters import IncidentFilterForm
+from trygg.incidents.forms import ImportForm, IncidentForm, ReviewForm, reportable_areas
+from trygg.incidents.importers import ImportFailed, import_incidents
+from trygg.incidents.models import Incident, Source
+from trygg.incidents.permissions import (
+    CHANGE,
+    can_category,
+    can_incident,
+    can_report,
+    can_review,
+    check_category,
+    check_incident,
+    visible_categories,
+    visible_incidents,
+)
+from trygg.incidents.review import review_incidents
+from trygg.places.maps import feature_collection, map_areas_for_roots
+from trygg.places.models import Area
+
+PAGE_SIZE = 50
+MAP_LIMIT = 5000
+
+
+def _report_map(user: object) -> dict[str, Any]:
+    scope = scope_for(user)
+    areas = reportable_areas(user)
+    roots = [a for a in areas if a.parent_id not in {b.pk for b in areas}]
+    return feature_collection(map_areas_for_roots(roots, scope.tree))
+
+
+@page("incidents")
+def report(request: HttpRequest) -> HttpResponse:
+    if not can_report(request.user):
+        raise PermissionDenied
+    form = IncidentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = record_incidents([form.to_draft()], source=Source.WEBB, user=request.user)
+        except IncidentsRefused as refused:
+            form.add_problems(refused.problems)
+        else:
+            return redirect("incidents:receipt", pk=result.created[0].pk)
+    return render(
+        request,
+        "incidents/report.html",
+        {"form": form, "map_data": _report_map(request.user)},
+    )
+
+
+@page("incidents")
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(Incident.objects.for_list(), pk=pk)
+    check_incident(request.user, incident)
+    return render(request, "incidents/receipt.html", {"incident": incident})
+
+
+@page("incidents")
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(Incident.objects.for_list(), pk=pk)
+    check_incident(request.user, incident)
+    can_change = can_incident(request.user, incident, CHANGE)
+    form = None
+    if can_change:
+        form = IncidentForm(
+            request.POST or None, user=request.user, initial=IncidentForm.initial_for(incident)
+        )
+        if request.method == "POST" and form.is_valid():
+            from trygg.incidents.actions import update_incident
+
+            try:
+                update_incident(incident, form.to_draft(), user=request.user)
+            except IncidentsRefused as refused:
+                form.add_problems(refused.problems)
+            else:
+                messages.success(
+                    request, _("%(ref)s was saved.") % {"ref": incident.reference}
+                )
+                return redirect("incidents:detail", pk=incident.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    history = incident.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "form": form,
+            "history": history,
+            "map_data": _report_map(request.user) if form else None,
+        },
+    )
+
+
+def _selection(request: HttpRequest) -> tuple[IncidentFilterForm, Any]:
+    form = IncidentFilterForm(request.GET or None, user=request.user)
+    return form, form.apply(visible_incidents(request.user))
+
+
+@page("incidents")
+def incident_list(request: HttpRequest) -> HttpResponse:
+    form, incidents = _selection(request)
+    reviewer = can_review(request.user)
+    if request.method == "POST":
+        review = ReviewForm(request.POST, incidents=visible_incidents(request.user))
+        if not reviewer or not review.is_valid():
+            messages.error(request, _("Choose one or more incidents and an action."))
+        else:
+            changed = review_incidents(
+                review.cleaned_data["ids"], review.cleaned_data["action"], request.user
+            )
+            messages.success(request, _("%(n)s incidents updated.") % {"n": changed})
+        return redirect(f"{reverse('incidents:list')}?{request.GET.urlencode()}")
+    paginator = Paginator(incidents.for_list(), PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "incidents/list.html",
+        {
+            "filter_form": form,
+            "page_obj": page_obj,
+            "total": paginator.count,
+            "query": query.urlencode(),
+            "can_review": reviewer,
+            "can_report": can_report(request.user),
+            "can_import": scope_for(request.user).has_role("samordnare", "analytiker"),
+        },
+    )
+
+
+@page("incidents")
+def incident_map(request: HttpRequest) -> HttpResponse:
+    form, incidents = _selection(request)
+    with_point = incidents.exclude(latitude__isnull=True).for_list()
+    total_points = with_point.count()
+    points = [
+        {
+            "lat": i.latitude,
+            "lon": i.longitude,
+            "ref": i.reference,
+            "category": i.category.name,
+            "date": timezone.localtime(i.occurred_at).strftime("%Y-%m-%d %H:%M"),
+            "place": i.place,
+            "url": reverse("incidents:detail", args=[i.pk]),
+        }
+        for i in with_point[:MAP_LIMIT]
+    ]
+    without_point = incidents.filter(latitude__isnull=True).count()
+    scope = scope_for(request.user)
+    roots = Area.objects.filter(pk__in=scope.root_ids()) if not scope.everything else Area.objects.roots()
+    return render(
+        request,
+        "incidents/map.html",
+        {
+            "filter_form": form,
+            "points": points,
+            "total_points": total_points,
+            "limited": total_points > MAP_LIMIT,
+            "map_limit": MAP_LIMIT,
+            "without_point": without_point,
+            "map_data": feature_collection(map_areas_for_roots(list(roots), scope.tree, levels=2)),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@page("incidents")
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _form, incidents = _selection(request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        body = exports.incidents_csv(incidents.for_list())
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    else:
+        body = exports.incidents_xlsx(incidents.for_list())
+        response = HttpResponse(
+            body,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="handelser-{stamp}.{fmt}"'
+    return response
+
+
+@page("incidents")
+def template(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt == "csv":
+        response = HttpResponse(exports.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="trygg-mall.{fmt}"'
+    return response
+
+
+@page("incidents")
+def import_file(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).has_role("samordnare", "analytiker"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    report = None
+    problems: list[Any] = []
+    failure = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = import_incidents(
+                upload.read(),
+                upload.name,
+                user=request.user,
+                organisation=form.cleaned_data["organisation"],
+                skip_invalid=form.cleaned_data["skip_invalid"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ImportFailed as error:
+            failure = str(error)
+        except IncidentsRefused as refused:
+            problems = refused.problems
+        else:
+            problems = report.problems
+    return render(
+        request,
+        "incidents/import.html",
+        {"form": form, "report": report, "problems": problems, "failure": failure},
+    )
 
 
 @page("administration")
 def category_list(request: HttpRequest) -> HttpResponse:
     check_category(request.user)
     categories = list(visible_categories(request.user).order_by("sort_order", "name"))
-    children: dict[int | None, list] = {}
+    children: dict[int | None, list[Any]] = {}
     for category in categories:
         children.setdefault(category.parent_id, []).append(category)
-    rows = []
+    rows: list[tuple[Any, int]] = []
 
     def visit(parent: int | None, depth: int) -> None:
         for category in children.get(parent, []):
@@ -29,3 +266,4 @@ def category_list(request: HttpRequest) -> HttpResponse:
         "incidents/category_list.html",
         {"rows": rows, "can_change": can_category(request.user, "change")},
     )
+

@@ -49,10 +49,14 @@
         var p = feature.properties;
         var label = p.name + " (" + p.kind_label + (p.classification_label ? ", " + p.classification_label : "") + ")";
         shape.bindTooltip(label, { sticky: true });
-        shape.on("click", function () { window.location.href = p.url; });
+        if (element.dataset.mode !== "pick") {
+          shape.on("click", function () { window.location.href = p.url; });
+        }
       },
     }).addTo(map);
     map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+    element.tryggMap = map;
+    element.tryggAreas = layer;
     element.dataset.ready = "true";
     element.dataset.featureCount = String(data.features.length);
   }

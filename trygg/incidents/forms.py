@@ -1,0 +1,214 @@
+"""Forms for reporting, correcting and importing incidents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.accounts.models import Organisation
+from trygg.accounts.permissions import visible_areas
+from trygg.accounts.scope import scope_for
+from trygg.incidents.actions import REPORTING_ROLES, IncidentDraft, Problem
+from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Category, Incident
+from trygg.places.models import AreaKind
+
+
+def grouped_category_choices() -> list[Any]:
+    """Active categories grouped under their parents, as <optgroup>s a phone shows as sections."""
+    categories = list(Category.objects.active().order_by("sort_order", "name"))
+    children: dict[int | None, list[Category]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    choices: list[Any] = [("", "---------")]
+    for root in children.get(None, []):
+        kids = children.get(root.pk, [])
+        if kids:
+            group = [(root.pk, _("%(name)s (other)") % {"name": root.name})]
+            group += [(kid.pk, kid.name) for kid in kids]
+            choices.append((root.name, group))
+        else:
+            choices.append((root.pk, root.name))
+    return choices
+
+
+def reportable_areas(user: object) -> Any:
+    scope = scope_for(user)
+    areas = visible_areas(user)
+    if not scope.everything:
+        areas = areas.filter(pk__in=scope.area_ids(REPORTING_ROLES))
+    return areas
+
+
+class IncidentForm(forms.Form):
+    """The report form: what, when, where. Laid out for a phone, usable in under a minute."""
+
+    category = forms.ModelChoiceField(
+        label=_("What happened?"), queryset=Category.objects.active()
+    )
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Leave empty if you only know the date."),
+    )
+    latitude = forms.FloatField(required=False, widget=forms.HiddenInput)
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput)
+    area = forms.ModelChoiceField(
+        label=_("Or choose the area or place"),
+        queryset=None,
+        required=False,
+        empty_label=_("– from the map –"),
+    )
+    place = forms.CharField(
+        label=_("Where exactly?"),
+        required=False,
+        max_length=200,
+        help_text=_("E.g. “by the entrance to the metro”."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Describe what you saw. Never write names or personal identity numbers."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Reporting for"), queryset=Organisation.objects.none(), required=False
+    )
+
+    FIELD_FOR_PROBLEM = {
+        "category": "category",
+        "occurred_at": "date",
+        "occurred_until": "date",
+        "area": "area",
+        "latitude": "area",
+        "longitude": "area",
+        "place": "place",
+        "description": "description",
+        "organisation": "organisation",
+        "external_id": None,
+    }
+
+    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["category"].choices = grouped_category_choices()
+        areas = reportable_areas(user)
+        self.fields["area"].queryset = areas.order_by("name")  # type: ignore[attr-defined]
+        self.fields["area"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda a: f"{a.name} ({a.get_kind_display()})"
+            if a.kind != AreaKind.PLATS
+            else f"{a.name}"
+        )
+        scope = scope_for(user)
+        orgs = Organisation.objects.filter(pk__in=scope.organisation_ids).order_by("name")
+        if scope.everything:
+            orgs = Organisation.objects.active().order_by("name")
+        self.fields["organisation"].queryset = orgs  # type: ignore[attr-defined]
+        self.single_organisation = orgs.first() if orgs.count() == 1 else None
+        if self.single_organisation is not None:
+            self.fields["organisation"].widget = forms.HiddenInput()
+        if not self.is_bound and "date" not in self.initial:
+            now = timezone.localtime()
+            self.initial.setdefault("date", now.date())
+            self.initial.setdefault("time", now.time().replace(second=0, microsecond=0))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and data.get("area") is None and data.get("latitude") is None:
+            raise forms.ValidationError(_("Tap the map or choose an area or place."))
+        return data
+
+    def to_draft(self) -> IncidentDraft:
+        data = self.cleaned_data
+        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        time = data.get("time")
+        occurred = dt.datetime.combine(data["date"], time or dt.time(0, 0), tz)
+        return IncidentDraft(
+            category=data["category"],
+            occurred_at=occurred,
+            time_unknown=time is None,
+            area=data.get("area"),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            place=data.get("place", ""),
+            description=data.get("description", ""),
+            organisation=data.get("organisation") or self.single_organisation,
+        )
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            field = self.FIELD_FOR_PROBLEM.get(problem.field)
+            self.add_error(field if field in self.fields else None, problem.message)
+
+    @classmethod
+    def initial_for(cls, incident: Incident) -> dict[str, Any]:
+        local = timezone.localtime(incident.occurred_at)
+        return {
+            "category": incident.category_id,
+            "date": local.date(),
+            "time": None if incident.time_unknown else local.time().replace(second=0),
+            "latitude": incident.latitude,
+            "longitude": incident.longitude,
+            "area": incident.area_id if incident.latitude is None else None,
+            "place": incident.place,
+            "description": incident.description,
+            "organisation": incident.organisation_id,
+        }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV or Excel (.xlsx) with the template's columns, or the police events feed (.jsonl)."
+        ),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Reporting organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Used for rows that name no organisation."),
+    )
+    skip_invalid = forms.BooleanField(
+        label=_("Import the valid rows even if some rows are wrong"), required=False
+    )
+    dry_run = forms.BooleanField(label=_("Only check the file, import nothing"), required=False)
+
+    MAX_BYTES = 200 * 1024 * 1024
+
+    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        if scope.everything:
+            orgs = Organisation.objects.active()
+        else:
+            orgs = Organisation.objects.filter(pk__in=scope.organisation_ids)
+        self.fields["organisation"].queryset = orgs.order_by("name")  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 200 MB."))
+        return upload
+
+
+class ReviewForm(forms.Form):
+    ids = forms.ModelMultipleChoiceField(queryset=Incident.objects.none())
+    action = forms.ChoiceField(
+        choices=[("granskad", _("Mark as reviewed")), ("avvisad", _("Reject"))]
+    )
+
+    def __init__(self, *args: Any, incidents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].queryset = incidents  # type: ignore[attr-defined]
+

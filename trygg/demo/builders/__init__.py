@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from trygg.demo.builders import categories, organisations, places
+from trygg.demo.builders import categories, incidents, organisations, places
 
 DEMO_PASSWORD = "trygg-demo"
 DEMO_SEED = 2023
@@ -31,4 +31,5 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     places.build,
     categories.build,
     organisations.build,
+    incidents.build,
 ]

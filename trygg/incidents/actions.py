@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from trygg.places.models import Area
 
 REPORTING_ROLES = (Role.SAMORDNARE, Role.ANALYTIKER, Role.RAPPORTOR)
 BATCH_SIZE = 2000
+COPY_BATCH_SIZE = 20000
 # Clocks differ a little between phones and the server; a report a few minutes "in the
 # future" is a clock difference, not a mistake.
 FUTURE_TOLERANCE = dt.timedelta(minutes=15)
@@ -253,6 +254,34 @@ def _existing_external_ids(source: str, ids: list[str]) -> set[str]:
     return found
 
 
+def _bulk_insert(incidents: list[Incident]) -> None:
+    Incident.objects.bulk_create(incidents, batch_size=BATCH_SIZE)
+
+
+def _copy_insert(incidents: list[Incident]) -> None:
+    """Insert through PostgreSQL's COPY, an order of magnitude faster than INSERTs.
+
+    Primary keys are drawn from the table's sequence first, so the instances end up with
+    their ids just as with ``bulk_create``.
+    """
+    now = timezone.now()
+    meta = Incident._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [meta.db_table, len(incidents)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in [meta.pk, *fields])
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for incident, pk in zip(incidents, ids, strict=True):
+                incident.pk = pk
+                incident.created_at = incident.updated_at = now
+                copy.write_row([pk, *(getattr(incident, f.attname) for f in fields)])
+
+
 def record_incidents(
     drafts: Sequence[IncidentDraft],
     *,
@@ -315,10 +344,11 @@ def record_incidents(
             # with who created it; bulk imports skip per-row history for speed.
             incidents[0].save()
         else:
-            for start in range(0, len(incidents), BATCH_SIZE):
-                Incident.objects.bulk_create(incidents[start : start + BATCH_SIZE])
+            insert = _copy_insert if connection.vendor == "postgresql" else _bulk_insert
+            for start in range(0, len(incidents), COPY_BATCH_SIZE):
+                insert(incidents[start : start + COPY_BATCH_SIZE])
                 if progress is not None:
-                    progress(min(start + BATCH_SIZE, len(incidents)), len(incidents))
+                    progress(min(start + COPY_BATCH_SIZE, len(incidents)), len(incidents))
     result.created = incidents
     result.written = True
     return result

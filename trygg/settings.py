@@ -49,11 +49,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "trygg.accounts",
     "trygg.places",
     "trygg.incidents",
     "trygg.front",
     "trygg.demo",
+    "trygg.api",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +180,35 @@ TRYGG_MAP_TILES_ATTRIBUTION = env_str(
     "TRYGG_MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
+
+# The REST API (trygg.api): token or session sign-in, scoped like the pages, paginated.
+REST_FRAMEWORK = {
+    # Token first, so that a request without credentials is answered 401 with
+    # "WWW-Authenticate: Token" rather than a bare 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "trygg.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Trygg API",
+    "VERSION": "1",
+    "DESCRIPTION": (
+        "Areas, organisations, the category taxonomy and incidents of a Trygg installation. "
+        "Sign in with a token (`Authorization: Token …`, printed by `trygg createtoken USERNAME`) "
+        "or a browser session; every list is limited to what the user may see on the pages."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc come from the drf-spectacular-sidecar package, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,

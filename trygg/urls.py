@@ -16,5 +16,7 @@ urlpatterns = [
     path("", include("trygg.front.urls")),
     path("omraden/", include("trygg.places.urls")),
     path("organisationer/", include("trygg.accounts.urls")),
-    path("kategorier/", include("trygg.incidents.urls")),
+    path("handelser/", include("trygg.incidents.urls")),
+    path("api/", include("trygg.api.urls")),
+    path("open311/v2/", include("trygg.incidents.open311_urls")),
 ]

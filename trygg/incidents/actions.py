@@ -26,6 +26,8 @@ from trygg.incidents.models import (
     Source,
     Status,
 )
+from trygg.incidents.permissions import CHANGE, REVIEW, can_incident, check_incident
+from trygg.incidents.review import review_incidents
 from trygg.lib.personnummer import contains_identity_number
 from trygg.places.lookup import locate_many
 from trygg.places.models import Area
@@ -437,9 +439,6 @@ def update_incident(
     a category retired since) does not block correcting another.
     Raises PermissionDenied or IncidentsRefused, and then writes nothing.
     """
-    from trygg.incidents.permissions import CHANGE, REVIEW, can_incident, check_incident
-    from trygg.incidents.review import review_incidents
-
     if isinstance(changes, IncidentDraft):
         changes = _changes_from_draft(changes)
     unknown = set(changes) - EDITABLE_FIELDS

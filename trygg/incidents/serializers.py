@@ -1,0 +1,185 @@
+"""How categories and incidents look in the REST API, and how API input becomes a write.
+
+Writes go through ``trygg.incidents.actions`` like every other way in: a create becomes one
+``IncidentDraft`` for ``record_incidents``, an update calls ``update_incident``. The problems
+they report are named with the same field names the API uses, so a refused write answers 400
+with ``{field: [message, …]}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from trygg.accounts.models import Organisation
+from trygg.accounts.permissions import visible_areas, visible_organisations
+from trygg.incidents.actions import (
+    IncidentDraft,
+    IncidentsRefused,
+    Problem,
+    record_incidents,
+    update_incident,
+)
+from trygg.incidents.models import Category, Incident, Source, Status
+from trygg.incidents.permissions import visible_categories, visible_incidents
+from trygg.places.models import Area
+
+# The actions name problems with the model's field names, which the API shares; the
+# second coordinate's problems are reported on the first.
+FIELD_FOR_PROBLEM = {"longitude": "latitude"}
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = [
+            "id",
+            "code",
+            "name",
+            "parent",
+            "police_event_types",
+            "iccs_section",
+            "is_crime",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+def _user(field: serializers.Field) -> object:
+    return field.context["request"].user
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A related object by id, chosen among those the requesting user may see."""
+
+    def __init__(self, scoped: Callable[[object], QuerySet], **kwargs: Any) -> None:
+        self.scoped = scoped
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped(_user(self))
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "The category's code, e.g. “klotter”; on write the numeric id is "
+        "accepted too.",
+    }
+)
+class CategoryField(serializers.RelatedField):
+    def get_queryset(self) -> QuerySet[Category]:
+        return visible_categories(_user(self))
+
+    def to_representation(self, value: Category) -> str:
+        return value.code
+
+    def to_internal_value(self, data: object) -> Category:
+        text = str(data).strip()
+        categories = self.get_queryset()
+        found = categories.filter(code=text).first()
+        if found is None and text.isdigit():
+            found = categories.filter(pk=int(text)).first()
+        if found is None:
+            raise serializers.ValidationError(
+                _("unknown category “%(value)s”") % {"value": text}, code="unknown"
+            )
+        return found
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    category = CategoryField()
+    area = ScopedPrimaryKeyField(
+        visible_areas,
+        queryset=Area.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Area id; may be left out when latitude and longitude are given.",
+    )
+    organisation = ScopedPrimaryKeyField(
+        visible_organisations,
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Reporting organisation id; may be left out when the user has only one.",
+    )
+    status = serializers.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text="Set by reviewers (coordinators and analysts) when updating.",
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "reference",
+            "category",
+            "occurred_at",
+            "occurred_until",
+            "time_unknown",
+            "area",
+            "latitude",
+            "longitude",
+            "place",
+            "description",
+            "organisation",
+            "source",
+            "external_id",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["source", "created_at", "updated_at"]
+        # Uniqueness of external ids per source is the actions' business, not a validator's.
+        validators: list = []
+
+    def create(self, validated_data: dict[str, Any]) -> Incident:
+        status = validated_data.pop("status", Status.NY)
+        if status != Status.NY:
+            raise serializers.ValidationError(
+                {"status": [_("a new incident is reviewed after it has been reported")]}
+            )
+        draft = IncidentDraft(**validated_data)
+        user = _user(self)
+        try:
+            result = record_incidents([draft], source=Source.API, user=user)
+        except IncidentsRefused as refused:
+            raise serializers.ValidationError(problems_by_field(refused.problems)) from None
+        if result.created:
+            self.already_recorded = False
+            return result.created[0]
+        # The external id was recorded before: sending the same report again gives it back.
+        self.already_recorded = True
+        existing = (
+            visible_incidents(user).filter(source=Source.API, external_id=draft.external_id).first()
+        )
+        if existing is None:
+            raise serializers.ValidationError(
+                {
+                    "external_id": [
+                        _("the external id “%(id)s” is already used") % {"id": draft.external_id}
+                    ]
+                }
+            )
+        return existing
+
+    def update(self, instance: Incident, validated_data: dict[str, Any]) -> Incident:
+        try:
+            return update_incident(instance, validated_data, _user(self))
+        except IncidentsRefused as refused:
+            raise serializers.ValidationError(problems_by_field(refused.problems)) from None
+
+
+def problems_by_field(problems: list[Problem]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        name = FIELD_FOR_PROBLEM.get(problem.field, problem.field)
+        errors.setdefault(name, []).append(problem.message)
+    return errors

@@ -14,7 +14,6 @@ and prints both and their ratio.
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import sys
@@ -37,21 +36,23 @@ def main() -> None:
     from django.test.utils import setup_databases, teardown_databases
 
     if connection.vendor != "postgresql":
-        sys.exit("This benchmark compares against PostgreSQL's COPY; set DATABASE_URL to PostgreSQL.")
+        sys.exit(
+            "This benchmark compares against PostgreSQL's COPY; set DATABASE_URL to PostgreSQL."
+        )
     old = setup_databases(verbosity=0, interactive=False)
     try:
         call_command("demo", verbosity=0)
+        from trygg.demo.builders.places import PLACES
         from trygg.incidents.importers import import_incidents
         from trygg.incidents.models import Incident
-        from trygg.demo.builders.places import PLACES
         from trygg.places.models import Area
 
         rng = random.Random(1)
-        places = list(
-            Area.objects.filter(kind="plats").values_list("name", flat=True)
-        )
+        places = list(Area.objects.filter(kind="plats").values_list("name", flat=True))
         codes = ["klotter", "skadegorelse", "nedskrapning", "ordningsstorning", "stold", "inbrott"]
-        lines = ["kategori;tidpunkt;område;latitud;longitud;plats;beskrivning;organisation;extern_id"]
+        lines = [
+            "kategori;tidpunkt;område;latitud;longitud;plats;beskrivning;organisation;extern_id"
+        ]
         for n in range(ROWS):
             day = rng.randrange(1, 28)
             month = rng.randrange(1, 13)
@@ -63,12 +64,14 @@ def main() -> None:
             else:
                 lat = lon = ""
                 area = rng.choice(places)
+            when = f"2023-{month:02d}-{day:02d} {rng.randrange(24):02d}:{rng.randrange(60):02d}"
             lines.append(
-                f"{rng.choice(codes)};2023-{month:02d}-{day:02d} {rng.randrange(24):02d}:{rng.randrange(60):02d};"
-                f"{area};{lat};{lon};Vid entrén;Iakttagelse nummer {n} vid platsen;SHIS Bostäder;b-{n}"
+                f"{rng.choice(codes)};{when};{area};{lat};{lon};Vid entrén;"
+                f"Iakttagelse nummer {n} vid platsen;SHIS Bostäder;b-{n}"
             )
         data = ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
-        print(f"rows: {ROWS:,}  csv: {len(data) / 1e6:.1f} MB  database: {settings.DATABASES['default']['NAME']}")
+        name = settings.DATABASES["default"]["NAME"]
+        print(f"rows: {ROWS:,}  csv: {len(data) / 1e6:.1f} MB  database: {name}")
 
         with connection.cursor() as cursor:
             cursor.execute(

@@ -49,7 +49,9 @@ def test_csv_saved_by_swedish_excel_imports(world):
 
 def test_windows_1252_with_commas_imports(world):
     text = "Kategori,Tidpunkt,Område,Beskrivning\r\nnedskrapning,2023-09-14,Liljeholmen,Skräp på gården\r\n"
-    report = import_incidents(text.encode("cp1252"), "gammal.csv", user=world.alice, organisation=world.sdf)
+    report = import_incidents(
+        text.encode("cp1252"), "gammal.csv", user=world.alice, organisation=world.sdf
+    )
     assert report.created == 1
     assert Incident.objects.get().description == "Skräp på gården"
 
@@ -106,7 +108,9 @@ def test_missing_required_column_fails_whole(world):
     from trygg.incidents.importers import ImportFailed
 
     with pytest.raises(ImportFailed, match="tidpunkt"):
-        import_incidents(excel_csv("kategori;område", "klotter;Liljeholmen"), "r.csv", user=world.alice)
+        import_incidents(
+            excel_csv("kategori;område", "klotter;Liljeholmen"), "r.csv", user=world.alice
+        )
 
 
 def test_xlsx_with_real_dates_imports(world):
@@ -116,7 +120,9 @@ def test_xlsx_with_real_dates_imports(world):
     sheet.append(["Klotter", dt.datetime(2023, 9, 14, 21, 30), None, 59.31, 18.02])
     buffer = BytesIO()
     book.save(buffer)
-    report = import_incidents(buffer.getvalue(), "rapport.xlsx", user=world.alice, organisation=world.sdf)
+    report = import_incidents(
+        buffer.getvalue(), "rapport.xlsx", user=world.alice, organisation=world.sdf
+    )
     assert report.created == 1
     incident = Incident.objects.get()
     assert incident.area == world.liljeholmen
@@ -127,7 +133,9 @@ def test_command_dry_run_writes_nothing(world, tmp_path):
     path = tmp_path / "r.csv"
     path.write_bytes(excel_csv(HEADER, "klotter;2023-09-14;Liljeholmen;;;;;;"))
     out = StringIO()
-    call_command("import-incidents", str(path), "--organisation", "Bostadsbolaget", "--dry-run", stdout=out)
+    call_command(
+        "import-incidents", str(path), "--organisation", "Bostadsbolaget", "--dry-run", stdout=out
+    )
     assert Incident.objects.count() == 0
     assert "1" in out.getvalue()
 

@@ -94,7 +94,9 @@ def test_report_without_place_is_refused(client, world):
 def test_council_member_cannot_report(client, world):
     from tests.factories import MembershipFactory
 
-    MembershipFactory(user=world.erin, organisation=world.sdf, role="radsmedlem", area=world.district)
+    MembershipFactory(
+        user=world.erin, organisation=world.sdf, role="radsmedlem", area=world.district
+    )
     client.force_login(world.erin)
     assert client.get(reverse("incidents:report")).status_code == 403
 
@@ -122,7 +124,12 @@ def test_reporter_corrects_own_report(client, world):
 
 def test_coordinator_filters_by_area_category_and_period(client, world):
     a = add(world, code="klotter", when=dt.datetime(2023, 1, 5, 12, tzinfo=STOCKHOLM))
-    b = add(world, code="personran", area=world.district, when=dt.datetime(2023, 6, 1, 12, tzinfo=STOCKHOLM))
+    b = add(
+        world,
+        code="personran",
+        area=world.district,
+        when=dt.datetime(2023, 6, 1, 12, tzinfo=STOCKHOLM),
+    )
     client.force_login(world.alice)
     url = reverse("incidents:list")
 
@@ -174,7 +181,9 @@ def test_export_xlsx_has_the_selection(client, world):
     add(world)
     add(world, code="personran")
     client.force_login(world.alice)
-    response = client.get(reverse("incidents:export_xlsx"), {"kategori": Category.objects.get(code="personran").pk})
+    response = client.get(
+        reverse("incidents:export_xlsx"), {"kategori": Category.objects.get(code="personran").pk}
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "kategori"
@@ -195,16 +204,23 @@ def test_exported_csv_imports_again(client, world):
 def test_template_downloads(client, world):
     client.force_login(world.alice)
     csv_body = client.get(reverse("incidents:template_csv")).content.decode("utf-8-sig")
-    assert csv_body.splitlines()[0] == "kategori;tidpunkt;område;latitud;longitud;plats;beskrivning;organisation;extern_id"
+    assert (
+        csv_body.splitlines()[0]
+        == "kategori;tidpunkt;område;latitud;longitud;plats;beskrivning;organisation;extern_id"
+    )
     xlsx = client.get(reverse("incidents:template_xlsx")).content
     assert openpyxl.load_workbook(io.BytesIO(xlsx)).active["A1"].value == "kategori"
 
 
 def test_import_page_lists_every_bad_row(client, world):
     client.force_login(world.alice)
-    upload = io.BytesIO("kategori;tidpunkt;område\nklotter;2023-09-14;Liljeholmen\nokänd;2023-09-14;Liljeholmen\n".encode())
+    upload = io.BytesIO(
+        "kategori;tidpunkt;område\nklotter;2023-09-14;Liljeholmen\nokänd;2023-09-14;Liljeholmen\n".encode()
+    )
     upload.name = "r.csv"
-    response = client.post(reverse("incidents:import"), {"file": upload, "organisation": world.sdf.pk})
+    response = client.post(
+        reverse("incidents:import"), {"file": upload, "organisation": world.sdf.pk}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "okänd" in html
@@ -224,3 +240,16 @@ def test_map_page_draws_the_selection(client, world):
     assert response.status_code == 200
     assert response.context["total_points"] == 1
     assert response.context["without_point"] == 1
+
+
+def test_coordinator_corrects_a_partners_report_without_taking_it_over(client, world):
+    incident = add(world, organisation=world.housing)
+    client.force_login(world.alice)
+    page = client.get(reverse("incidents:detail", args=[incident.pk])).content.decode()
+    assert "Bostadsbolaget" in page
+    data = report_data(world, description="Rättad av samordnaren", organisation=world.housing.pk)
+    response = client.post(reverse("incidents:detail", args=[incident.pk]), data)
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.organisation == world.housing
+    assert incident.description == "Rättad av samordnaren"

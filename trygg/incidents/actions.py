@@ -136,11 +136,14 @@ def _check_one(draft: IncidentDraft, now: dt.datetime) -> list[Problem]:
         problems.append(
             Problem(line, "latitude", _("give both latitude and longitude, or neither"))
         )
-    elif draft.latitude is not None and draft.longitude is not None:
-        if not (-90 <= draft.latitude <= 90 and -180 <= draft.longitude <= 180):
-            problems.append(
-                Problem(line, "latitude", _("the coordinates are not WGS84 latitude/longitude"))
-            )
+    elif (
+        draft.latitude is not None
+        and draft.longitude is not None
+        and not (-90 <= draft.latitude <= 90 and -180 <= draft.longitude <= 180)
+    ):
+        problems.append(
+            Problem(line, "latitude", _("the coordinates are not WGS84 latitude/longitude"))
+        )
     if len(draft.description) > DESCRIPTION_MAX_LENGTH:
         problems.append(
             Problem(
@@ -200,9 +203,7 @@ def check_drafts(
         if area_id is not None:
             draft.area = found[area_id]
         elif draft.area is None:
-            problems.append(
-                Problem(draft.line, "latitude", _("the point lies outside your areas"))
-            )
+            problems.append(Problem(draft.line, "latitude", _("the point lies outside your areas")))
 
     seen_ids: dict[str, int | None] = {}
     for draft in drafts:

@@ -22,7 +22,9 @@ from trygg.incidents.permissions import visible_categories
 
 
 class IncidentFilterForm(forms.Form):
-    fran = forms.DateField(label=_("From"), required=False, widget=forms.DateInput({"type": "date"}))
+    fran = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
     till = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
     omrade = forms.ModelChoiceField(
         label=_("Area"), queryset=None, required=False, empty_label=_("All areas")

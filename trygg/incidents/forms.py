@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.accounts.models import Organisation
-from trygg.accounts.permissions import visible_areas
+from trygg.accounts.models import Organisation, Role
+from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.actions import REPORTING_ROLES, IncidentDraft, Problem
 from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Category, Incident
@@ -48,9 +48,7 @@ def reportable_areas(user: object) -> Any:
 class IncidentForm(forms.Form):
     """The report form: what, when, where. Laid out for a phone, usable in under a minute."""
 
-    category = forms.ModelChoiceField(
-        label=_("What happened?"), queryset=Category.objects.active()
-    )
+    category = forms.ModelChoiceField(label=_("What happened?"), queryset=Category.objects.active())
     date = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -105,14 +103,19 @@ class IncidentForm(forms.Form):
         areas = reportable_areas(user)
         self.fields["area"].queryset = areas.order_by("name")  # type: ignore[attr-defined]
         self.fields["area"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda a: f"{a.name} ({a.get_kind_display()})"
-            if a.kind != AreaKind.PLATS
-            else f"{a.name}"
+            lambda a: (
+                f"{a.name} ({a.get_kind_display()})" if a.kind != AreaKind.PLATS else f"{a.name}"
+            )
         )
         scope = scope_for(user)
-        orgs = Organisation.objects.filter(pk__in=scope.organisation_ids).order_by("name")
-        if scope.everything:
-            orgs = Organisation.objects.active().order_by("name")
+        if scope.everything or scope.has_role(Role.SAMORDNARE, Role.ANALYTIKER):
+            # Coordinators and analysts report and correct on partners' behalf.
+            orgs = visible_organisations(user).active().order_by("name")
+            own = list(Organisation.objects.filter(pk__in=scope.organisation_ids))
+            if len(own) == 1 and not self.is_bound:
+                self.initial.setdefault("organisation", own[0].pk)
+        else:
+            orgs = Organisation.objects.filter(pk__in=scope.organisation_ids).order_by("name")
         self.fields["organisation"].queryset = orgs  # type: ignore[attr-defined]
         self.single_organisation = orgs.first() if orgs.count() == 1 else None
         if self.single_organisation is not None:
@@ -211,4 +214,3 @@ class ReviewForm(forms.Form):
     def __init__(self, *args: Any, incidents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ids"].queryset = incidents  # type: ignore[attr-defined]
-

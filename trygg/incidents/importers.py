@@ -114,7 +114,9 @@ class _Lookups:
         categories = list(Category.objects.all())
         self.categories = {c.code.lower(): c for c in categories}
         names = Counter(c.name.lower() for c in categories)
-        self.categories.update({c.name.lower(): c for c in categories if names[c.name.lower()] == 1})
+        self.categories.update(
+            {c.name.lower(): c for c in categories if names[c.name.lower()] == 1}
+        )
         areas = visible_areas(user) if user is not None else Area.objects.all()
         self.areas: dict[str, list[Area]] = {}
         for area in areas.only("id", "name", "kind"):
@@ -247,7 +249,9 @@ def drafts_from_police_feed(
     try:
         lines = list(_police_lines(data))
     except (UnicodeDecodeError, json.JSONDecodeError, OSError) as error:
-        raise ImportFailed(_("The file is not the police events feed: %(err)s") % {"err": error})
+        raise ImportFailed(
+            _("The file is not the police events feed: %(err)s") % {"err": error}
+        ) from None
     for number, line in lines:
         try:
             event = json.loads(line)

@@ -180,9 +180,7 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         return self.exclude(status=Status.AVVISAD)
 
     def for_list(self) -> IncidentQuerySet:
-        return self.select_related(
-            "category", "area", "organisation", "reported_by", "reviewed_by"
-        )
+        return self.select_related("category", "area", "organisation", "reported_by", "reviewed_by")
 
 
 class Incident(models.Model):
@@ -202,9 +200,7 @@ class Incident(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    description = models.TextField(
-        _("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True
-    )
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     organisation = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("reporting organisation"),

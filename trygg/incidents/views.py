@@ -91,9 +91,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except IncidentsRefused as refused:
                 form.add_problems(refused.problems)
             else:
-                messages.success(
-                    request, _("%(ref)s was saved.") % {"ref": incident.reference}
-                )
+                messages.success(request, _("%(ref)s was saved.") % {"ref": incident.reference})
                 return redirect("incidents:detail", pk=incident.pk)
     elif request.method == "POST":
         raise PermissionDenied
@@ -167,7 +165,11 @@ def incident_map(request: HttpRequest) -> HttpResponse:
     ]
     without_point = incidents.filter(latitude__isnull=True).count()
     scope = scope_for(request.user)
-    roots = Area.objects.filter(pk__in=scope.root_ids()) if not scope.everything else Area.objects.roots()
+    roots = (
+        Area.objects.filter(pk__in=scope.root_ids())
+        if not scope.everything
+        else Area.objects.roots()
+    )
     return render(
         request,
         "incidents/map.html",
@@ -266,4 +268,3 @@ def category_list(request: HttpRequest) -> HttpResponse:
         "incidents/category_list.html",
         {"rows": rows, "can_change": can_category(request.user, "change")},
     )
-

@@ -36,7 +36,9 @@ def municipalities() -> dict[str, Municipality]:
 @cache
 def counties() -> dict[str, tuple[str, str]]:
     """(code, name) of each county by lower-case name."""
-    return {m.county_name.lower(): (m.county_code, m.county_name) for m in municipalities().values()}
+    return {
+        m.county_name.lower(): (m.county_code, m.county_name) for m in municipalities().values()
+    }
 
 
 class AreaRegistry:

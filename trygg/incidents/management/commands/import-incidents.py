@@ -90,7 +90,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 prefix
-                + _("%(created)s incidents imported, %(existing)s already imported, %(refused)s refused.")
+                + _(
+                    "%(created)s incidents imported, %(existing)s already imported, "
+                    "%(refused)s refused."
+                )
                 % {
                     "created": report.created,
                     "existing": report.already_recorded,

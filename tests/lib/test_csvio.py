@@ -351,7 +351,7 @@ def test_parse_decimal_accepts(text, expected):
     "text", ["1,234,5", "1.234,5", "12 34", "1234 567", "5,", ",", "-", "tio", "12 st", "1e999"]
 )
 def test_parse_decimal_rejects(text):
-    with pytest.raises(ValueError, match="number"):
+    with pytest.raises(ValueError, match="inte ett tal"):
         parse_decimal(text)
 
 

@@ -16,7 +16,8 @@
 
   points.forEach(function (p) {
     var marker = L.circleMarker([p.lat, p.lon], {
-      radius: 6, color: "#7a1013", weight: 1.5, fillColor: "#d62828", fillOpacity: 0.7,
+      radius: points.length > 500 ? 3 : 6, color: "#7a1013", weight: 1, fillColor: "#d62828",
+      fillOpacity: 0.6,
     });
     marker.bindPopup(
       '<strong><a href="' + p.url + '">' + text(p.ref) + "</a></strong><br>" +

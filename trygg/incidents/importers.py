@@ -238,10 +238,7 @@ def drafts_from_police_feed(
     Each event goes to the municipality (or county) named by ``location.name``; the feed's
     coordinates are that area's centroid, not the event's place, so no point is stored.
     """
-    by_type: dict[str, Category] = {}
-    for category in Category.objects.active().exclude(police_event_types=[]):
-        for event_type in category.police_event_types:
-            by_type[event_type.strip().lower()] = category
+    by_type = Category.objects.police_type_map()
     registry = AreaRegistry()
     drafts: list[IncidentDraft] = []
     problems: list[Problem] = []

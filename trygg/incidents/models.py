@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trygg.lib.tree import Tree
+
 
 class IccsSection(models.TextChoices):
     """UNODC International Classification of Crime for Statistical Purposes, level 1."""
@@ -39,13 +41,17 @@ class CategoryQuerySet(models.QuerySet["Category"]):
     def roots(self) -> CategoryQuerySet:
         return self.filter(parent__isnull=True)
 
+    def police_type_map(self) -> dict[str, Category]:
+        """Active categories by the lower-cased police event types mapped to them."""
+        return {
+            event_type.strip().lower(): category
+            for category in self.active().exclude(police_event_types=[])
+            for event_type in category.police_event_types
+        }
+
     def for_police_type(self, event_type: str) -> Category | None:
         """The active category a police event type is mapped to, if any."""
-        wanted = event_type.strip().lower()
-        for category in self.active().exclude(police_event_types=[]):
-            if wanted in (t.strip().lower() for t in category.police_event_types):
-                return category
-        return None
+        return self.police_type_map().get(event_type.strip().lower())
 
 
 class Category(models.Model):
@@ -127,18 +133,7 @@ class Category(models.Model):
 
     def descendant_ids(self) -> set[int]:
         """This category and every category below it."""
-        links = Category.objects.values_list("id", "parent_id")
-        children: dict[int | None, list[int]] = {}
-        for child, parent in links:
-            children.setdefault(parent, []).append(child)
-        found = {self.pk}
-        stack = list(children.get(self.pk, ()))
-        while stack:
-            node = stack.pop()
-            if node not in found:
-                found.add(node)
-                stack.extend(children.get(node, ()))
-        return found
+        return Tree(Category.objects.values_list("id", "parent_id")).descendants(self.pk)
 
 
 class Source(models.TextChoices):

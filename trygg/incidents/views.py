@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from trygg.accounts.scope import scope_for
 from trygg.front.decorators import page
 from trygg.incidents import exports
-from trygg.incidents.actions import IncidentsRefused, record_incidents
+from trygg.incidents.actions import IncidentsRefused, record_incidents, update_incident
 from trygg.incidents.filters import IncidentFilterForm
 from trygg.incidents.forms import ImportForm, IncidentForm, ReviewForm, reportable_areas
 from trygg.incidents.importers import ImportFailed, import_incidents
@@ -33,7 +33,7 @@ from trygg.incidents.permissions import (
     visible_incidents,
 )
 from trygg.incidents.review import review_incidents
-from trygg.places.maps import feature_collection, map_areas_for_roots
+from trygg.places.maps import feature_collection, map_areas_for_roots, top_areas
 from trygg.places.models import Area
 
 PAGE_SIZE = 50
@@ -42,8 +42,7 @@ MAP_LIMIT = 5000
 
 def _report_map(user: object) -> dict[str, Any]:
     scope = scope_for(user)
-    areas = reportable_areas(user)
-    roots = [a for a in areas if a.parent_id not in {b.pk for b in areas}]
+    roots = top_areas(reportable_areas(user))
     return feature_collection(map_areas_for_roots(roots, scope.tree))
 
 
@@ -84,8 +83,6 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST or None, user=request.user, initial=IncidentForm.initial_for(incident)
         )
         if request.method == "POST" and form.is_valid():
-            from trygg.incidents.actions import update_incident
-
             try:
                 update_incident(incident, form.to_draft(), user=request.user)
             except IncidentsRefused as refused:

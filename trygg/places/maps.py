@@ -35,6 +35,13 @@ def feature_collection(areas: Iterable[Area]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def top_areas(areas: Iterable[Area]) -> list[Area]:
+    """The areas whose parent is not among them: the tops of a scoped selection."""
+    listed = list(areas)
+    ids = {a.pk for a in listed}
+    return [a for a in listed if a.parent_id not in ids]
+
+
 def map_areas_for_roots(roots: Iterable[Area], tree: AreaTree, levels: int = 3) -> list[Area]:
     """What to draw for a set of root areas: each root and up to ``levels`` levels below it.
 

@@ -6,7 +6,6 @@ floor of the dependency graph; nothing in this app knows about users or incident
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from trygg.lib.geo import GeometryError, clean_boundary
+from trygg.lib.tree import Tree
 
 
 class AreaKind(models.TextChoices):
@@ -37,54 +37,12 @@ class PoliceClassification(models.TextChoices):
     SARSKILT_UTSATT = "sarskilt_utsatt", _("particularly vulnerable area")
 
 
-class AreaTree:
-    """The parent links of all areas, loaded once, for subtree and ancestor questions.
-
-    Areas number in the hundreds or low thousands, so one query and a dict answer subtree
-    questions faster and more simply than a stored materialised path that every move must
-    rewrite.
-    """
-
-    def __init__(self, links: Iterable[tuple[int, int | None]]) -> None:
-        self.parent: dict[int, int | None] = dict(links)
-        self.children: dict[int | None, list[int]] = defaultdict(list)
-        for child, parent in self.parent.items():
-            self.children[parent].append(child)
+class AreaTree(Tree):
+    """The parent links of all areas, loaded once per request (see ``trygg.lib.tree``)."""
 
     @classmethod
     def load(cls) -> AreaTree:
         return cls(Area.objects.values_list("id", "parent_id"))
-
-    def descendants(self, root: int, *, include_self: bool = True) -> set[int]:
-        found = {root} if include_self else set()
-        stack = list(self.children.get(root, ()))
-        while stack:
-            node = stack.pop()
-            if node not in found:
-                found.add(node)
-                stack.extend(self.children.get(node, ()))
-        return found
-
-    def subtrees(self, roots: Iterable[int]) -> set[int]:
-        found: set[int] = set()
-        for root in roots:
-            if root not in found:
-                found |= self.descendants(root)
-        return found
-
-    def ancestors(self, node: int) -> list[int]:
-        """From the parent up to the root."""
-        chain: list[int] = []
-        seen = {node}
-        current = self.parent.get(node)
-        while current is not None and current not in seen:
-            chain.append(current)
-            seen.add(current)
-            current = self.parent.get(current)
-        return chain
-
-    def depth(self, node: int) -> int:
-        return len(self.ancestors(node))
 
 
 class AreaQuerySet(models.QuerySet["Area"]):

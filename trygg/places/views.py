@@ -16,7 +16,7 @@ from trygg.accounts.scope import scope_for
 from trygg.front.decorators import page
 from trygg.places.forms import AreaImportForm
 from trygg.places.importers import AreaImportError, import_areas
-from trygg.places.maps import feature_collection, map_areas_for_roots
+from trygg.places.maps import feature_collection, map_areas_for_roots, top_areas
 from trygg.places.models import Area
 
 
@@ -43,7 +43,7 @@ def _tree_rows(
 def area_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     areas = list(visible_areas(request.user))
-    roots = [a for a in areas if a.parent_id not in {b.pk for b in areas}]
+    roots = top_areas(areas)
     return render(
         request,
         "places/area_list.html",

@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "trygg.accounts",
     "trygg.places",
     "trygg.incidents",
+    "trygg.statistics",
+    "trygg.analysis",
+    "trygg.collaboration",
+    "trygg.compliance",
     "trygg.front",
     "trygg.demo",
     "trygg.api",
@@ -180,6 +184,11 @@ TRYGG_MAP_TILES_ATTRIBUTION = env_str(
     "TRYGG_MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
+
+# Review intervals for the law's duties (trygg.compliance): the agreement's annex of priority
+# areas is reviewed at least every fourth year; lägesbild and åtgärdsplan at least every second.
+TRYGG_AGREEMENT_REVIEW_YEARS = env_int("TRYGG_AGREEMENT_REVIEW_YEARS", 4, minimum=1)
+TRYGG_LAGESBILD_REVIEW_MONTHS = env_int("TRYGG_LAGESBILD_REVIEW_MONTHS", 24, minimum=1)
 
 # The REST API (trygg.api): token or session sign-in, scoped like the pages, paginated.
 REST_FRAMEWORK = {

@@ -1,0 +1,185 @@
+from collections import Counter
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from trygg.analysis.counts import CountError, count_incidents
+from trygg.analysis.selection import build_selection
+from trygg.incidents.models import Category, Incident, Status
+from trygg.lib.periods import Period, PeriodKind, local_date, period_of
+
+
+def reference_counts(incidents, selection, periods, group_by):
+    """A plain-Python count straight from the incident rows, to hold the engine to."""
+    counts = Counter()
+    for incident in incidents:
+        if incident.status == Status.AVVISAD:
+            continue
+        day = local_date(incident.occurred_at)
+        for index, period in enumerate(periods):
+            if not period.contains(day):
+                continue
+            for area in selection.areas if "area" in group_by else [None]:
+                if area is not None and incident.area_id not in area.members:
+                    continue
+                if area is None and incident.area_id not in selection.area_ids:
+                    continue
+                for category in selection.categories if "category" in group_by else [None]:
+                    if category is not None and incident.category_id not in category.members:
+                        continue
+                    wanted = selection.category_ids
+                    if (
+                        category is None
+                        and wanted is not None
+                        and incident.category_id not in wanted
+                    ):
+                        continue
+                    key = (
+                        area.id if area else None,
+                        category.id if category else None,
+                        index if "period" in group_by else None,
+                        incident.organisation_id if "organisation" in group_by else None,
+                        incident.source if "source" in group_by else None,
+                    )
+                    counts[key] += 1
+    return counts
+
+
+def engine_counts(result):
+    found = Counter()
+    for row in result.rows:
+        key = (
+            row.area.id if row.area else None,
+            row.category.id if row.category else None,
+            result.periods.index(row.period) if row.period else None,
+            row.organisation_id if "organisation" in result.group_by else None,
+            row.source,
+        )
+        found[key] += row.count
+    return +found  # drop zeros
+
+
+def test_counts_by_area_category_and_reporting_year(world, incidents):
+    selection = build_selection(
+        world.carol,
+        area_ids=[world.district.pk, world.liljeholmen.pk, world.skarholmen.pk],
+        start=date(2021, 9, 1),
+        end=date(2023, 8, 31),
+    )
+    result = count_incidents(selection)
+    assert result.from_rollup
+    assert [p.key for p in result.periods] == ["2021/22", "2022/23"]
+    # Every combination is listed, zeros included.
+    assert len(result.rows) == 3 * len(selection.categories) * 2
+    reference = reference_counts(incidents, selection, result.periods, result.group_by)
+    assert engine_counts(result) == +reference
+    # A district includes its neighbourhoods.
+    district = sum(r.count for r in result.rows if r.area.id == world.district.pk)
+    liljeholmen = sum(r.count for r in result.rows if r.area.id == world.liljeholmen.pk)
+    assert district > liljeholmen > 0
+
+
+def test_rejected_incidents_are_not_counted(world, incidents):
+    selection = build_selection(world.carol, start=date(2021, 1, 1), end=date(2024, 12, 31))
+    total = count_incidents(selection, group_by=()).total
+    counted = Incident.objects.exclude(status=Status.AVVISAD).count()
+    assert total == counted < len(incidents)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    kind=st.sampled_from(list(PeriodKind)),
+    start=st.dates(min_value=date(2021, 7, 1), max_value=date(2023, 9, 30)),
+    length=st.integers(0, 500),
+    group_by=st.sets(st.sampled_from(["area", "category", "period", "organisation", "source"])),
+    category_pick=st.integers(0, 3),
+)
+def test_engine_equals_plain_count_for_any_range(
+    world_and_incidents, kind, start, length, group_by, category_pick
+):
+    world, incidents = world_and_incidents
+    categories = list(Category.objects.filter(parent__isnull=True).order_by("id"))
+    chosen = [categories[category_pick].pk] if category_pick < len(categories) else []
+    selection = build_selection(
+        world.carol,
+        area_ids=[world.stockholm.pk, world.liljeholmen.pk],
+        category_ids=chosen,
+        start=start,
+        end=date.fromordinal(start.toordinal() + length),
+        period_kind=kind,
+    )
+    result = count_incidents(selection, group_by=sorted(group_by), use_rollup=False)
+    reference = reference_counts(incidents, selection, result.periods, result.group_by)
+    assert engine_counts(result) == +reference
+    if all(p.month_aligned for p in result.periods):
+        rolled = count_incidents(selection, group_by=sorted(group_by), use_rollup=True)
+        assert rolled.rows == result.rows
+
+
+@pytest.fixture
+def world_and_incidents(world, incidents):
+    return world, incidents
+
+
+def test_rollup_refuses_periods_that_are_not_whole_months(world, incidents):
+    selection = build_selection(world.carol, start=date(2022, 1, 3), end=date(2022, 2, 27))
+    with pytest.raises(CountError):
+        count_incidents(
+            selection, periods=[Period(date(2022, 1, 3), date(2022, 2, 27))], use_rollup=True
+        )
+    assert not count_incidents(selection).from_rollup
+
+
+def test_month_ends_in_stockholm_time(world, incidents):
+    # 2023-03-31 22:30 UTC is 1 April in Stockholm.
+    selection = build_selection(
+        world.carol, period_kind="month", start=date(2023, 3, 1), end=date(2023, 4, 30)
+    )
+    raw = count_incidents(selection, ("period",), use_rollup=False)
+    rolled = count_incidents(selection, ("period",), use_rollup=True)
+    assert [r.count for r in raw.rows] == [r.count for r in rolled.rows]
+
+
+def test_rates_per_1000_inhabitants(world, incidents):
+    world.liljeholmen.population = 20_000
+    world.liljeholmen.save()
+    selection = build_selection(
+        world.carol,
+        area_ids=[world.liljeholmen.pk, world.skarholmen.pk],
+        start=date(2022, 9, 1),
+        end=date(2023, 8, 31),
+    )
+    rows = count_incidents(selection, ("area",)).rows
+    liljeholmen = next(r for r in rows if r.area.id == world.liljeholmen.pk)
+    assert liljeholmen.rate_per_1000 == pytest.approx(liljeholmen.count / 20)
+    assert next(r for r in rows if r.area.id == world.skarholmen.pk).rate_per_1000 is None
+
+
+def test_selection_is_limited_to_what_the_user_sees(world, incidents):
+    with pytest.raises(PermissionDenied):
+        build_selection(world.alice, area_ids=[world.skarholmen.pk])
+    with pytest.raises(PermissionDenied):
+        build_selection(world.erin)
+    # Without areas: the user's own top area.
+    selection = build_selection(world.alice)
+    assert [g.id for g in selection.areas] == [world.district.pk]
+
+
+def test_unknown_dimension_is_refused(world):
+    selection = build_selection(world.carol)
+    with pytest.raises(CountError, match="weather"):
+        count_incidents(selection, ("weather",))
+
+
+def test_open_ended_selection_spans_the_data(world, incidents):
+    selection = build_selection(world.carol, period_kind=PeriodKind.YEAR)
+    result = count_incidents(selection, ("period",))
+    assert result.periods[0].start >= date(2021, 1, 1)
+    assert result.periods[-1].end <= date(2023, 12, 31)
+    assert (
+        result.periods[0] != period_of("year", date(2021, 1, 1)) or result.periods[0].key == "2021"
+    )
+    assert result.total == Incident.objects.exclude(status=Status.AVVISAD).count()

@@ -28,6 +28,7 @@ from trygg.incidents.models import (
 )
 from trygg.incidents.permissions import CHANGE, REVIEW, can_incident, check_incident
 from trygg.incidents.review import review_incidents
+from trygg.incidents.rollup import month_of, months_of, refresh_rollup
 from trygg.lib.personnummer import contains_identity_number
 from trygg.places.lookup import locate_many
 from trygg.places.models import Area
@@ -352,6 +353,7 @@ def record_incidents(
                 insert(incidents[start : start + COPY_BATCH_SIZE])
                 if progress is not None:
                     progress(min(start + COPY_BATCH_SIZE, len(incidents)), len(incidents))
+        refresh_rollup(months_of(i.occurred_at for i in incidents))
     result.created = incidents
     result.written = True
     return result
@@ -376,6 +378,8 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 _RELATED_FIELDS = ("category", "area", "organisation")
+# What the monthly rollup groups by; the status is refreshed by review_incidents.
+ROLLUP_FIELDS = frozenset({"occurred_at", "area", "category", "organisation"})
 # A problem named for one field of a group concerns the whole group: the point decides the
 # area, and the end time is checked against the start.
 _LINKED_FIELDS = (
@@ -529,11 +533,14 @@ def update_incident(
 
     with transaction.atomic():
         if changed:
+            month_before = month_of(incident.occurred_at)
             for name, value in changed.items():
                 setattr(incident, name, value)
             if getattr(user, "is_authenticated", False):
                 incident._history_user = user  # type: ignore[attr-defined]
             incident.save(update_fields=[*changed, "updated_at"])
+            if set(changed) & ROLLUP_FIELDS:
+                refresh_rollup({month_before, month_of(incident.occurred_at)})
         if status is not None:
             review_incidents([incident], str(status), user)
     return incident

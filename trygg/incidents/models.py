@@ -268,3 +268,41 @@ class Incident(models.Model):
     @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+class IncidentRollup(models.Model):
+    """Incident counts per Stockholm calendar month and the dimensions analyses group by.
+
+    Derived data, kept up to date by every write (see ``trygg.incidents.rollup``) so that
+    counts over months need not scan the incident table. ``month`` is the first day of the
+    month in which ``occurred_at`` falls in Europe/Stockholm wall-clock time.
+    """
+
+    month = models.DateField(_("month"))
+    area = models.ForeignKey(
+        "places.Area", verbose_name=_("area"), on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("reporting organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("incident count per month")
+        verbose_name_plural = _("incident counts per month")
+        indexes = [
+            models.Index(fields=["month", "area", "category"], name="rollup_month_area_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.area_id}/{self.category_id}: {self.count}"

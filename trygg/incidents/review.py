@@ -11,6 +11,7 @@ from simple_history.utils import bulk_update_with_history
 
 from trygg.incidents.models import Incident, Status
 from trygg.incidents.permissions import REVIEW, can_incident
+from trygg.incidents.rollup import months_of, refresh_rollup
 
 
 def review_incidents(incidents: Iterable[Incident], status: str, user: object) -> int:
@@ -40,4 +41,5 @@ def review_incidents(incidents: Iterable[Incident], status: str, user: object) -
             ["status", "reviewed_by", "reviewed_at", "updated_at"],
             default_user=user,
         )
+        refresh_rollup(months_of(i.occurred_at for i in changed))
     return len(changed)

@@ -24,6 +24,7 @@ from shapely.geometry import shape
 from trygg.demo.builders.places import HAGERSTEN_ALVSJO, PLACES
 from trygg.incidents.actions import IncidentDraft, record_incidents
 from trygg.incidents.models import Category, Incident, Source, Status
+from trygg.incidents.rollup import rebuild_rollup
 from trygg.lib.text import title_case
 
 if TYPE_CHECKING:
@@ -263,6 +264,8 @@ def build(demo: DemoContext) -> None:
     Incident.objects.filter(source=Source.WEBB, organisation=demo.organisations[SHIS]).update(
         reported_by=demo.users["rapportor"]
     )
+    # The review statuses above were set in bulk, around review_incidents; recount.
+    rebuild_rollup()
     demo.log(_("%(n)s incidents") % {"n": len(created)})
 
 

@@ -90,7 +90,9 @@ def selection_periods(selection: Selection) -> list[Period]:
 
 def data_range(selection: Selection) -> tuple[date | None, date | None]:
     """The first and last Stockholm day with a counted incident in the selection."""
-    found = _filtered_raw(selection).aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+    found = filtered_incidents(selection).aggregate(
+        first=Min("occurred_at"), last=Max("occurred_at")
+    )
     if found["first"] is None:
         return None, None
     return local_date(found["first"]), local_date(found["last"])
@@ -125,14 +127,14 @@ def count_incidents(
         return CountResult(group_by, periods, (), use_rollup)
 
     if use_rollup:
-        queryset = _filtered_rollup(selection)
+        queryset = filtered_rollup(selection)
         field, bounds = "month", [(p.start, p.stop) for p in periods]
         measure = Sum("count")
     else:
-        queryset = _filtered_raw(selection)
+        queryset = filtered_incidents(selection)
         field, bounds = "occurred_at", [p.bounds() for p in periods]
         measure = Count("id")
-    queryset = queryset.filter(_within(field, bounds))
+    queryset = queryset.filter(within(field, bounds))
     keys = _database_keys(group_by)
     if "period" in group_by:
         queryset = queryset.annotate(
@@ -166,7 +168,7 @@ def _database_keys(group_by: tuple[str, ...]) -> list[str]:
     return keys
 
 
-def _within(field: str, bounds: list[tuple]) -> Q:
+def within(field: str, bounds: list[tuple]) -> Q:
     """Rows inside any of the periods (merged where they touch, to keep the SQL short)."""
     merged: list[list] = []
     for low, high in sorted(bounds):
@@ -191,11 +193,11 @@ def _common_filter(selection: Selection) -> Q:
     return condition
 
 
-def _filtered_raw(selection: Selection):
+def filtered_incidents(selection: Selection):
     return Incident.objects.filter(_common_filter(selection))
 
 
-def _filtered_rollup(selection: Selection):
+def filtered_rollup(selection: Selection):
     return IncidentRollup.objects.filter(_common_filter(selection))
 
 

@@ -1,0 +1,423 @@
+"""Forms and formsets for the Samverkan pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.accounts.models import Organisation, User
+from trygg.accounts.permissions import visible_organisations
+from trygg.collaboration import links
+from trygg.collaboration.actions import check_pdf
+from trygg.collaboration.models import (
+    ActionItem,
+    AgendaItem,
+    Agreement,
+    AgreementPriority,
+    CitizenPromise,
+    Decision,
+    Forum,
+    ForumMember,
+    Meeting,
+    PriorityArea,
+    PromiseFollowUp,
+    Signatory,
+)
+from trygg.collaboration.permissions import manageable_areas, readable_area_ids, visible_agreements
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def area_label(area: Any) -> str:
+    return f"{area.name} ({area.get_kind_display()})"
+
+
+def people(user: object) -> QuerySet[User]:
+    """Users a coordinator can name as members or owners: those working in readable areas."""
+    ids = readable_area_ids(user)
+    users = User.objects.filter(is_active=True)
+    if ids is not None:
+        users = users.filter(memberships__area__in=ids, memberships__is_active=True)
+    return users.distinct().order_by("first_name", "last_name", "username")
+
+
+def organisations(user: object) -> QuerySet[Organisation]:
+    return visible_organisations(user).active().order_by("name")
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A ModelForm whose area and organisation choices are limited to what the user may use."""
+
+    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if "area" in self.fields:
+            field = self.fields["area"]
+            field.queryset = manageable_areas(user).order_by("name")  # type: ignore[attr-defined]
+            field.label_from_instance = area_label  # type: ignore[attr-defined]
+        for name in ("parties", "organisation"):
+            if name in self.fields:
+                self.fields[name].queryset = organisations(user)  # type: ignore[attr-defined]
+
+
+# Agreements ----------------------------------------------------------------------------
+
+
+class AgreementForm(ScopedModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "title",
+            "scope",
+            "area",
+            "follows",
+            "parties",
+            "signed_on",
+            "valid_from",
+            "valid_until",
+            "annex_review_due",
+            "annex_reviewed_on",
+            "situation_report_reference",
+            "action_plan_reference",
+            "summary",
+        ]
+        widgets = {
+            "parties": forms.CheckboxSelectMultiple,
+            "signed_on": DateInput(),
+            "valid_from": DateInput(),
+            "valid_until": DateInput(),
+            "annex_review_due": DateInput(),
+            "annex_reviewed_on": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        follows = visible_agreements(self.user).filter(scope="stadsovergripande")
+        if self.instance.pk:
+            follows = follows.exclude(pk=self.instance.pk)
+        self.fields["follows"].queryset = follows  # type: ignore[attr-defined]
+        if self.instance.pk:
+            # Keep parties the user cannot see (e.g. a partner outside their area) selectable.
+            parties = self.fields["parties"]
+            parties.queryset = (  # type: ignore[attr-defined]
+                organisations(self.user) | self.instance.parties.all()
+            ).distinct()
+
+
+class PriorityForm(forms.ModelForm):
+    class Meta:
+        model = AgreementPriority
+        fields = ["priority_area", "is_prioritised", "reason", "status_note", "follow_up"]
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 2}),
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["priority_area"].queryset = PriorityArea.objects.all()  # type: ignore[attr-defined]
+
+
+class ScopedInlineFormSet(forms.BaseInlineFormSet):
+    """An inline formset that passes the user on to forms that need it."""
+
+    def __init__(self, *args: Any, user: object = None, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if getattr(self.form, "needs_user", False):
+            kwargs["user"] = self.user
+        return kwargs
+
+
+class OrganisationScopedForm(forms.ModelForm):
+    needs_user = True
+
+    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if "organisation" in self.fields:
+            self.fields["organisation"].queryset = organisations(user)  # type: ignore[attr-defined]
+
+
+class SignatoryForm(OrganisationScopedForm):
+    class Meta:
+        model = Signatory
+        fields = ["name", "title", "organisation"]
+
+
+SignatoryFormSet = forms.inlineformset_factory(
+    Agreement,
+    Signatory,
+    form=SignatoryForm,
+    formset=ScopedInlineFormSet,
+    extra=2,
+    can_delete=True,
+)
+PriorityFormSet = forms.inlineformset_factory(
+    Agreement, AgreementPriority, form=PriorityForm, extra=1, can_delete=True
+)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("PDF file"),
+        help_text=_("Only PDF documents, at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        check_pdf(upload)
+        return upload
+
+
+# Citizen promises ----------------------------------------------------------------------
+
+
+class PromiseForm(ScopedModelForm):
+    class Meta:
+        model = CitizenPromise
+        fields = ["title", "promise", "area", "parties", "starts_on", "ends_on", "dialogue"]
+        widgets = {
+            "promise": forms.Textarea(attrs={"rows": 4}),
+            "dialogue": forms.Textarea(attrs={"rows": 3}),
+            "parties": forms.CheckboxSelectMultiple,
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+        }
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = PromiseFollowUp
+        fields = ["due_on", "status", "note", "done_on"]
+        widgets = {
+            "due_on": DateInput(),
+            "done_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+FollowUpFormSet = forms.inlineformset_factory(
+    CitizenPromise, PromiseFollowUp, form=FollowUpForm, extra=1, can_delete=True
+)
+
+
+# Forums --------------------------------------------------------------------------------
+
+
+class ForumForm(ScopedModelForm):
+    class Meta:
+        model = Forum
+        fields = ["name", "kind", "area", "rhythm", "rhythm_note", "purpose", "is_active"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+
+class MemberForm(OrganisationScopedForm):
+    class Meta:
+        model = ForumMember
+        fields = ["user", "name", "title", "organisation", "email", "is_chair"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = people(self.user)
+        if self.instance.pk and self.instance.user_id:
+            users = (users | User.objects.filter(pk=self.instance.user_id)).distinct()
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+        self.fields["user"].empty_label = _("– not a Trygg user –")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("user") and not (data.get("name") or "").strip() and self.has_changed():
+            self.add_error("name", _("Choose a user or write the person's name."))
+        return data
+
+
+class BaseMemberFormSet(ScopedInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        live = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        if sum(1 for f in live if f.cleaned_data.get("is_chair")) > 1:
+            raise forms.ValidationError(_("A forum has one chair."))
+        users = [f.cleaned_data["user"] for f in live if f.cleaned_data.get("user")]
+        if len(users) != len(set(users)):
+            raise forms.ValidationError(_("Each user is a member once."))
+
+
+MemberFormSet = forms.inlineformset_factory(
+    Forum, ForumMember, form=MemberForm, formset=BaseMemberFormSet, extra=3, can_delete=True
+)
+
+
+# Meetings ------------------------------------------------------------------------------
+
+
+class MeetingForm(forms.ModelForm):
+    """A meeting with its date and times in local time, the way people write them."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start = forms.TimeField(label=_("From"), widget=TimeInput())
+    end = forms.TimeField(label=_("To"), widget=TimeInput())
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "address",
+            "room",
+            "online_url",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "is_cancelled",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            starts = timezone.localtime(self.instance.starts_at)
+            ends = timezone.localtime(self.instance.ends_at)
+            self.initial.update({"date": starts.date(), "start": starts.time(), "end": ends.time()})
+        self.order_fields(["title", "date", "start", "end"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start"), data.get("end")
+        if day and start and end:
+            if end <= start:
+                self.add_error("end", _("The meeting must end after it starts."))
+            else:
+                zone = timezone.get_current_timezone()
+                self.instance.starts_at = dt.datetime.combine(day, start, tzinfo=zone)
+                self.instance.ends_at = dt.datetime.combine(day, end, tzinfo=zone)
+        return data
+
+
+class AgendaItemForm(forms.ModelForm):
+    needs_user = True
+    link = forms.ChoiceField(label=_("About"), required=False)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["position", "title", "presenter", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, user: object, choices: list[Any] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["link"].choices = choices if choices is not None else links.link_choices(user)
+        if self.instance.linked_id and self.instance.linked_type_id:
+            self.initial["link"] = (
+                f"{self.instance.linked_type.app_label}.{self.instance.linked_type.model}:"
+                f"{self.instance.linked_id}"
+            )
+
+    def clean_link(self) -> Any:
+        try:
+            return links.resolve(self.cleaned_data["link"], self.user)
+        except LookupError:
+            raise forms.ValidationError(_("Choose one of the listed records.")) from None
+
+    def save(self, commit: bool = True) -> AgendaItem:
+        for name, value in links.link_fields(self.cleaned_data.get("link")).items():
+            setattr(self.instance, name, value)
+        return super().save(commit)
+
+
+class AgendaFormSet(ScopedInlineFormSet):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if not hasattr(self, "_choices"):
+            self._choices = links.link_choices(self.user)
+        kwargs["choices"] = self._choices
+        return kwargs
+
+
+AgendaItemFormSet = forms.inlineformset_factory(
+    Meeting, AgendaItem, form=AgendaItemForm, formset=AgendaFormSet, extra=3, can_delete=True
+)
+
+
+class MinutesForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["minutes"]
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 14})}
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["agenda_item", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        meeting = self.instance.meeting if self.instance.meeting_id else None
+        field = self.fields["agenda_item"]
+        field.queryset = (  # type: ignore[attr-defined]
+            meeting.agenda_items.all() if meeting else AgendaItem.objects.none()
+        )
+        field.label_from_instance = lambda item: f"{item.position}. {item.title}"  # type: ignore[attr-defined]
+
+
+class DecisionFormSetBase(forms.BaseInlineFormSet):
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        form = super()._construct_form(i, **kwargs)
+        # New rows know their meeting too, so that they offer its agenda items.
+        form.fields["agenda_item"].queryset = self.instance.agenda_items.all()  # type: ignore[attr-defined]
+        return form
+
+
+DecisionFormSet = forms.inlineformset_factory(
+    Meeting, Decision, form=DecisionForm, formset=DecisionFormSetBase, extra=2, can_delete=True
+)
+
+
+class ActionItemForm(forms.ModelForm):
+    needs_user = True
+
+    class Meta:
+        model = ActionItem
+        fields = ["title", "owner", "owner_name", "due_on", "done"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owners = people(user)
+        if self.instance.pk and self.instance.owner_id:
+            owners = (owners | User.objects.filter(pk=self.instance.owner_id)).distinct()
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        self.fields["owner"].empty_label = _("– not a Trygg user –")  # type: ignore[attr-defined]
+
+
+ActionItemFormSet = forms.inlineformset_factory(
+    Meeting,
+    ActionItem,
+    form=ActionItemForm,
+    formset=ScopedInlineFormSet,
+    extra=2,
+    can_delete=True,
+)

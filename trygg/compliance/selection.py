@@ -1,0 +1,38 @@
+"""Which area and day a checklist request asks for (``?omrade=`` and ``?datum=``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.http import Http404
+from django.utils import timezone
+
+from trygg.compliance.permissions import check_checklist, default_area
+from trygg.places.models import Area
+
+
+class BadSelection(ValueError):
+    """A parameter could not be read."""
+
+
+def selection(user: object, params: Mapping[str, str]) -> tuple[Area, dt.date]:
+    """The area (checked against the user's scope) and the day; Http404 without any area."""
+    raw_area = (params.get("omrade") or "").strip()
+    if raw_area:
+        if not raw_area.isdigit():
+            raise BadSelection("omrade")
+        area = Area.objects.filter(pk=int(raw_area)).first()
+        if area is None:
+            raise Http404
+    else:
+        area = default_area(user)
+        if area is None:
+            raise Http404
+    check_checklist(user, area)
+    raw_day = (params.get("datum") or "").strip()
+    try:
+        day = dt.date.fromisoformat(raw_day) if raw_day else timezone.localdate()
+    except ValueError:
+        raise BadSelection("datum") from None
+    return area, day

@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from trygg.accounts.api import OrganisationViewSet
+from trygg.analysis import api as analysis_api
+from trygg.collaboration.api import AgreementViewSet, ForumViewSet, MeetingViewSet
+from trygg.compliance.api import ComplianceView
 from trygg.incidents.api import CategoryViewSet, IncidentViewSet
 from trygg.places.api import AreaViewSet
 
@@ -13,9 +16,20 @@ router.register("areas", AreaViewSet, basename="area")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("forums", ForumViewSet, basename="forum")
+router.register("meetings", MeetingViewSet, basename="meeting")
 
 app_name = "api"
 urlpatterns = [
+    path("v1/compliance/", ComplianceView.as_view(), name="compliance"),
+    path("v1/analysis/counts/", analysis_api.CountsView.as_view(), name="analysis-counts"),
+    path("v1/analysis/changes/", analysis_api.ChangesView.as_view(), name="analysis-changes"),
+    path(
+        "v1/analysis/time-pattern/",
+        analysis_api.TimePatternView.as_view(),
+        name="analysis-time-pattern",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -1,0 +1,108 @@
+from datetime import date
+
+import pytest
+from rest_framework.test import APIClient
+
+from trygg.analysis.counts import count_incidents
+from trygg.analysis.selection import build_selection
+from trygg.incidents.models import Incident, Status
+
+
+@pytest.fixture
+def api(world):
+    client = APIClient()
+    client.force_authenticate(world.carol)
+    return client
+
+
+def test_counts_endpoint_groups_by_area_category_and_reporting_year(world, incidents, api):
+    response = api.get(
+        "/api/v1/analysis/counts/",
+        {
+            "group_by": "area,category,period",
+            "period": "reporting_year",
+            "area": world.district.pk,
+            "start": "2021-09-01",
+            "end": "2023-08-31",
+        },
+    )
+    assert response.status_code == 200, response.json()
+    rows = response.json()["rows"]
+    first = rows[0]
+    assert set(first) == {
+        "area",
+        "area_name",
+        "category",
+        "category_name",
+        "period",
+        "period_label",
+        "period_start",
+        "period_end",
+        "count",
+        "rate_per_1000",
+    }
+    assert {r["period"] for r in rows} == {"2021/22", "2022/23"}
+    assert rows[0]["period_start"] == "2021-09-01" and rows[0]["period_end"] == "2022-08-31"
+    selection = build_selection(
+        world.carol, area_ids=[world.district.pk], start=date(2021, 9, 1), end=date(2023, 8, 31)
+    )
+    assert sum(r["count"] for r in rows) == count_incidents(selection).total
+
+
+def test_counts_by_source_and_organisation_with_several_areas(world, incidents, api):
+    response = api.get(
+        "/api/v1/analysis/counts/",
+        {"group_by": "source,organisation", "area": f"{world.district.pk},{world.skarholmen.pk}"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == sum(r["count"] for r in body["rows"])
+    assert all(
+        set(r) == {"source", "organisation", "organisation_name", "count"} for r in body["rows"]
+    )
+    expected = (
+        Incident.objects.exclude(status=Status.AVVISAD)
+        .filter(area__in=[world.district, world.liljeholmen, world.skarholmen])
+        .count()
+    )
+    assert body["total"] == expected
+
+
+def test_counts_refuse_bad_input_with_the_field_named(world, api):
+    assert api.get("/api/v1/analysis/counts/", {"group_by": "weather"}).json()["group_by"]
+    assert "start" in api.get("/api/v1/analysis/counts/", {"start": "igår"}).json()
+    assert "area" in api.get("/api/v1/analysis/counts/", {"area": 999999}).json()
+
+
+def test_counts_are_limited_to_the_users_areas(world, incidents):
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    response = client.get("/api/v1/analysis/counts/", {"area": world.skarholmen.pk})
+    assert response.status_code == 400
+    mine = client.get("/api/v1/analysis/counts/", {"group_by": "area"}).json()["rows"]
+    assert [r["area"] for r in mine] == [world.district.pk]
+    client.force_authenticate(world.erin)
+    assert client.get("/api/v1/analysis/counts/").status_code == 400
+    assert APIClient().get("/api/v1/analysis/counts/").status_code == 401
+
+
+def test_changes_endpoint(world, incidents, api):
+    response = api.get(
+        "/api/v1/analysis/changes/",
+        {"area": world.district.pk, "end": "2023-08-31", "comparison": "previous"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["current"]["period"] == "2022/23"
+    assert body["baseline"][0]["period"] == "2021/22"
+    row = body["rows"][0]
+    for key in ("current", "previous", "change_percent", "p_value", "significant", "verdict"):
+        assert key in row
+    assert api.get("/api/v1/analysis/changes/", {"comparison": "x"}).status_code == 400
+
+
+def test_time_pattern_endpoint(world, incidents, api):
+    body = api.get("/api/v1/analysis/time-pattern/", {"area": world.stockholm.pk}).json()
+    assert len(body["matrix"]) == 7 and all(len(row) == 24 for row in body["matrix"])
+    counted = Incident.objects.exclude(status=Status.AVVISAD).count()
+    assert body["total"] + body["unknown_time"] == counted == sum(body["months"])

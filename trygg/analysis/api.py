@@ -1,0 +1,204 @@
+"""``/api/v1/analysis/…``: counts, tested changes, time patterns and hotspots.
+
+Every endpoint takes the same selection parameters (``area``, ``category``, ``period``,
+``start``, ``end``, ``organisation``, ``source``; repeat a parameter or separate values with
+commas) and answers with what the Analys page shows, limited to the areas the user may see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from trygg.analysis import changes as change_analysis
+from trygg.analysis.counts import DIMENSIONS, CountError, count_incidents
+from trygg.analysis.forms import SelectionForm
+from trygg.analysis.patterns import monthly_profile, weekday_hour
+from trygg.analysis.selection import Selection, SelectionError
+from trygg.analysis.tables import change_dicts, count_dicts, weekday_hour_dict
+from trygg.incidents.models import Source
+from trygg.lib.periods import PeriodKind
+
+SELECTION_PARAMETERS = [
+    OpenApiParameter(
+        "area",
+        OpenApiTypes.INT,
+        many=True,
+        description="Area ids (each with its sub-areas). Default: the user's top areas.",
+    ),
+    OpenApiParameter(
+        "category",
+        OpenApiTypes.INT,
+        many=True,
+        description="Category ids (each with its sub-categories). Default: every top category.",
+    ),
+    OpenApiParameter(
+        "period",
+        OpenApiTypes.STR,
+        enum=[k.value for k in PeriodKind],
+        description="Period kind (default reporting_year, 1 September – 31 August).",
+    ),
+    OpenApiParameter("start", OpenApiTypes.DATE, description="First day (default: first data)."),
+    OpenApiParameter(
+        "end", OpenApiTypes.DATE, description="Last day, inclusive (default: last data)."
+    ),
+    OpenApiParameter(
+        "organisation", OpenApiTypes.INT, many=True, description="Reporting organisations."
+    ),
+    OpenApiParameter(
+        "source", OpenApiTypes.STR, many=True, enum=Source.values, description="Sources."
+    ),
+]
+
+
+def selection_from(request: Request) -> Selection:
+    form = SelectionForm(request.query_params, user=request.user, api=True)
+    if not form.is_valid():
+        raise ValidationError(form.errors.get_json_data())
+    try:
+        return form.selection()
+    except SelectionError as error:
+        raise ValidationError({"detail": str(error)}) from error
+    except PermissionDenied as error:
+        raise ValidationError({"area": ["You may not analyse this area."]}) from error
+
+
+class CountsView(APIView):
+    @extend_schema(
+        operation_id="analysis_counts",
+        parameters=[
+            *SELECTION_PARAMETERS,
+            OpenApiParameter(
+                "group_by",
+                OpenApiTypes.STR,
+                description=(
+                    "Comma-separated subset of area, category, period, organisation, source "
+                    "(default area,category,period)."
+                ),
+            ),
+        ],
+        responses=inline_serializer(
+            "AnalysisCounts",
+            {
+                "group_by": serializers.ListField(child=serializers.CharField()),
+                "rows": serializers.ListField(child=serializers.DictField()),
+                "total": serializers.IntegerField(),
+            },
+        ),
+        description=(
+            "Incident counts (rejected reports excluded) per group. Each row carries the keys "
+            "of its groups: area/area_name, category/category_name, period/period_label/"
+            "period_start/period_end, organisation/organisation_name, source; then count and, "
+            "when grouped by area, rate_per_1000 (null when the population is unknown)."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        selection = selection_from(request)
+        raw = request.query_params.get("group_by", "area,category,period")
+        group_by = tuple(part.strip() for part in raw.split(",") if part.strip())
+        try:
+            result = count_incidents(selection, group_by)
+        except CountError as error:
+            raise ValidationError(
+                {"group_by": [str(error)], "choices": list(DIMENSIONS)}
+            ) from error
+        return Response(
+            {"group_by": list(result.group_by), "rows": count_dicts(result), "total": result.total}
+        )
+
+
+class ChangesView(APIView):
+    @extend_schema(
+        operation_id="analysis_changes",
+        parameters=[
+            *SELECTION_PARAMETERS,
+            OpenApiParameter(
+                "comparison",
+                OpenApiTypes.STR,
+                enum=["previous", "mean"],
+                description="Against the previous period, or the mean of the previous n.",
+            ),
+            OpenApiParameter("n", OpenApiTypes.INT, description="Periods in the mean (default 3)."),
+        ],
+        responses=inline_serializer(
+            "AnalysisChanges",
+            {
+                "current": serializers.DictField(),
+                "baseline": serializers.ListField(child=serializers.DictField()),
+                "rows": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+        description=(
+            "The period that holds `end` (or the latest data) per area and category against the "
+            "previous period(s): current, previous, change_percent, p_value (exact conditional "
+            "test of two Poisson counts), significant (p < 0.05) and a Swedish verdict."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        selection = selection_from(request)
+        comparison = request.query_params.get("comparison", "previous")
+        if comparison not in ("previous", "mean"):
+            raise ValidationError({"comparison": ["Choose previous or mean."]})
+        try:
+            n = int(request.query_params.get("n", 3))
+        except ValueError as error:
+            raise ValidationError({"n": ["A whole number."]}) from error
+        if not 1 <= n <= 20:
+            raise ValidationError({"n": ["Between 1 and 20."]})
+        result = change_analysis.compare_periods(selection, comparison=comparison, n_previous=n)
+        if result is None:
+            return Response({"current": None, "baseline": [], "rows": []})
+        return Response(
+            {
+                "current": _window(result.current),
+                "baseline": [_window(w) for w in result.baseline],
+                "rows": change_dicts(result),
+            }
+        )
+
+
+def _window(window: change_analysis.Window) -> dict[str, Any]:
+    return {
+        "period": window.period.key,
+        "label": window.label,
+        "start": window.start.isoformat(),
+        "end": window.end.isoformat(),
+        "partial": window.partial,
+    }
+
+
+class TimePatternView(APIView):
+    @extend_schema(
+        operation_id="analysis_time_pattern",
+        parameters=SELECTION_PARAMETERS,
+        responses=inline_serializer(
+            "AnalysisTimePattern",
+            {
+                "weekdays": serializers.ListField(child=serializers.CharField()),
+                "hours": serializers.ListField(child=serializers.IntegerField()),
+                "matrix": serializers.ListField(
+                    child=serializers.ListField(child=serializers.IntegerField())
+                ),
+                "total": serializers.IntegerField(),
+                "unknown_time": serializers.IntegerField(),
+                "months": serializers.ListField(child=serializers.IntegerField()),
+            },
+        ),
+        description=(
+            "A 7 × 24 matrix (Monday first, Stockholm hours) of incidents with a known time, "
+            "the number with only a date, and counts per calendar month (January first)."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        selection = selection_from(request)
+        body = weekday_hour_dict(weekday_hour(selection))
+        body["months"] = list(monthly_profile(selection).counts)
+        return Response(body)

@@ -1,0 +1,157 @@
+"""The SWEREF 99 TM grid: cell size on the ground, point → cell, which cells belong to an area."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyproj import Geod, Transformer
+from shapely.geometry import box, shape
+
+from trygg.lib.grid import SquareGrid
+
+TO_WGS84 = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+TO_SWEREF = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
+STOCKHOLM = Path(__file__).resolve().parents[2] / "trygg/demo/data/stockholm-stadsdelar.geojson"
+
+
+def wgs84(geometry):
+    """A geometry drawn in SWEREF 99 TM, as WGS84."""
+    return shapely.transform(geometry, TO_WGS84.transform, interleaved=False)
+
+
+def stockholm():
+    features = json.loads(STOCKHOLM.read_text())["features"]
+    return shapely.union_all([shape(feature["geometry"]) for feature in features])
+
+
+# Near Liljeholmen; edges 100 m inside cells so that no edge runs along a grid line.
+SQUARE = wgs84(box(674_100, 6_578_100, 675_900, 6_579_900))
+
+
+def test_cells_are_the_size_asked_for_on_the_ground():
+    grid = SquareGrid.over(SQUARE, cell_m=200)
+    rows, cols = np.nonzero(grid.mask)
+    geod = Geod(ellps="GRS80")
+    for polygon in grid.cell_polygons(rows[:5], cols[:5]):
+        ring = polygon["coordinates"][0]
+        assert len(ring) == 5 and ring[0] == ring[-1]
+        lons, lats = zip(*ring, strict=True)
+        sides = geod.line_lengths(lons, lats)
+        # SWEREF 99 TM's scale error at 18° E is below 1/10,000: 200 m is 200 m ± 2 cm.
+        assert sides == pytest.approx([200] * 4, abs=0.02)
+        # and back in SWEREF 99 TM the cell is the exact square (up to the 7-decimal rounding).
+        x, y = TO_SWEREF.transform(lons, lats)
+        assert max(x) - min(x) == pytest.approx(200, abs=0.05)
+        assert max(y) - min(y) == pytest.approx(200, abs=0.05)
+
+
+def test_cell_edges_sit_on_multiples_of_the_cell_size():
+    grid = SquareGrid.over(SQUARE, cell_m=200)
+    assert (grid.x0, grid.y0) == (674_000, 6_578_000)
+    assert grid.shape == (10, 10)
+    assert grid.n_cells == 100
+    coarse = SquareGrid.over(SQUARE, cell_m=500)
+    assert (coarse.x0, coarse.y0) == (674_000, 6_578_000)
+    assert coarse.shape == (4, 4)
+
+
+def test_a_known_point_lands_in_its_cell():
+    grid = SquareGrid.over(SQUARE, cell_m=200)
+    lon, lat = TO_WGS84.transform(674_923.0, 6_579_456.0)
+    rows, cols = grid.cells_of([lon], [lat])
+    assert (rows[0], cols[0]) == (7, 4)  # (6_579_456 − 6_578_000) // 200, (923 + 674_000 …) // 200
+    assert grid.cell_corners(rows[0], cols[0]) == (674_800, 6_579_400)
+    (polygon,) = grid.cell_polygons([rows[0]], [cols[0]])
+    assert shape(polygon).contains(shapely.Point(lon, lat))
+
+
+def test_a_point_on_an_edge_belongs_to_the_cell_east_and_north():
+    grid = SquareGrid.over(SQUARE, cell_m=200)
+    rows, cols = grid.cells_of_projected([674_400.0], [6_578_600.0])
+    assert (rows[0], cols[0]) == (3, 2)
+
+
+def test_cells_outside_a_concave_area_are_dropped():
+    # An L: a 1.8 km square with its north-east corner (0.8 × 0.8 km) cut away.
+    ell = wgs84(
+        box(674_100, 6_578_100, 675_900, 6_579_100).union(
+            box(674_100, 6_578_100, 675_100, 6_579_900)
+        )
+    )
+    grid = SquareGrid.over(ell, cell_m=200)
+    assert grid.shape == (10, 10)
+    expected = np.ones((10, 10), dtype=bool)
+    expected[6:, 6:] = False  # rows from 6_579_200 north, columns from 675_200 east
+    assert np.array_equal(grid.mask, expected)
+    lon, lat = TO_WGS84.transform([675_500.0, 674_500.0], [6_579_500.0, 6_579_500.0])
+    rows, cols = grid.cells_of(lon, lat)
+    assert rows.tolist() == [-1, 7] and cols.tolist() == [-1, 2]
+    counts = grid.counts(lon, lat)
+    assert counts.sum() == 1 and counts[7, 2] == 1
+
+
+def test_cells_that_only_touch_the_area_are_not_part_of_it():
+    # In SWEREF the area's edges lie exactly on grid lines: the ring of cells around it only
+    # touches it.
+    grid = SquareGrid.over_projected(box(674_000, 6_578_000, 675_000, 6_579_000), cell_m=200)
+    assert grid.n_cells == 25
+
+
+def test_empty_cells_are_kept_as_zeros():
+    grid = SquareGrid.over(SQUARE, cell_m=200)
+    lon, lat = TO_WGS84.transform([674_150.0, 674_160.0], [6_578_150.0, 6_578_170.0])
+    counts = grid.counts(lon, lat)
+    assert counts.shape == (10, 10)
+    assert counts[0, 0] == 2
+    assert counts.sum() == 2 and (counts == 0).sum() == 99
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([100, 200, 250, 333.5]))
+def test_counts_equal_a_cell_by_cell_point_in_polygon_count(seed, cell_m):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(673_800, 676_200, 300)
+    y = rng.uniform(6_577_800, 6_580_200, 300)
+    lon, lat = TO_WGS84.transform(x, y)
+    grid = SquareGrid.over(SQUARE, cell_m=cell_m)
+    counts = grid.counts(lon, lat)
+    rows, cols = np.nonzero(grid.mask)
+    points = shapely.points(x, y)
+    for row, col in zip(rows, cols, strict=True):
+        west, south = grid.cell_corners(row, col)
+        cell = shapely.box(west, south, west + cell_m, south + cell_m)
+        # Random floats never fall exactly on an edge, where the tie rule would decide.
+        assert counts[row, col] == shapely.contains_properly(cell, points).sum()
+    assert counts[~grid.mask].sum() == 0
+
+
+def test_every_point_inside_stockholm_is_counted():
+    area = stockholm()
+    grid = SquareGrid.over(area, cell_m=200)
+    rng = np.random.default_rng(5)
+    min_x, min_y, max_x, max_y = area.bounds
+    lon = rng.uniform(min_x, max_x, 20_000)
+    lat = rng.uniform(min_y, max_y, 20_000)
+    inside = shapely.contains_xy(area, lon, lat)
+    counts = grid.counts(lon[inside], lat[inside])
+    assert counts.sum() == inside.sum()
+    # A 200 m grid over Stockholm's ~216 km² has about 5,400 cells plus the boundary ring.
+    assert 5_400 <= grid.n_cells <= 6_500
+
+
+def test_geojson_area_and_bad_input():
+    assert SquareGrid.over(shapely.geometry.mapping(SQUARE)).n_cells == 100
+    with pytest.raises(ValueError, match="positive"):
+        SquareGrid.over(SQUARE, cell_m=0)
+    with pytest.raises(ValueError, match="larger cells"):
+        SquareGrid.over(stockholm(), cell_m=5)
+    with pytest.raises(ValueError, match="Polygon"):
+        SquareGrid.over(shapely.Point(18, 59))
+    rows, cols = SquareGrid.over(SQUARE).cells_of([np.nan, 0.0], [np.nan, 0.0])
+    assert rows.tolist() == [-1, -1] and cols.tolist() == [-1, -1]

@@ -1,0 +1,214 @@
+"""Gi* hotspots: equal to PySAL's esda on the same cells and weights; a planted cluster is found."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import shapely
+from esda.getisord import G_Local
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from libpysal.weights import Queen
+from scipy import stats as sps
+
+from tests.lib.test_grid import SQUARE, TO_WGS84, stockholm
+from trygg.lib.grid import SquareGrid
+from trygg.lib.hotspots import (
+    COLD,
+    HOT,
+    find_hotspots,
+    getis_ord_gi_star,
+    label_cells,
+    two_sided_p_values,
+)
+
+
+def esda_gi_star(counts, mask, cells):
+    """esda's Gi* z-scores for the cells of ``mask``: binary queen contiguity between the
+    given cell polygons (only cells in the mask exist), the cell itself added by star=True."""
+    rows, cols = np.nonzero(mask)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # islands in irregular masks
+        w = Queen.from_iterable(list(cells))
+        result = G_Local(
+            counts[rows, cols].astype(float), w, transform="B", star=True, permutations=0
+        )
+    # esda.G_Local works on a copy of w with the diagonal filled in: return that one.
+    return result, result.w
+
+
+def lattice_cells(mask):
+    """Unit squares in index space for the cells of ``mask`` (row-major, as np.nonzero)."""
+    rows, cols = np.nonzero(mask)
+    return shapely.box(cols, rows, cols + 1, rows + 1)
+
+
+masks = st.integers(0, 2**32 - 1).map(
+    lambda seed: np.random.default_rng(seed).uniform(size=(9, 11)) < 0.75
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(masks, st.integers(0, 2**32 - 1), st.sampled_from([0.3, 2.0, 8.0]))
+def test_z_scores_equal_esda_on_irregular_masks(mask, seed, mean):
+    if mask.sum() < 3:
+        return
+    counts = np.random.default_rng(seed).poisson(mean, mask.shape)
+    inside = counts[mask]
+    if inside.min() == inside.max():
+        return  # esda divides by a zero variance; ours reports 0 (tested below)
+    ours = getis_ord_gi_star(counts, mask)
+    reference, w = esda_gi_star(counts, mask, lattice_cells(mask))
+    # The self-weight is really there and the weights are binary.
+    assert np.all(w.sparse.diagonal() == 1)
+    rows, cols = np.nonzero(mask)
+    n_cells = w.sparse.sum(axis=1).A.ravel()
+    assert n_cells.max() <= 9
+    assert np.allclose(ours[rows, cols], reference.Zs, rtol=0, atol=1e-6)
+    assert np.all(np.isnan(ours[~mask]))
+
+
+def test_z_scores_equal_esda_with_a_hole_and_a_detached_cell():
+    mask = np.ones((8, 8), dtype=bool)
+    mask[3:5, 3:5] = False  # a hole: cells around it are not neighbours across it
+    mask[0, 6] = False
+    mask[1, 6:] = False
+    mask[0, 7] = True  # a detached cell (a corner touches nothing in the mask)
+    mask[2, 7] = False
+    counts = np.random.default_rng(11).poisson(3, mask.shape)
+    counts[0, 7] = 25
+    ours = getis_ord_gi_star(counts, mask)
+    reference, w = esda_gi_star(counts, mask, lattice_cells(mask))
+    rows, cols = np.nonzero(mask)
+    assert np.allclose(ours[rows, cols], reference.Zs, rtol=0, atol=1e-6)
+    detached = list(zip(rows, cols, strict=True)).index((0, 7))
+    assert w.sparse[detached].sum() == 1  # only itself
+
+
+def test_z_scores_equal_esda_on_the_stockholm_grid_with_cell_geometries():
+    # Like with like: the same grid, weights built by libpysal from the cells' own squares
+    # in SWEREF 99 TM (the 1 km grid keeps esda's runtime small).
+    grid = SquareGrid.over(stockholm(), cell_m=1000)
+    rng = np.random.default_rng(2)
+    counts = rng.poisson(4, grid.shape)
+    rows, cols = np.nonzero(grid.mask)
+    west, south = grid.cell_corners(rows, cols)
+    squares = shapely.box(west, south, west + grid.cell_m, south + grid.cell_m)
+    reference, _ = esda_gi_star(counts, grid.mask, squares)
+    ours = getis_ord_gi_star(counts, grid.mask)
+    assert np.allclose(ours[rows, cols], reference.Zs, rtol=0, atol=1e-6)
+    # esda's one-sided normal p-value doubled is our two-sided one.
+    assert np.allclose(two_sided_p_values(ours[rows, cols]), 2 * reference.p_norm, atol=1e-12)
+
+
+def test_undefined_statistic_is_zero():
+    mask = np.ones((4, 4), dtype=bool)
+    assert np.array_equal(getis_ord_gi_star(np.full((4, 4), 3), mask), np.zeros((4, 4)))
+    single = np.zeros((4, 4), dtype=bool)
+    single[1, 1] = True
+    z = getis_ord_gi_star(np.arange(16).reshape(4, 4), single)
+    assert z[1, 1] == 0 and np.isnan(z[0, 0])
+    assert np.all(np.isnan(getis_ord_gi_star(np.ones((3, 3)), np.zeros((3, 3), bool))))
+
+
+def test_a_planted_cluster_is_found_and_nothing_else():
+    rng = np.random.default_rng(20240601)
+    mask = np.ones((40, 50), dtype=bool)
+    mask[:6, :10] = False  # an irregular outline
+    counts = rng.poisson(5, mask.shape)
+    cluster = (slice(20, 23), slice(30, 33))
+    counts[cluster] += rng.poisson(12, (3, 3))
+    z = getis_ord_gi_star(counts, mask)
+    labels = label_cells(z, two_sided_p_values(z), mask)
+    hot = labels == HOT
+    assert hot[21, 31]  # the centre of the cluster
+    assert hot[cluster].sum() >= 5
+    # Gi* spreads a cluster one cell outwards (neighbours share its cells); beyond that ring
+    # nothing is flagged, neither hot nor cold.
+    near = np.zeros(mask.shape, dtype=bool)
+    near[19:24, 29:34] = True
+    assert not hot[~near].any()
+    assert not (labels == COLD).any()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_false_hotspots_stay_rare_without_a_cluster(seed):
+    counts = np.random.default_rng(seed).poisson(5, (40, 50))
+    mask = np.ones(counts.shape, dtype=bool)
+    z = getis_ord_gi_star(counts, mask)
+    labels = label_cells(z, two_sided_p_values(z), mask)
+    # 2,000 cells at a raw 5 % would flag about 100; after BH a null map flags almost none.
+    assert (labels != None).sum() <= 10  # noqa: E711 -- element-wise on an object array
+
+
+def test_share_of_null_maps_with_any_false_hotspot_is_near_q():
+    flagged = 0
+    raw = []
+    for seed in range(100):
+        counts = np.random.default_rng(seed).poisson(5, (40, 50))
+        mask = np.ones(counts.shape, dtype=bool)
+        z = getis_ord_gi_star(counts, mask)
+        p = two_sided_p_values(z)
+        flagged += (label_cells(z, p, mask) != None).any()  # noqa: E711
+        raw.append((p < 0.05).sum())
+    # Under the global null BH bounds the chance of any false hotspot by q = 5 %; Gi*'s normal
+    # approximation of skewed counts adds a little (about 7–10 % at 5 incidents per cell).
+    assert flagged <= 12
+    # Without the FDR step about 5 % of the 2,000 cells would light up on every map.
+    assert 60 <= np.mean(raw) <= 140
+
+
+def test_fdr_step_on_known_p_values():
+    mask = np.ones((1, 6), dtype=bool)
+    z = np.array([[4.0, -4.0, 2.2, 0.1, -0.5, 1.0]])
+    p = two_sided_p_values(z)
+    assert p[0, 0] == pytest.approx(2 * sps.norm.sf(4))
+    labels = label_cells(z, p, mask, q=0.05)
+    # p ≈ 6e-5, 6e-5, 0.028, …: thresholds 0.0083, 0.0167, 0.025 — z = 2.2 misses the third.
+    assert labels.tolist() == [[HOT, COLD, None, None, None, None]]
+    assert label_cells(z, p, mask, q=0.2).tolist() == [[HOT, COLD, HOT, None, None, None]]
+
+
+def test_cells_outside_the_mask_never_count_in_the_fdr():
+    mask = np.array([[True, True, False, False]])
+    z = np.array([[3.0, 0.0, 9.0, 9.0]])
+    labels = label_cells(z, two_sided_p_values(z), mask)
+    assert labels.tolist() == [[HOT, None, None, None]]
+
+
+def test_find_hotspots_on_a_map():
+    # 1.8 km square near Liljeholmen, 200 m cells; a cluster of incidents around one point.
+    rng = np.random.default_rng(4)
+    x = np.concatenate([rng.uniform(674_100, 675_900, 2000), rng.normal(675_100, 60, 300)])
+    y = np.concatenate([rng.uniform(6_578_100, 6_579_900, 2000), rng.normal(6_579_100, 60, 300)])
+    lon, lat = TO_WGS84.transform(np.append(x, 680_000), np.append(y, 6_590_000))
+    result = find_hotspots(SQUARE, lon, lat, cell_m=200, q=0.05)
+    assert result.cell_m == 200 and result.q == 0.05
+    assert len(result.cells) == 100
+    assert result.points == 2301 and result.points_outside == 1
+    assert sum(cell.count for cell in result.cells) == 2300
+    hot = {(cell.row, cell.col) for cell in result.hot}
+    assert (5, 5) in hot  # the cell holding (675_100, 6_579_100)
+    assert all(abs(row - 5) <= 2 and abs(col - 5) <= 2 for row, col in hot)
+    first = result.cells[0]
+    assert (first.row, first.col, first.x_min, first.y_min) == (0, 0, 674_000, 6_578_000)
+    collection = result.feature_collection()
+    assert collection["type"] == "FeatureCollection"
+    feature = collection["features"][55]
+    assert feature["geometry"]["type"] == "Polygon"
+    assert set(feature["properties"]) == {"row", "col", "count", "gi_z", "p_value", "hotspot"}
+    assert feature["properties"]["hotspot"] == HOT
+    assert shapely.geometry.shape(feature["geometry"]).contains(
+        shapely.Point(*TO_WGS84.transform(675_100, 6_579_100))
+    )
+
+
+def test_find_hotspots_reuses_a_grid_and_handles_no_points():
+    grid = SquareGrid.over(SQUARE, cell_m=300)
+    result = find_hotspots(grid, [], [])
+    assert result.cell_m == 300
+    assert result.points == 0 and all(cell.count == 0 for cell in result.cells)
+    assert result.hot == [] and result.cold == []

@@ -17,6 +17,7 @@ urlpatterns = [
     path("omraden/", include("trygg.places.urls")),
     path("organisationer/", include("trygg.accounts.urls")),
     path("handelser/", include("trygg.incidents.urls")),
+    path("statistik/", include("trygg.statistics.urls")),
     path("api/", include("trygg.api.urls")),
     path("open311/v2/", include("trygg.incidents.open311_urls")),
 ]

@@ -10,12 +10,14 @@ from trygg.collaboration.api import AgreementViewSet, ForumViewSet, MeetingViewS
 from trygg.compliance.api import ComplianceView
 from trygg.incidents.api import CategoryViewSet, IncidentViewSet
 from trygg.places.api import AreaViewSet
+from trygg.statistics.api import StatisticSeriesViewSet
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("statistics", StatisticSeriesViewSet, basename="statistics")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("forums", ForumViewSet, basename="forum")
 router.register("meetings", MeetingViewSet, basename="meeting")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -21,10 +22,12 @@ from rest_framework.views import APIView
 from trygg.analysis import changes as change_analysis
 from trygg.analysis.counts import DIMENSIONS, CountError, count_incidents
 from trygg.analysis.forms import SelectionForm
+from trygg.analysis.hotspots import NoStudyArea, hotspots
 from trygg.analysis.patterns import monthly_profile, weekday_hour
 from trygg.analysis.selection import Selection, SelectionError
 from trygg.analysis.tables import change_dicts, count_dicts, weekday_hour_dict
 from trygg.incidents.models import Source
+from trygg.lib.hotspots import DEFAULT_Q
 from trygg.lib.periods import PeriodKind
 
 SELECTION_PARAMETERS = [
@@ -201,4 +204,51 @@ class TimePatternView(APIView):
         selection = selection_from(request)
         body = weekday_hour_dict(weekday_hour(selection))
         body["months"] = list(monthly_profile(selection).counts)
+        return Response(body)
+
+
+class HotspotsView(APIView):
+    @extend_schema(
+        operation_id="analysis_hotspots",
+        parameters=[
+            *SELECTION_PARAMETERS,
+            OpenApiParameter(
+                "cell_m", OpenApiTypes.INT, description="Cell side in metres (default 200)."
+            ),
+            OpenApiParameter(
+                "q", OpenApiTypes.FLOAT, description="False-discovery rate (default 0.05)."
+            ),
+        ],
+        responses=inline_serializer(
+            "AnalysisHotspots",
+            {
+                "type": serializers.CharField(),
+                "features": serializers.ListField(child=serializers.DictField()),
+                "cell_m": serializers.FloatField(),
+                "q": serializers.FloatField(),
+            },
+        ),
+        description=(
+            "A GeoJSON FeatureCollection of the grid cells over the chosen areas (WGS84 "
+            "polygons, empty cells included) with count, gi_z (Getis–Ord Gi* z-score), p_value "
+            'and hotspot ("hot", "cold" or null after Benjamini–Hochberg control at q).'
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        selection = selection_from(request)
+        try:
+            cell_m = float(request.query_params.get("cell_m") or settings.TRYGG_HOTSPOT_CELL_M)
+            q = float(request.query_params.get("q") or DEFAULT_Q)
+        except ValueError as error:
+            raise ValidationError({"cell_m": ["A number."], "q": ["A number."]}) from error
+        if not 25 <= cell_m <= 5000:
+            raise ValidationError({"cell_m": ["Between 25 and 5000 metres."]})
+        if not 0 < q < 1:
+            raise ValidationError({"q": ["Between 0 and 1."]})
+        try:
+            found = hotspots(selection, cell_m=cell_m, q=q)
+        except NoStudyArea as error:
+            raise ValidationError({"area": ["None of the areas has a boundary."]}) from error
+        body = found.feature_collection()
+        body.update(cell_m=found.cell_m, q=found.q)
         return Response(body)

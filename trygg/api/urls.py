@@ -32,6 +32,7 @@ urlpatterns = [
         analysis_api.TimePatternView.as_view(),
         name="analysis-time-pattern",
     ),
+    path("v1/analysis/hotspots/", analysis_api.HotspotsView.as_view(), name="analysis-hotspots"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

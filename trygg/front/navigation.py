@@ -30,6 +30,10 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     if scope.everything or scope.has_role(Role.SAMORDNARE, Role.ANALYTIKER, Role.RAPPORTOR):
         items.append(NavItem(_("Incidents"), "incidents:list", "incidents"))
     if scope.everything or scope.roots:
+        items.append(NavItem(_("Analysis"), "analysis:index", "analysis"))
+    if scope.everything or scope.roots:
+        items.append(NavItem(_("Collaboration"), "collaboration:index", "collaboration"))
+    if scope.everything or scope.roots:
         items.append(NavItem(_("Areas"), "places:list", "areas"))
     if scope.has_role(Role.SAMORDNARE) or getattr(request.user, "is_staff", False):
         items.append(NavItem(_("Administration"), "front:administration", "administration"))

@@ -1,0 +1,87 @@
+
+import pytest
+from django.urls import reverse
+
+from trygg.lib.csvio import read_table
+
+
+@pytest.fixture
+def signed_in(client, world):
+    client.force_login(world.carol)
+    return client
+
+
+def test_analysis_page_shows_counts_changes_and_patterns(world, incidents, signed_in):
+    response = signed_in.get(
+        reverse("analysis:index"),
+        {"omrade": world.district.pk, "fran": "2021-09-01", "till": "2023-08-31"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2021/22" in html and "2022/23" in html
+    assert "<svg" in html
+    assert "ingen säkerställd förändring" in html or "säkerställd" in html
+    assert response.context["by_category"].total > 0
+
+
+def test_analysis_page_without_parameters_uses_all_data(world, incidents, signed_in):
+    response = signed_in.get(reverse("analysis:index"))
+    assert response.status_code == 200
+    assert response.context["selection"].areas[0].id == world.stockholm.pk
+
+
+def test_analysis_page_reports_bad_input(world, signed_in):
+    response = signed_in.get(
+        reverse("analysis:index"), {"fran": "2023-05-01", "till": "2023-01-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["selection"] is None
+    assert "Startdatumet är efter slutdatumet" in response.content.decode()
+
+
+def test_analysis_needs_a_membership(world, client):
+    client.force_login(world.erin)
+    assert client.get(reverse("analysis:index")).status_code == 403
+    client.logout()
+    assert client.get(reverse("analysis:index")).status_code == 302
+
+
+@pytest.mark.parametrize("table", ["antal", "forandringar", "tidsmonster", "manader"])
+def test_exports_open_as_swedish_tables(world, incidents, signed_in, table, tmp_path):
+    for fmt in ("csv", "xlsx"):
+        response = signed_in.get(
+            reverse("analysis:export", args=[table, fmt]), {"omrade": world.district.pk}
+        )
+        assert response.status_code == 200
+        parsed = read_table(response.content, f"export.{fmt}")
+        assert parsed.rows
+    assert signed_in.get(reverse("analysis:export", args=["antal", "pdf"])).status_code == 404
+
+
+def test_count_export_matches_the_engine(world, incidents, signed_in, tmp_path):
+    response = signed_in.get(
+        reverse("analysis:export", args=["antal", "csv"]), {"omrade": world.liljeholmen.pk}
+    )
+    table = read_table(response.content, "antal.csv")
+    key = list(table.rows[0].values)[-2]  # the count, before the rate per 1,000
+    total = sum(int(row.values[key].replace("\u202f", "")) for row in table.rows)
+    from trygg.analysis.counts import count_incidents
+    from trygg.analysis.selection import build_selection
+
+    assert (
+        total
+        == count_incidents(build_selection(world.carol, area_ids=[world.liljeholmen.pk])).total
+    )
+
+
+def test_map_page_draws_points_and_hotspots(world, incidents, signed_in):
+    response = signed_in.get(reverse("analysis:map"), {"omrade": world.district.pk})
+    assert response.status_code == 200
+    assert "hotspot-cells" in response.content.decode()
+    assert response.context["hotspots"].cells
+
+
+def test_overview_shows_the_week(world, incidents, signed_in):
+    response = signed_in.get(reverse("front:overview"))
+    assert response.status_code == 200
+    assert "week-heading" in response.content.decode()

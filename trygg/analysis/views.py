@@ -1,0 +1,287 @@
+"""Analys (counts, changes, statistics, time patterns), its exports, and the week on Översikt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from trygg.accounts.scope import scope_for
+from trygg.analysis import charts, tables
+from trygg.analysis.changes import MEAN, PREVIOUS, compare_periods, weekly_view
+from trygg.analysis.counts import (
+    count_incidents,
+    filtered_incidents,
+    selection_periods,
+    within,
+)
+from trygg.analysis.forms import SelectionForm
+from trygg.analysis.hotspots import NoStudyArea, hotspots
+from trygg.analysis.patterns import monthly_profile, weekday_hour
+from trygg.analysis.selection import (
+    Selection,
+    SelectionError,
+    build_selection,
+    can_analyse,
+    default_area_ids,
+)
+from trygg.front.decorators import page
+from trygg.incidents.permissions import visible_incidents
+from trygg.lib.csvio import write_csv, write_xlsx
+from trygg.lib.periods import Period, PeriodKind
+from trygg.places.lookup import locate_many
+from trygg.places.maps import feature_collection, map_areas_for_roots
+from trygg.places.models import Area
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _selection(request: HttpRequest) -> tuple[SelectionForm, Selection | None]:
+    if not can_analyse(request.user):
+        raise PermissionDenied
+    form = SelectionForm(request.GET or None, user=request.user)
+    if request.GET and not form.is_valid():
+        return form, None
+    try:
+        selection = form.selection() if request.GET else build_selection(request.user)
+    except SelectionError as error:
+        form.add_error(None, str(error))
+        return form, None
+    return form, selection
+
+
+def _comparison(request: HttpRequest) -> str:
+    return MEAN if request.GET.get("jamforelse") == "medel" else PREVIOUS
+
+
+def _svg(figure: Any) -> str:
+    return mark_safe(charts.render(figure, "svg"))
+
+
+@page("analysis")
+def analysis(request: HttpRequest) -> HttpResponse:
+    form, selection = _selection(request)
+    context: dict[str, Any] = {
+        "form": form,
+        "selection": selection,
+        "query": request.GET.urlencode(),
+    }
+    if selection is not None:
+        by_category = count_incidents(selection, ("category", "period"))
+        by_area = count_incidents(selection, ("area", "period"))
+        changes = compare_periods(selection, comparison=_comparison(request))
+        pattern = weekday_hour(selection)
+        profile = monthly_profile(selection)
+        context.update(
+            by_category=by_category,
+            by_category_table=tables.count_table(by_category),
+            by_category_chart=_svg(charts.counts_chart(by_category)) if by_category.rows else None,
+            by_area_table=tables.count_table(by_area),
+            changes=changes,
+            changes_table=tables.change_table(changes) if changes else None,
+            comparison=_comparison(request),
+            pattern=pattern,
+            pattern_table=tables.weekday_hour_table(pattern),
+            pattern_chart=_svg(charts.weekday_hour_chart(pattern)) if pattern.total else None,
+            profile=profile,
+            profile_table=tables.monthly_table(profile),
+            profile_chart=_svg(charts.monthly_chart(profile)) if profile.total else None,
+            statistics=_statistics(request, selection),
+        )
+    return render(request, "analysis/analysis.html", context)
+
+
+def _statistics(request: HttpRequest, selection: Selection) -> list[dict[str, Any]]:
+    """Official statistics for the chosen areas, one chart and table per series."""
+    try:
+        from trygg.statistics.queries import series_values
+    except ImportError:  # pragma: no cover - the statistics app is part of every installation
+        return []
+    values = series_values(
+        area_ids=[g.id for g in selection.areas],
+        category_ids=[g.id for g in selection.categories] if selection.categories_chosen else None,
+        start=selection.start,
+        end=selection.end,
+        user=request.user,
+    )
+    by_series: dict[Any, list] = {}
+    for value in values:
+        by_series.setdefault(value.series_id, []).append(value)
+    result = []
+    for items in by_series.values():
+        first = items[0]
+
+        # One group per category (or per area when the series has no categories).
+        def label(v: Any) -> str:
+            if v.category_name:
+                return (
+                    v.category_name
+                    if len(selection.areas) == 1
+                    else f"{v.category_name} ({v.area_name})"
+                )
+            return v.area_name
+
+        labels = list(dict.fromkeys(label(v) for v in items))
+        periods = list(
+            dict.fromkeys(v.period_label for v in sorted(items, key=lambda v: v.period_start))
+        )
+        grid = {p: [None] * len(labels) for p in periods}
+        for v in items:
+            grid[v.period_label][labels.index(label(v))] = v.value
+        result.append(
+            {
+                "series": first,
+                "chart": _svg(charts.series_chart(labels, grid, unit=first.unit)),
+                "headers": [_("Group"), *periods],
+                "rows": [[lab, *[grid[p][i] for p in periods]] for i, lab in enumerate(labels)],
+            }
+        )
+    return result
+
+
+EXPORTS = {
+    "antal": lambda s, r: tables.count_table(count_incidents(s, ("area", "category", "period"))),
+    "forandringar": lambda s, r: _change_export(s, r),
+    "tidsmonster": lambda s, r: tables.weekday_hour_table(weekday_hour(s)),
+    "manader": lambda s, r: tables.monthly_table(monthly_profile(s)),
+}
+
+EXPORT_TITLES = {
+    "antal": "Antal",
+    "forandringar": "Förändringar",
+    "tidsmonster": "Veckodag och timme",
+    "manader": "Månader",
+}
+
+
+def _change_export(selection: Selection, request: HttpRequest) -> tuple[list[str], list]:
+    result = compare_periods(selection, comparison=_comparison(request))
+    if result is None:
+        return [_("Area"), _("Category")], []
+    return tables.change_table(result)
+
+
+@page("analysis")
+def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    if table not in EXPORTS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    form, selection = _selection(request)
+    if selection is None:
+        return render(
+            request, "analysis/analysis.html", {"form": form, "selection": None}, status=400
+        )
+    headers, rows = EXPORTS[table](selection, request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(write_xlsx(headers, rows, EXPORT_TITLES[table]), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="analys-{table}-{stamp}.{fmt}"'
+    return response
+
+
+def overview_week(user: object) -> dict[str, Any] | None:
+    """This week against the previous eight, per neighbourhood and category, for Översikt."""
+    if not can_analyse(user):
+        return None
+    scope = scope_for(user)
+    areas: list[int] = []
+    for root in sorted(default_area_ids(scope)):
+        children = scope.tree.children.get(root, [])
+        areas.extend(sorted(children) or [root])
+    selection = build_selection(user, area_ids=areas[:60])
+    result = weekly_view(selection)
+    if result is None:
+        return None
+    return {
+        "week": result.week,
+        "total": result.total,
+        "previous_total": sum(sum(r.previous) for r in result.rows) / len(result.previous),
+        "standing_out": result.standing_out[:10],
+        "table": tables.weekly_table(result, only_standing_out=True),
+    }
+
+
+MAP_POINT_LIMIT = 20_000
+
+
+@page("analysis")
+def analysis_map(request: HttpRequest) -> HttpResponse:
+    """Area boundaries, the selection's incidents (clustered) and its hotspot cells."""
+    form, selection = _selection(request)
+    context: dict[str, Any] = {
+        "form": form,
+        "selection": selection,
+        "query": request.GET.urlencode(),
+    }
+    if selection is not None:
+        scope = scope_for(request.user)
+        roots = list(Area.objects.filter(pk__in=[g.id for g in selection.areas]))
+        context["map_data"] = feature_collection(map_areas_for_roots(roots, scope.tree, levels=2))
+        context["points"] = _map_points(request, selection)
+        context["limited"] = len(context["points"]) >= MAP_POINT_LIMIT
+        context["map_limit"] = MAP_POINT_LIMIT
+        try:
+            found = hotspots(selection)
+        except NoStudyArea:
+            context["hotspot_error"] = _(
+                "None of the chosen areas has a boundary to lay a grid over."
+            )
+        else:
+            context.update(_hotspot_context(found))
+    return render(request, "analysis/map.html", context)
+
+
+def _map_points(request: HttpRequest, selection: Selection) -> list[dict[str, Any]]:
+    """Points of the incidents the user may see one by one (others appear only in hotspots)."""
+    visible = visible_incidents(request.user).values("pk")
+    queryset = (
+        filtered_incidents(selection)
+        .filter(pk__in=visible, latitude__isnull=False)
+        .order_by("-occurred_at")
+    )
+    periods = selection_periods(selection) if (selection.start or selection.end) else []
+    if periods:
+        span = Period(periods[0].start, periods[-1].end, PeriodKind.RANGE)
+        queryset = queryset.filter(within("occurred_at", [span.bounds()]))
+    return [
+        {"lat": round(lat, 6), "lon": round(lon, 6), "id": pk}
+        for pk, lat, lon in queryset.values_list("pk", "latitude", "longitude")[:MAP_POINT_LIMIT]
+    ]
+
+
+def _hotspot_context(found: Any) -> dict[str, Any]:
+    cells = [c for c in found.cells if c.hotspot]
+    hot = sorted(found.hot, key=lambda c: -c.z)
+    centres = [
+        (
+            sum(p[1] for p in c.polygon["coordinates"][0][:4]) / 4,
+            sum(p[0] for p in c.polygon["coordinates"][0][:4]) / 4,
+        )
+        for c in hot
+    ]
+    area_ids = locate_many(centres) if centres else []
+    names = dict(Area.objects.filter(pk__in=[a for a in area_ids if a]).values_list("id", "name"))
+    return {
+        "hotspot_cells": {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": c.polygon,
+                    "properties": {"count": c.count, "gi_z": round(c.z, 2), "hotspot": c.hotspot},
+                }
+                for c in cells
+            ],
+        },
+        "hotspots": found,
+        "hot_rows": [
+            {"cell": c, "area": names.get(area_id, "–") if area_id else "–"}
+            for c, area_id in zip(hot, area_ids, strict=True)
+        ][:25],
+    }

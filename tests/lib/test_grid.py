@@ -131,6 +131,21 @@ def test_counts_equal_a_cell_by_cell_point_in_polygon_count(seed, cell_m):
     assert counts[~grid.mask].sum() == 0
 
 
+def test_counts_from_cells_binned_elsewhere_equal_counts_from_points():
+    rng = np.random.default_rng(9)
+    x = rng.uniform(673_500, 676_500, 5000)
+    y = rng.uniform(6_577_500, 6_580_500, 5000)
+    grid = SquareGrid.over(SQUARE, cell_m=200)
+    # What SELECT floor(x / 200), floor(y / 200), count(*) … GROUP BY 1, 2 would return.
+    cells, n = np.unique(np.floor(np.c_[x, y] / 200).astype(int), axis=0, return_counts=True)
+    from_cells = grid.counts_of_cells(cells[:, 0], cells[:, 1], n)
+    assert np.array_equal(from_cells, grid.counts_projected(x, y))
+    assert (
+        from_cells.sum()
+        == 5000 - ((x < 674_000) | (x >= 676_000) | (y < 6_578_000) | (y >= 6_580_000)).sum()
+    )
+
+
 def test_every_point_inside_stockholm_is_counted():
     area = stockholm()
     grid = SquareGrid.over(area, cell_m=200)

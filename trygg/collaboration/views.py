@@ -45,6 +45,7 @@ from trygg.collaboration.models import (
 )
 from trygg.collaboration.permissions import (
     CHANGE,
+    can_action_item,
     can_add,
     can_agreement,
     can_collaborate,
@@ -450,7 +451,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "agenda": agenda,
             "decisions": meeting.decisions.select_related("agenda_item"),
-            "action_items": meeting.action_items.select_related("owner"),
+            "action_items": [
+                (item, can_action_item(request.user, item, CHANGE))
+                for item in meeting.action_items.select_related("owner")
+            ],
             "can_change": can_forum(request.user, meeting.forum, CHANGE),
             "today": timezone.localdate(),
             "ics_url": request.build_absolute_uri(meeting.get_ics_url()),

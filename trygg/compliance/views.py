@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -35,5 +36,7 @@ def checklist_page(request: HttpRequest) -> HttpResponse:
             "duties": duties,
             "counts": [(status, counts[status]) for status in Status],
             "areas": checklist_areas(request.user).order_by("name"),
+            "months": settings.TRYGG_LAGESBILD_REVIEW_MONTHS,
+            "years": settings.TRYGG_AGREEMENT_REVIEW_YEARS,
         },
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from trygg.demo.builders import categories, incidents, organisations, places
+from trygg.demo.builders import categories, collaboration, incidents, organisations, places
 
 DEMO_PASSWORD = "trygg-demo"
 DEMO_SEED = 2023
@@ -32,4 +32,5 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     categories.build,
     organisations.build,
     incidents.build,
+    collaboration.build,
 ]

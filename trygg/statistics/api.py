@@ -21,7 +21,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from trygg.statistics.models import StatisticSeriesQuerySet
+from trygg.statistics.models import StatisticSeries, StatisticSeriesQuerySet
 from trygg.statistics.permissions import visible_series
 from trygg.statistics.queries import series_values
 from trygg.statistics.serializers import StatisticSeriesSerializer, StatValuesSerializer
@@ -82,6 +82,8 @@ def _date(params: QueryDict, name: str) -> dt.date | None:
 
 class StatisticSeriesViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = StatisticSeriesSerializer
+    # For the schema only (it types the id); requests go through get_queryset.
+    queryset = StatisticSeries.objects.none()
 
     def get_queryset(self) -> StatisticSeriesQuerySet:
         return visible_series(self.request.user).order_by("name", "id")
@@ -105,6 +107,7 @@ class StatisticSeriesViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=VALUE_PARAMETERS,
         responses=StatValuesSerializer,
         summary="The values of one series",
+        operation_id="v1_statistics_series_values",
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def values(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -115,6 +118,7 @@ class StatisticSeriesViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[SERIES_PARAMETER, *VALUE_PARAMETERS],
         responses=StatValuesSerializer,
         summary="The values of any series",
+        operation_id="v1_statistics_values",
     )
     @action(detail=False, methods=["get"], url_path="values", pagination_class=None)
     def all_values(self, request: Request) -> Response:

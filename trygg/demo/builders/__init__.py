@@ -12,7 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from trygg.demo.builders import categories, collaboration, incidents, organisations, places
+from trygg.demo.builders import (
+    categories,
+    collaboration,
+    incidents,
+    organisations,
+    places,
+    statistics,
+)
 
 DEMO_PASSWORD = "trygg-demo"
 DEMO_SEED = 2023
@@ -32,5 +39,6 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     categories.build,
     organisations.build,
     incidents.build,
+    statistics.build,
     collaboration.build,
 ]

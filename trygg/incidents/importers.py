@@ -15,6 +15,7 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -29,7 +30,16 @@ from trygg.incidents.actions import (
     record_incidents,
 )
 from trygg.incidents.models import Category, Source
-from trygg.lib.csvio import Table, TableError, parse_datetime, parse_decimal, read_table
+from trygg.lib.csvio import (
+    ColumnTable,
+    NotColumnar,
+    Table,
+    TableError,
+    parse_datetime,
+    parse_decimal,
+    read_columns,
+    read_table,
+)
 from trygg.places.models import Area
 from trygg.places.municipalities import AreaRegistry
 
@@ -129,19 +139,31 @@ class _Lookups:
                 self.organisations.setdefault(org.short_name.lower(), org)
 
 
-def drafts_from_table(
-    table: Table, *, user: object | None, organisation: Organisation | None
-) -> tuple[list[IncidentDraft], list[Problem], list[str]]:
-    """Drafts from a CSV/XLSX table with the template's columns, the parse problems, and the
-    names of columns that were ignored."""
-    headers = [HEADER_ALIASES.get(h, h) for h in table.headers]
-    missing = REQUIRED_COLUMNS - set(headers)
+def _template_headers(headers: list[str]) -> list[str]:
+    """The columns a table's headers leave ignored; ImportFailed when a required one lacks."""
+    missing = REQUIRED_COLUMNS - {HEADER_ALIASES.get(h, h) for h in headers}
     if missing:
         raise ImportFailed(
             _("The file lacks the column(s) %(cols)s. Download the template to see the columns.")
             % {"cols": ", ".join(sorted(missing))}
         )
-    ignored = [h for h in table.headers if HEADER_ALIASES.get(h, h) not in TEMPLATE_COLUMNS]
+    return [h for h in headers if HEADER_ALIASES.get(h, h) not in TEMPLATE_COLUMNS]
+
+
+def table_columns(table: ColumnTable) -> tuple[dict[str, Any], list[str]]:
+    """A column table's columns by template name (aliases resolved, the later of two columns
+    for the same name winning, as per row), and the ignored columns."""
+    ignored = _template_headers(table.headers)
+    columns = {HEADER_ALIASES.get(h, h): table.columns[h] for h in table.headers}
+    return columns, ignored
+
+
+def drafts_from_table(
+    table: Table, *, user: object | None, organisation: Organisation | None
+) -> tuple[list[IncidentDraft], list[Problem], list[str]]:
+    """Drafts from a CSV/XLSX table with the template's columns, the parse problems, and the
+    names of columns that were ignored."""
+    ignored = _template_headers(table.headers)
     lookups = _Lookups(user)
     tz = _tz()
     drafts: list[IncidentDraft] = []
@@ -301,11 +323,23 @@ def import_incidents(
     skip_invalid: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    columnar: bool | None = None,
 ) -> ImportReport:
-    """Read a file and record its incidents. Raises ImportFailed or IncidentsRefused."""
+    """Read a file and record its incidents. Raises ImportFailed or IncidentsRefused.
+
+    Large clean CSV/XLSX tables are imported column-wise (``trygg.incidents.columnar``),
+    with the same result; ``columnar`` forces that path (True) or the row-wise one (False).
+    """
     kind = format or guess_format(filename, data)
     if kind not in FORMATS:
         raise ImportFailed(_("Unknown format “%(format)s”.") % {"format": kind})
+    if kind != "polisen" and columnar is not False:
+        fast = _import_columnar(
+            data, filename if kind != "xlsx" else "upload.xlsx", user=user,
+            organisation=organisation, dry_run=dry_run, progress=progress, force=bool(columnar),
+        )  # fmt: skip
+        if fast is not None:
+            return fast
     report = ImportReport(format=kind, dry_run=dry_run)
     if kind == "polisen":
         if organisation is None:
@@ -349,6 +383,32 @@ def import_incidents(
         set(problems + _as_columns(report.result.problems)), key=_problem_order
     )
     return report
+
+
+def _import_columnar(
+    data: bytes,
+    filename: str,
+    *,
+    user: object | None,
+    organisation: Organisation | None,
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None,
+    force: bool,
+) -> ImportReport | None:
+    """The column-wise import's report, or None when the row-wise import must run."""
+    from trygg.incidents.columnar import MIN_ROWS, import_columns
+
+    try:
+        table = read_columns(data, filename)
+    except TableError as error:
+        raise ImportFailed(str(error)) from None
+    except NotColumnar:
+        return None
+    if len(table) < MIN_ROWS and not force:
+        return None
+    return import_columns(
+        table, user=user, organisation=organisation, dry_run=dry_run, progress=progress
+    )
 
 
 def _as_columns(problems: list[Problem]) -> list[Problem]:

@@ -18,8 +18,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -197,7 +202,8 @@ def _sniff_delimiter(text: str) -> str:
     return max(_DELIMITERS, key=lambda d: counts[d])
 
 
-def _read_csv(data: bytes) -> Table:
+def _csv_text(data: bytes) -> tuple[str, str, str, int]:
+    """Decoded text without a "sep=" line, its encoding, delimiter and the lines skipped."""
     text, encoding = _decode(data)
     if "\x00" in text:
         raise TableError(_("The file is neither CSV nor an Excel workbook (.xlsx)."))
@@ -207,13 +213,13 @@ def _read_csv(data: bytes) -> Table:
     # Excel honours a first line "sep=;" and some exporters write one; it is not the header.
     first_line_end = text.find("\n") + 1 or len(text)
     sep_line = _SEP_LINE.match(text[:first_line_end])
-    skipped_lines = 0
     if sep_line:
-        delimiter = sep_line.group(1)
-        text = text[first_line_end:]
-        skipped_lines = 1
-    else:
-        delimiter = _sniff_delimiter(text.lstrip("\r\n"))
+        return text[first_line_end:], encoding, sep_line.group(1), 1
+    return text, encoding, _sniff_delimiter(text.lstrip("\r\n")), 0
+
+
+def _read_csv(data: bytes) -> Table:
+    text, encoding, delimiter, skipped_lines = _csv_text(data)
 
     # newline="" keeps line breaks inside quoted cells intact for the csv module.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -532,3 +538,130 @@ def _xlsx_value(value: object) -> tuple[object, str | None]:
         return value, None
     # Control characters are invalid in the XML inside .xlsx; openpyxl would refuse the file.
     return ILLEGAL_CHARACTERS_RE.sub("", str(value)), None
+
+
+# --- reading column-wise ---------------------------------------------------------------------
+
+# What str.strip() removes, so that column-wise cells equal Row.values exactly.
+_WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
+class NotColumnar(Exception):
+    """The file is readable, but only row by row (a quoted line break, a ragged row, …)."""
+
+
+@dataclass
+class ColumnTable:
+    """A table read column by column: the same headers, cells and line numbers as read_table.
+
+    ``columns`` maps each header to a pyarrow string array of stripped cell text ("" for an
+    empty cell); ``lines`` holds each row's line number as the user sees it.
+    """
+
+    headers: list[str]
+    columns: dict[str, Any]
+    lines: np.ndarray
+    format: str
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+def read_columns(data: bytes, filename: str) -> ColumnTable:
+    """Read a CSV or XLSX file column-wise for large imports.
+
+    Gives the same headers, cells and line numbers as ``read_table`` and raises the same
+    TableError for unreadable files. CSV goes through pyarrow's C++ reader; a file whose
+    layout only the row reader handles (a line break inside quotes, rows with more or fewer
+    cells than the header, a lone carriage return) raises NotColumnar. XLSX is read by
+    ``read_table`` (openpyxl has no column-wise reader) and turned into columns.
+    """
+    ext = _extension(filename)
+    if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE2_MAGIC) or ext in XLSX_EXTENSIONS:
+        table = read_table(data, filename)
+        return ColumnTable(
+            headers=table.headers,
+            columns={
+                h: pa.array([row.values[h] for row in table.rows], type=pa.string())
+                for h in table.headers
+            },
+            lines=np.array([row.line for row in table.rows], dtype=np.int64),
+            format=table.format,
+        )
+    if ext in UNREADABLE_EXTENSIONS:
+        read_table(data, filename)  # raises the TableError that says what to do
+    return _read_csv_columns(data)
+
+
+def _read_csv_columns(data: bytes) -> ColumnTable:
+    text, _encoding, delimiter, skipped_lines = _csv_text(data)
+    if text.count("\r") != text.count("\r\n"):
+        raise NotColumnar("a carriage return without a line feed")
+    # The header is the first record with a non-blank cell, as in _build_rows.
+    position = 0
+    line = skipped_lines
+    while True:
+        line += 1
+        end = text.find("\n", position)
+        record = text[position : end if end >= 0 else len(text)].removesuffix("\r")
+        if record.count('"') % 2:
+            raise NotColumnar("a line break inside quotes in the heading")
+        cells = next(csv.reader([record], delimiter=delimiter), [])
+        if any(c.strip() for c in cells):
+            break
+        if end < 0:
+            raise TableError(_("The file is empty."))
+        position = end + 1
+    headers = _headers_from(cells, line)
+    body = text[end + 1 :].encode("utf-8") if end >= 0 else b""
+
+    raw = np.frombuffer(body, dtype=np.uint8)
+    newlines = np.flatnonzero(raw == 10)
+    starts = np.concatenate([[0], newlines + 1])
+    ends = np.concatenate([newlines, [len(raw)]])
+    lengths = ends - starts
+    has_cr = np.zeros(len(ends), dtype=bool)
+    has_cr[lengths > 0] = raw[ends[lengths > 0] - 1] == 13
+    lengths = lengths - has_cr
+    # Quote characters per line: an odd count means a quoted cell runs over the line break.
+    quotes = np.concatenate([[0], np.cumsum(raw == 34)])
+    if np.any((quotes[ends] - quotes[starts]) % 2):
+        raise NotColumnar("a line break inside quotes")
+    lines = line + 1 + np.flatnonzero(lengths > 0).astype(np.int64)
+    if not len(lines):
+        empty = pa.array([], type=pa.string())
+        return ColumnTable(headers, dict.fromkeys(headers, empty), lines, "csv")
+
+    names = [f"c{i}" for i in range(len(cells))]
+    try:
+        arrow = pa_csv.read_csv(
+            io.BytesIO(body),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=True
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+        raise NotColumnar(str(error)) from None
+    if arrow.num_rows != len(lines):
+        raise NotColumnar("rows and lines differ")
+    stripped = [pc.utf8_trim(arrow.column(n).combine_chunks(), _WHITESPACE) for n in names]
+    # Rows whose every cell is blank are skipped, as the row reader does; their lines count.
+    filled = np.zeros(len(lines), dtype=bool)
+    for column in stripped:
+        filled |= pc.greater(pc.binary_length(column), 0).to_numpy(zero_copy_only=False)
+    if not filled.all():
+        keep = pa.array(filled)
+        stripped = [column.filter(keep) for column in stripped]
+        lines = lines[filled]
+    return ColumnTable(
+        headers=headers,
+        columns={h: stripped[i] for i, h in enumerate(headers)},
+        lines=lines,
+        format="csv",
+    )

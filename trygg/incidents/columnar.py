@@ -1,0 +1,401 @@
+"""Column-wise import of large CSV/XLSX files: the row-wise import's result, without its loop.
+
+``import_incidents`` sends a large table here first. Every step works on whole columns:
+pyarrow reads the CSV, dates, times and decimal commas are parsed as arrays (cells in a rarer
+format go one by one through ``csvio.parse_datetime``/``parse_decimal``), names become ids
+through dictionaries built over the distinct values, the point decides the area through the
+vectorised ``locate_many``, the personnummer guard runs a regex prefilter over each text
+column and the exact check (``contains_identity_number``) only on the candidates, and the
+rows go to PostgreSQL by COPY straight from the columns, without model instances.
+
+The path is only taken when the whole file is clean. As soon as a row has a problem (or the
+file's layout needs the row reader), it answers None and the row-wise import runs instead,
+so every problem is still named by line and column, all-or-nothing and ``skip_invalid``
+behave exactly as before, and the two paths can never disagree on what a bad file means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+from django.db import connection, transaction
+from django.utils import timezone
+
+from trygg.incidents.actions import FUTURE_TOLERANCE, RecordResult, reporting_scope
+from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Incident, Source, Status
+from trygg.incidents.rollup import month_of, refresh_rollup
+from trygg.lib.csvio import ColumnTable, parse_datetime, parse_decimal
+from trygg.lib.personnummer import contains_identity_number
+from trygg.places.lookup import locate_many
+
+# Below this many rows the row-wise import is as quick and writes per-row history for one row.
+MIN_ROWS = 2000
+PLACE_MAX_LENGTH = 200
+# Every match of personnummer._CANDIDATE contains six ASCII digits, at most one separator and
+# four ASCII digits in a row, so a text without this cannot hold an identity number. (RE2's
+# \d is ASCII, like _CANDIDATE's re.ASCII.) tests/incidents/test_columnar.py checks it.
+IDENTITY_PREFILTER = r"\d{6}[-–+ ]?\d{4}"
+_ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?: (?P<H>\d{1,2}):(?P<M>\d{2}))?$"
+_DMY = r"^(?P<d>\d{1,2})/(?P<m>\d{1,2}) (?P<y>\d{4})(?: (?P<H>\d{1,2}):(?P<M>\d{2}))?$"
+_DECIMAL = r"^-?\d{1,15}(?:[.,]\d{1,15})?$"
+COPY_CHUNK = 100_000
+
+
+class _NotClean(Exception):
+    """A row has a problem (or may have one): the row-wise import must name it."""
+
+
+def import_columns(
+    table: ColumnTable,
+    *,
+    user: object | None,
+    organisation: Any,
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> Any:
+    """Import a clean table column-wise and return its ImportReport; None if any row has a
+    problem (the caller then runs the row-wise import, which names them)."""
+    from trygg.incidents.importers import ImportReport, _Lookups, _tz, table_columns
+
+    columns, ignored = table_columns(table)
+    try:
+        rows = _checked_rows(columns, len(table), user, organisation, _Lookups(user), _tz())
+    except _NotClean:
+        return None
+    report = ImportReport(format=table.format, rows=len(table), ignored_columns=ignored)
+    report.dry_run = dry_run
+
+    fresh = _not_yet_recorded(rows["external_id"])
+    result = RecordResult(already_recorded=int((~fresh).sum()), created_total=int(fresh.sum()))
+    report.result = result
+    if dry_run or not fresh.any():
+        return report
+    keep = pa.array(fresh)
+    rows = {name: column.filter(keep) for name, column in rows.items()}
+    reporter = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    with transaction.atomic():
+        _write(rows, reporter, progress)
+        hours = np.unique(rows["occurred_at"].to_numpy() // 3600).tolist()
+        refresh_rollup({month_of(_EPOCH + dt.timedelta(hours=h)) for h in hours})
+    result.written = True
+    return report
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+# --- checking ----------------------------------------------------------------------------------
+
+
+def _checked_rows(
+    columns: dict[str, pa.Array],
+    n: int,
+    user: object | None,
+    organisation: Any,
+    lookups: Any,
+    tz: Any,
+) -> dict[str, pa.Array]:
+    """The incident columns, or _NotClean as soon as some row would be refused."""
+
+    def text(name: str) -> pa.Array:
+        return columns.get(name, pa.array([""] * n, type=pa.string()))
+
+    category = _mapped(text("kategori"), lambda v: _active_category(lookups, v))
+    occurred, date_only = _datetimes(text("tidpunkt"), tz)
+    latest = (timezone.now() + FUTURE_TOLERANCE).timestamp()
+    if n and occurred.max() > latest:
+        raise _NotClean
+    latitude = _decimals(text("latitud"))
+    longitude = _decimals(text("longitud"))
+    has_lat, has_lon = ~np.isnan(latitude), ~np.isnan(longitude)
+    if np.any(has_lat != has_lon):
+        raise _NotClean
+    if np.any(np.abs(latitude[has_lat]) > 90) or np.any(np.abs(longitude[has_lon]) > 180):
+        raise _NotClean
+    named_area = _mapped(text("område"), lambda v: _one_area(lookups, v), blank=0)
+
+    org_text = text("organisation")
+    default_org = getattr(organisation, "pk", None) or 0
+    org = _mapped(org_text, lambda v: _organisation(lookups, v), blank=default_org)
+
+    place, description = text("plats"), text("beskrivning")
+    for column, limit in ((place, PLACE_MAX_LENGTH), (description, DESCRIPTION_MAX_LENGTH)):
+        if n and pc.max(pc.utf8_length(column)).as_py() > limit:
+            raise _NotClean
+        if holds_identity_number(column).any():
+            raise _NotClean
+
+    allowed_areas, allowed_orgs, own_orgs = reporting_scope(user)
+    area = named_area.copy()
+    if has_lat.any():
+        points = np.flatnonzero(has_lat)
+        located = locate_many(
+            list(zip(latitude[points].tolist(), longitude[points].tolist(), strict=True)),
+            allowed=allowed_areas,
+        )
+        found = np.array([a or 0 for a in located], dtype=np.int64)
+        # A point outside the user's areas keeps the named area, as check_drafts does.
+        area[points] = np.where(found > 0, found, area[points])
+    if np.any(area == 0):
+        raise _NotClean
+    if allowed_areas is not None and not np.isin(area, list(allowed_areas)).all():
+        raise _NotClean
+    if allowed_orgs is not None:
+        if len(own_orgs) == 1:
+            org = np.where(org == 0, next(iter(own_orgs)), org)
+        if not np.isin(org, list(allowed_orgs)).all():
+            raise _NotClean
+
+    external_id = text("extern_id")
+    given = external_id.filter(pc.greater(pc.binary_length(external_id), 0))
+    if len(pc.unique(given)) != len(given):
+        raise _NotClean
+    return {
+        "category_id": pa.array(category),
+        "occurred_at": pa.array(occurred),
+        "time_unknown": pa.array(date_only),
+        "area_id": pa.array(area),
+        "latitude": pa.array(latitude, mask=~has_lat),
+        "longitude": pa.array(longitude, mask=~has_lon),
+        "place": place,
+        "description": description,
+        "organisation_id": pa.array(org, mask=org == 0),
+        "external_id": external_id,
+    }
+
+
+def _active_category(lookups: Any, value: str) -> int:
+    category = lookups.categories.get(value.lower())
+    if category is None or not category.is_active:
+        raise _NotClean
+    return category.pk
+
+
+def _one_area(lookups: Any, value: str) -> int:
+    matches = lookups.areas.get(value.lower(), [])
+    if len(matches) != 1:
+        raise _NotClean
+    return matches[0].pk
+
+
+def _organisation(lookups: Any, value: str) -> int:
+    found = lookups.organisations.get(value.lower())
+    if found is None:
+        raise _NotClean
+    return found.pk
+
+
+def _mapped(column: pa.Array, lookup: Callable[[str], int], blank: int | None = None) -> np.ndarray:
+    """Ids for a text column through a lookup run once per distinct value.
+
+    With ``blank``, an empty cell gives that id instead of being looked up.
+    """
+    encoded = pc.dictionary_encode(column)
+    ids = np.array(
+        [
+            blank if value == "" and blank is not None else lookup(value)
+            for value in encoded.dictionary.to_pylist()
+        ],
+        dtype=np.int64,
+    )
+    if not len(column):
+        return np.zeros(0, dtype=np.int64)
+    return ids[encoded.indices.to_numpy()]
+
+
+def holds_identity_number(column: pa.Array) -> np.ndarray:
+    """Which cells hold a personnummer or samordningsnummer: ``contains_identity_number``
+    applied only to the cells the prefilter lets through."""
+    candidates = np.flatnonzero(
+        pc.match_substring_regex(column, IDENTITY_PREFILTER).to_numpy(zero_copy_only=False)
+    )
+    found = np.zeros(len(column), dtype=bool)
+    for i in candidates.tolist():
+        found[i] = contains_identity_number(column[i].as_py())
+    return found
+
+
+def _datetimes(column: pa.Array, tz: Any) -> tuple[np.ndarray, np.ndarray]:
+    """UTC seconds and "date only" per cell, as ``parse_datetime`` reads them in ``tz``."""
+    n = len(column)
+    local = np.zeros(n, dtype=np.int64)
+    date_only = np.zeros(n, dtype=bool)
+    done = np.zeros(n, dtype=bool)
+    for pattern in (_ISO, _DMY):
+        parts = pc.extract_regex(column, pattern)
+        matched = parts.is_valid().to_numpy(zero_copy_only=False) & ~done
+        if not matched.any():
+            continue
+        rows = np.flatnonzero(matched)
+        picked = parts.filter(pa.array(matched))
+
+        def field(name: str, default: str = "0", picked: Any = picked) -> np.ndarray:
+            values = pc.struct_field(picked, name)
+            values = pc.if_else(pc.equal(values, ""), default, values)
+            return values.cast(pa.int64()).to_numpy()
+
+        y, m, d, hh, mm = (field(f) for f in ("y", "m", "d", "H", "M"))
+        no_time = pc.equal(pc.struct_field(picked, "H"), "").to_numpy(zero_copy_only=False)
+        valid = (y >= 1900) & (y <= 2200) & (m >= 1) & (m <= 12) & (d >= 1) & (hh < 24) & (mm < 60)
+        month = ((y - 1970) * 12 + np.clip(m, 1, 12) - 1).astype("datetime64[M]")
+        first_day = month.astype("datetime64[D]")
+        days_in_month = (
+            (month + np.timedelta64(1, "M")).astype("datetime64[D]") - first_day
+        ).astype(np.int64)
+        valid &= d <= days_in_month
+        days = (first_day - np.datetime64("1970-01-01", "D")).astype(np.int64)
+        seconds = (days + d - 1) * 86400 + hh * 3600 + mm * 60
+        ok_rows = rows[valid]
+        local[ok_rows] = seconds[valid]
+        date_only[ok_rows] = no_time[valid]
+        done[ok_rows] = True
+
+    utc = local - _utc_offsets(local, done, tz)
+    # Cells the fast patterns do not cover (or whose hour holds a clock change) go one by one.
+    for i in np.flatnonzero(~done).tolist():
+        try:
+            moment, only_date = parse_datetime(column[i].as_py(), tz)
+        except ValueError:
+            raise _NotClean from None
+        utc[i] = int(moment.timestamp())
+        date_only[i] = only_date
+    return utc, date_only
+
+
+def _utc_offsets(local: np.ndarray, done: np.ndarray, tz: Any) -> np.ndarray:
+    """Each local wall-clock second's UTC offset in seconds, by zoneinfo with fold=0 (as
+    parse_datetime). One zoneinfo call per distinct hour; an hour in which the offset changes
+    is left to parse_datetime by clearing ``done``."""
+    offsets = np.zeros(len(local), dtype=np.int64)
+    if not done.any():
+        return offsets
+    hours, inverse = np.unique(local[done] // 3600, return_inverse=True)
+    per_hour = np.zeros(len(hours), dtype=np.int64)
+    unsure = np.zeros(len(hours), dtype=bool)
+    epoch = dt.datetime(1970, 1, 1)
+    for k, hour in enumerate(hours.tolist()):
+        start = (epoch + dt.timedelta(hours=hour)).replace(tzinfo=tz)
+        end = start + dt.timedelta(minutes=59)
+        first, last = start.utcoffset(), end.utcoffset()
+        per_hour[k] = int(first.total_seconds()) if first is not None else 0
+        unsure[k] = first != last
+    rows = np.flatnonzero(done)
+    offsets[rows] = per_hour[inverse]
+    done[rows[unsure[inverse]]] = False
+    return offsets
+
+
+def _decimals(column: pa.Array) -> np.ndarray:
+    """Floats per cell as ``parse_decimal`` reads them; NaN for an empty cell."""
+    n = len(column)
+    values = np.full(n, np.nan)
+    plain = pc.match_substring_regex(column, _DECIMAL).to_numpy(zero_copy_only=False)
+    if plain.any():
+        chosen = column.filter(pa.array(plain))
+        values[plain] = pc.replace_substring(chosen, ",", ".").cast(pa.float64()).to_numpy()
+    blank = pc.equal(column, "").to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(~plain & ~blank).tolist():
+        try:
+            number = parse_decimal(column[i].as_py())
+        except ValueError:
+            raise _NotClean from None
+        values[i] = np.nan if number is None else number
+    return values
+
+
+def _not_yet_recorded(external_id: pa.Array) -> np.ndarray:
+    """Rows whose external id is empty or not yet recorded for file imports."""
+    given = pc.greater(pc.binary_length(external_id), 0).to_numpy(zero_copy_only=False)
+    if not given.any():
+        return np.ones(len(external_id), dtype=bool)
+    recorded = Incident.objects.filter(source=Source.IMPORT).exclude(external_id="")
+    if not recorded.exists():
+        return np.ones(len(external_id), dtype=bool)
+    ids = external_id.filter(pa.array(given)).to_pylist()
+    existing: set[str] = set()
+    for start in range(0, len(ids), 5000):
+        existing.update(
+            recorded.filter(external_id__in=ids[start : start + 5000]).values_list(
+                "external_id", flat=True
+            )
+        )
+    seen = pc.is_in(external_id, value_set=pa.array(sorted(existing), type=pa.string()))
+    return ~seen.to_numpy(zero_copy_only=False)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+_COLUMNS = (
+    "category_id", "occurred_at", "occurred_until", "time_unknown", "area_id", "latitude",
+    "longitude", "place", "description", "organisation_id", "reported_by_id", "source",
+    "external_id", "status", "reviewed_by_id", "reviewed_at", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _write(
+    rows: dict[str, pa.Array], reporter: int | None, progress: Callable[[int, int], None] | None
+) -> None:
+    n = len(rows["category_id"])
+    utc = pa.timestamp("us", tz="UTC")
+    now = pa.scalar(timezone.now(), type=utc)
+    table = pa.table(
+        {
+            **rows,
+            "occurred_at": rows["occurred_at"].cast(pa.timestamp("s", tz="UTC")).cast(utc),
+            "occurred_until": pa.nulls(n, utc),
+            "reported_by_id": pa.repeat(pa.scalar(reporter, type=pa.int64()), n),
+            "source": pa.repeat(pa.scalar(Source.IMPORT.value), n),
+            "status": pa.repeat(pa.scalar(Status.NY.value), n),
+            "reviewed_by_id": pa.nulls(n, pa.int64()),
+            "reviewed_at": pa.nulls(n, utc),
+            "created_at": pa.repeat(now, n),
+            "updated_at": pa.repeat(now, n),
+        }
+    ).select(list(_COLUMNS))
+    if connection.vendor == "postgresql":
+        _copy(table, progress)
+    else:
+        _insert(table, progress)
+
+
+def _copy(table: pa.Table, progress: Callable[[int, int], None] | None) -> None:
+    """COPY the columns as CSV written by pyarrow's C++ writer; the id comes from its default."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in table.column_names)
+    sql = f"COPY {quote(Incident._meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)"
+    options = pa_csv.WriteOptions(include_header=False)
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for start in range(0, table.num_rows, COPY_CHUNK):
+            buffer = io.BytesIO()
+            pa_csv.write_csv(table.slice(start, COPY_CHUNK), buffer, options)
+            copy.write(buffer.getbuffer())
+            if progress is not None:
+                progress(min(start + COPY_CHUNK, table.num_rows), table.num_rows)
+
+
+def _insert(table: pa.Table, progress: Callable[[int, int], None] | None) -> None:
+    """Plain INSERTs from the columns (SQLite, where there is no COPY)."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in table.column_names)
+    marks = ", ".join(["%s"] * table.num_columns)
+    sql = f"INSERT INTO {quote(Incident._meta.db_table)} ({names}) VALUES ({marks})"
+    ops = connection.ops
+    for start in range(0, table.num_rows, COPY_CHUNK):
+        chunk = table.slice(start, COPY_CHUNK)
+        values = []
+        for name in chunk.column_names:
+            column = chunk.column(name).to_pylist()
+            if pa.types.is_timestamp(chunk.schema.field(name).type):
+                column = [ops.adapt_datetimefield_value(v) for v in column]
+            values.append(column)
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, list(zip(*values, strict=True)))
+        if progress is not None:
+            progress(min(start + COPY_CHUNK, table.num_rows), table.num_rows)

@@ -147,8 +147,10 @@ def test_weekly_view_flags_an_improbable_week(world, burglary):
     (row,) = result.rows
     assert row.count == 9 and row.previous == (1,) * 8
     assert row.stands_out and result.standing_out == [row]
-    # The default week falls back to the latest data when nothing happened lately.
-    assert default_week(selection, today=date(2026, 11, 27)) == week
+    # The default week falls back to the last complete week of data when nothing happened
+    # lately (week 20's data stops on Tuesday, so week 19).
+    assert default_week(selection, today=date(2026, 11, 27)) == week.shift(-1)
+    assert default_week(selection, today=date(2023, 5, 24)) == week
 
 
 def test_weekday_hour_matrix_in_stockholm_time(world, burglary):

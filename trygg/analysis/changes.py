@@ -217,15 +217,17 @@ class WeeklyResult:
 
 
 def default_week(selection: Selection, today: date | None = None) -> Period | None:
-    """The last complete week; if nothing was reported in it or the eight before, the week of
-    the latest report (so a quiet or historical installation still shows something)."""
+    """The last complete week; if nothing was reported in it or the eight before, the last
+    complete week of the data (so a quiet or historical installation still shows something)."""
     today = today or local_date(timezone.now())
     week = period_of(PeriodKind.WEEK, today).shift(-1)
     last = data_range(selection)[1]
     if last is None:
         return None
     if last < week.shift(-WEEKLY_BASELINE_WEEKS).start:
-        return period_of(PeriodKind.WEEK, last)
+        latest = period_of(PeriodKind.WEEK, last)
+        # A week the data stops in the middle of would look like a quiet week.
+        return latest if last == latest.end else latest.shift(-1)
     return week
 
 

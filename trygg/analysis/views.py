@@ -73,7 +73,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
     }
     if selection is not None:
         by_category = count_incidents(selection, ("category", "period"))
-        by_area = count_incidents(selection, ("area", "period"))
+        by_area = count_incidents(_breakdown(request, selection), ("area", "period"))
         changes = compare_periods(selection, comparison=_comparison(request))
         pattern = weekday_hour(selection)
         profile = monthly_profile(selection)
@@ -94,6 +94,26 @@ def analysis(request: HttpRequest) -> HttpResponse:
             statistics=_statistics(request, selection),
         )
     return render(request, "analysis/analysis.html", context)
+
+
+def _breakdown(request: HttpRequest, selection: Selection) -> Selection:
+    """For one chosen area with sub-areas, the per-area table lists the sub-areas."""
+    if len(selection.areas) != 1 or selection.area_tree is None:
+        return selection
+    children = sorted(selection.area_tree.children.get(selection.areas[0].id, []))
+    if not children:
+        return selection
+    return build_selection(
+        request.user,
+        area_ids=children,
+        category_ids=[g.id for g in selection.categories] if selection.categories_chosen else (),
+        start=selection.start,
+        end=selection.end,
+        period_kind=selection.period_kind,
+        first_month=selection.first_month,
+        organisation_ids=selection.organisation_ids,
+        sources=selection.sources,
+    )
 
 
 def _statistics(request: HttpRequest, selection: Selection) -> list[dict[str, Any]]:
@@ -226,6 +246,13 @@ def analysis_map(request: HttpRequest) -> HttpResponse:
         context["points"] = _map_points(request, selection)
         context["limited"] = len(context["points"]) >= MAP_POINT_LIMIT
         context["map_limit"] = MAP_POINT_LIMIT
+        context["map_labels"] = {
+            "incidents": _("Incidents"),
+            "hotspots": _("Hotspots"),
+            "hot": _("Hotspot"),
+            "cold": _("Cold spot"),
+            "incidents_n": _("incidents"),
+        }
         try:
             found = hotspots(selection)
         except NoStudyArea:
@@ -267,6 +294,13 @@ def _hotspot_context(found: Any) -> dict[str, Any]:
     ]
     area_ids = locate_many(centres) if centres else []
     names = dict(Area.objects.filter(pk__in=[a for a in area_ids if a]).values_list("id", "name"))
+    # One row per area the hot cells lie in, strongest first.
+    by_area: dict[str, dict[str, Any]] = {}
+    for hot_cell, area_id in zip(hot, area_ids, strict=True):
+        name = names.get(area_id, "–") if area_id else _("outside the named areas")
+        row = by_area.setdefault(name, {"area": name, "cells": 0, "count": 0, "z": hot_cell.z})
+        row["cells"] += 1
+        row["count"] += hot_cell.count
     return {
         "hotspot_cells": {
             "type": "FeatureCollection",
@@ -280,8 +314,5 @@ def _hotspot_context(found: Any) -> dict[str, Any]:
             ],
         },
         "hotspots": found,
-        "hot_rows": [
-            {"cell": c, "area": names.get(area_id, "–") if area_id else "–"}
-            for c, area_id in zip(hot, area_ids, strict=True)
-        ][:25],
+        "hot_rows": list(by_area.values()),
     }

@@ -27,6 +27,11 @@ def cell(value: object) -> str:
     return str(value)
 
 
+@register.filter
+def is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 @register.inclusion_tag("analysis/_week.html", takes_context=True)
 def week_at_a_glance(context: template.Context) -> dict[str, object]:
     """Översikt's EST block: this week against the previous eight, and what stands out."""

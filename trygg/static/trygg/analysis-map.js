@@ -12,10 +12,13 @@
   var points = JSON.parse(document.getElementById("analysis-points").textContent || "[]");
   var cellsSource = document.getElementById("hotspot-cells");
   var cells = cellsSource ? JSON.parse(cellsSource.textContent || "null") : null;
+  var labelSource = document.getElementById("analysis-map-labels");
+  var T = labelSource ? JSON.parse(labelSource.textContent) : {};
   var CELL = 60;
 
+  var hotspotLayer = null;
   if (cells && cells.features) {
-    L.geoJSON(cells, {
+    hotspotLayer = L.geoJSON(cells, {
       style: function (feature) {
         var hot = feature.properties.hotspot === "hot";
         return { color: hot ? "#b2182b" : "#2166ac", weight: 1, fillOpacity: 0.45,
@@ -23,13 +26,17 @@
       },
       onEachFeature: function (feature, layer) {
         var p = feature.properties;
-        layer.bindTooltip((p.hotspot === "hot" ? "Hotspot" : "Kall fläck") + ": " + p.count +
-          " händelser, z = " + String(p.gi_z).replace(".", ","));
+        layer.bindTooltip((p.hotspot === "hot" ? T.hot : T.cold) + ": " + p.count + " " +
+          T.incidents_n + ", z = " + String(p.gi_z).replace(".", ","));
       },
     }).addTo(map);
   }
 
   var groups = L.layerGroup().addTo(map);
+  var overlays = {};
+  overlays[T.incidents] = groups;
+  if (hotspotLayer) { overlays[T.hotspots] = hotspotLayer; }
+  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
 
   function draw() {
     groups.clearLayers();
@@ -53,7 +60,7 @@
       groups.addLayer(L.marker(at, {
         icon: L.divIcon({ className: "cluster", html: "<span>" + b.n + "</span>",
                           iconSize: [size, size] }),
-        title: b.n + " händelser",
+        title: b.n + " " + T.incidents_n,
         keyboard: false,
       }).on("click", function () { map.setView(at, Math.min(zoom + 2, 18)); }));
     });

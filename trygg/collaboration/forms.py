@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.accounts.models import Organisation, User
+from trygg.accounts.models import Membership, Organisation, User
 from trygg.accounts.permissions import visible_organisations
 from trygg.collaboration import links
 from trygg.collaboration.actions import check_pdf
@@ -49,13 +49,19 @@ def area_label(area: Any) -> str:
     return f"{area.name} ({area.get_kind_display()})"
 
 
-def people(user: object) -> QuerySet[User]:
-    """Users a coordinator can name as members or owners: those working in readable areas."""
+def people(user: object, also: int | None = None) -> QuerySet[User]:
+    """Users a coordinator can name as members or owners: those working in readable areas.
+
+    ``also`` keeps an already chosen user selectable even if they moved elsewhere.
+    """
     ids = readable_area_ids(user)
-    users = User.objects.filter(is_active=True)
+    wanted = Q(is_active=True)
     if ids is not None:
-        users = users.filter(memberships__area__in=ids, memberships__is_active=True)
-    return users.distinct().order_by("first_name", "last_name", "username")
+        working_here = Membership.objects.active().filter(area__in=ids).values("user_id")
+        wanted &= Q(pk__in=working_here)
+    if also is not None:
+        wanted |= Q(pk=also)
+    return User.objects.filter(wanted).order_by("first_name", "last_name", "username")
 
 
 def organisations(user: object) -> QuerySet[Organisation]:
@@ -242,9 +248,7 @@ class MemberForm(OrganisationScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        users = people(self.user)
-        if self.instance.pk and self.instance.user_id:
-            users = (users | User.objects.filter(pk=self.instance.user_id)).distinct()
+        users = people(self.user, also=self.instance.user_id)
         self.fields["user"].queryset = users  # type: ignore[attr-defined]
         self.fields["user"].empty_label = _("– not a Trygg user –")  # type: ignore[attr-defined]
 
@@ -406,9 +410,7 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        owners = people(user)
-        if self.instance.pk and self.instance.owner_id:
-            owners = (owners | User.objects.filter(pk=self.instance.owner_id)).distinct()
+        owners = people(user, also=self.instance.owner_id)
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
         self.fields["owner"].empty_label = _("– not a Trygg user –")  # type: ignore[attr-defined]
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.collaboration.actions import carry_over_open_items, save_agreement
+from trygg.collaboration.defaults import ensure_default_priority_areas
 from trygg.collaboration.links import link_fields
 from trygg.collaboration.models import (
     ActionItem,
@@ -43,6 +44,7 @@ from trygg.collaboration.models import (
     ForumKind,
     ForumMember,
     Meeting,
+    PriorityArea,
     PromiseFollowUp,
     Rhythm,
     Signatory,
@@ -529,10 +531,11 @@ def _next_after_build(forums: dict[str, Forum], today: dt.date) -> None:
         if forum.meetings.upcoming().exists():
             continue
         day = today + dt.timedelta(days=21)
+        day += dt.timedelta(days=(weekday - day.weekday()) % 7)
         if (day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 6):
             # Nobody meets over Christmas: the second week of January instead.
             day = dt.date(day.year + (day.month == 12), 1, 8)
-        day += dt.timedelta(days=(weekday - day.weekday()) % 7)
+            day += dt.timedelta(days=(weekday - day.weekday()) % 7)
         last = forum.meetings.order_by("-starts_at").first()
         meeting = _meeting(
             forum,
@@ -576,6 +579,8 @@ def _promise(demo: DemoContext) -> None:
 
 
 def build(demo: DemoContext) -> None:
+    # The demo starts from a flushed database, which also emptied the migration's defaults.
+    ensure_default_priority_areas(PriorityArea)
     _city, local = _agreements(demo)
     forums = _forums(demo)
     _council_meetings(demo, forums["rad"], local)

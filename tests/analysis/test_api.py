@@ -106,3 +106,37 @@ def test_time_pattern_endpoint(world, incidents, api):
     assert len(body["matrix"]) == 7 and all(len(row) == 24 for row in body["matrix"])
     counted = Incident.objects.exclude(status=Status.AVVISAD).count()
     assert body["total"] + body["unknown_time"] == counted == sum(body["months"])
+
+
+def test_hotspots_endpoint_returns_cells_as_geojson(world, incidents, api):
+    from trygg.incidents.actions import IncidentDraft, record_incidents
+    from trygg.incidents.models import Category
+
+    category = Category.objects.filter(children__isnull=True).order_by("id").first()
+    # A tight cluster of 60 incidents at Liljeholmen's centre.
+    from datetime import UTC, datetime
+
+    record_incidents(
+        [
+            IncidentDraft(
+                category=category,
+                occurred_at=datetime(2023, 2, 1, 12, tzinfo=UTC),
+                latitude=59.31 + (i % 3) * 0.0004,
+                longitude=18.02 + (i % 4) * 0.0006,
+            )
+            for i in range(60)
+        ],
+        source="import",
+    )
+    response = api.get("/api/v1/analysis/hotspots/", {"area": world.district.pk, "cell_m": 250})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["type"] == "FeatureCollection" and body["cell_m"] == 250
+    features = body["features"]
+    assert {"count", "gi_z", "p_value", "hotspot"} <= set(features[0]["properties"])
+    assert features[0]["geometry"]["type"] == "Polygon"
+    assert sum(f["properties"]["count"] for f in features) >= 60
+    hot = [f for f in features if f["properties"]["hotspot"] == "hot"]
+    assert hot and max(f["properties"]["count"] for f in hot) >= 10
+    assert api.get("/api/v1/analysis/hotspots/", {"cell_m": 5}).status_code == 400
+    assert api.get("/api/v1/analysis/hotspots/", {"q": 2}).status_code == 400

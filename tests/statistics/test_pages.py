@@ -112,7 +112,7 @@ def test_uploading_a_bad_file_lists_every_problem_and_imports_nothing(client_for
         reverse("statistics:import"), {"file": _file("a.csv", data)}
     )
     page = response.content.decode()
-    assert "Inget importerades" in page
+    assert "Ingenting importerades" in page
     for line, column in (("2", "område"), ("3", "period"), ("4", "värde")):
         assert f"<td>{line}</td><td>{column}</td>" in page
     assert "Atlantis" in page

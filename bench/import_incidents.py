@@ -14,7 +14,9 @@ and prints both and their ratio.
 
 from __future__ import annotations
 
+import cProfile
 import os
+import pstats
 import random
 import sys
 import time
@@ -86,9 +88,15 @@ def main() -> None:
             baseline = time.perf_counter() - started
         print(f"baseline  COPY into a bare table:   {baseline:8.2f} s")
 
+        profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
         started = time.perf_counter()
+        if profiler:
+            profiler.enable()
         report = import_incidents(data, "bench.csv")
         trygg = time.perf_counter() - started
+        if profiler:
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         assert report.created == ROWS, report.created
         assert Incident.objects.filter(external_id__startswith="b-").count() == ROWS
         print(f"trygg     import_incidents:         {trygg:8.2f} s  ({ROWS / trygg:,.0f} rows/s)")

@@ -316,17 +316,18 @@ def _not_yet_recorded(external_id: pa.Array) -> np.ndarray:
     if not given.any():
         return np.ones(len(external_id), dtype=bool)
     recorded = Incident.objects.filter(source=Source.IMPORT).exclude(external_id="")
-    if not recorded.exists():
-        return np.ones(len(external_id), dtype=bool)
-    ids = external_id.filter(pa.array(given)).to_pylist()
-    existing: set[str] = set()
-    for start in range(0, len(ids), 5000):
-        existing.update(
-            recorded.filter(external_id__in=ids[start : start + 5000]).values_list(
-                "external_id", flat=True
-            )
-        )
-    seen = pc.is_in(external_id, value_set=pa.array(sorted(existing), type=pa.string()))
+    ids = external_id.filter(pa.array(given))
+    existing: list[str] = []
+    if recorded.count() <= len(ids):
+        # Fewer recorded than given: reading them all is one query.
+        existing = list(recorded.values_list("external_id", flat=True))
+    else:
+        chunk = 50_000 if connection.vendor == "postgresql" else 500
+        for start in range(0, len(ids), chunk):
+            existing += recorded.filter(
+                external_id__in=ids.slice(start, chunk).to_pylist()
+            ).values_list("external_id", flat=True)
+    seen = pc.is_in(external_id, value_set=pa.array(existing, type=pa.string()))
     return ~seen.to_numpy(zero_copy_only=False)
 
 

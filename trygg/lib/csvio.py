@@ -624,9 +624,11 @@ def _read_csv_columns(data: bytes) -> ColumnTable:
     has_cr[lengths > 0] = raw[ends[lengths > 0] - 1] == 13
     lengths = lengths - has_cr
     # Quote characters per line: an odd count means a quoted cell runs over the line break.
-    quotes = np.concatenate([[0], np.cumsum(raw == 34)])
-    if np.any((quotes[ends] - quotes[starts]) % 2):
-        raise NotColumnar("a line break inside quotes")
+    quotes = np.flatnonzero(raw == 34)
+    if len(quotes):
+        per_line = np.searchsorted(quotes, ends) - np.searchsorted(quotes, starts)
+        if np.any(per_line % 2):
+            raise NotColumnar("a line break inside quotes")
     lines = line + 1 + np.flatnonzero(lengths > 0).astype(np.int64)
     if not len(lines):
         empty = pa.array([], type=pa.string())

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "trygg.statistics",
     "trygg.analysis",
     "trygg.collaboration",
+    "trygg.plans",
     "trygg.compliance",
     "trygg.front",
     "trygg.demo",
@@ -189,6 +190,8 @@ TRYGG_MAP_TILES_ATTRIBUTION = env_str(
 # areas is reviewed at least every fourth year; lägesbild and åtgärdsplan at least every second.
 TRYGG_AGREEMENT_REVIEW_YEARS = env_int("TRYGG_AGREEMENT_REVIEW_YEARS", 4, minimum=1)
 TRYGG_LAGESBILD_REVIEW_MONTHS = env_int("TRYGG_LAGESBILD_REVIEW_MONTHS", 24, minimum=1)
+# An åtgärdsplan is reviewed this many years after its decision unless it names a date.
+TRYGG_ACTION_PLAN_REVIEW_YEARS = env_int("TRYGG_ACTION_PLAN_REVIEW_YEARS", 2, minimum=1)
 # Side of the square grid cells in hotspot analyses, in metres.
 TRYGG_HOTSPOT_CELL_M = env_int("TRYGG_HOTSPOT_CELL_M", 200, minimum=25)
 # The installation's address, for links in e-mail sent from cron (e.g. the weekly digest).

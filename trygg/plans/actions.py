@@ -1,0 +1,47 @@
+"""Writes with rules: recording a follow-up, deciding a plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from trygg.plans.models import ActionPlan, FollowUp, Measure, PlanStatus
+
+
+@transaction.atomic
+def record_follow_up(
+    measure: Measure,
+    *,
+    on: dt.date,
+    status: str,
+    text: str,
+    author: object | None,
+    next_follow_up_on: dt.date | None,
+) -> FollowUp:
+    """A follow-up sets the measure's traffic light and when it is next followed up."""
+    follow_up = FollowUp.objects.create(
+        measure=measure,
+        on=on,
+        status=status,
+        text=text,
+        author=author if getattr(author, "is_authenticated", False) else None,
+    )
+    measure.status = status
+    measure.status_reason = text
+    measure.next_follow_up_on = next_follow_up_on
+    measure.save(update_fields=["status", "status_reason", "next_follow_up_on", "updated_at"])
+    return follow_up
+
+
+@transaction.atomic
+def decide_plan(plan: ActionPlan, *, decided_by: str, decided_at: dt.date) -> ActionPlan:
+    """Mark a plan decided; an earlier decided plan for the same area is superseded by it."""
+    ActionPlan.objects.filter(area=plan.area_id, status=PlanStatus.BESLUTAD).exclude(
+        pk=plan.pk
+    ).update(status=PlanStatus.ERSATT)
+    plan.status = PlanStatus.BESLUTAD
+    plan.decided_by = decided_by
+    plan.decided_at = decided_at
+    plan.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return plan

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "trygg.collaboration",
     "trygg.plans",
     "trygg.compliance",
+    "trygg.reports",
     "trygg.front",
     "trygg.demo",
     "trygg.api",

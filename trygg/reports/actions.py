@@ -1,0 +1,269 @@
+"""Every write to a lägesbild: drafting, remiss, approval (which freezes it), new versions.
+
+An approved or superseded version is an official document (allmän handling): every function
+here that changes a report or its blocks refuses with ``ReportLocked`` once it is approved.
+A change after approval is made in a new version, which replaces the old one when it is
+approved in turn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from trygg.places.models import Area
+from trygg.reports.figures import FigureError, compute_figure, jsonable
+from trygg.reports.models import (
+    BlockKind,
+    Comment,
+    ReportBlock,
+    ReportStatus,
+    Section,
+    SituationReport,
+)
+from trygg.reports.permissions import APPROVE, CHANGE, COMMENT, can_add, check_report
+
+SECTION_ORDER = [Section.KARTLAGGNING, Section.ANNAN_INFORMATION, Section.ANALYS]
+
+
+class WorkflowError(ValueError):
+    """The step is not possible in the report's current state."""
+
+
+class ReportLocked(WorkflowError):
+    """The report is approved or superseded; it does not change any more."""
+
+
+def _check_editable(report: SituationReport) -> None:
+    if report.is_locked:
+        raise ReportLocked(
+            _("“%(report)s” is approved and cannot be changed; start a new version instead.")
+            % {"report": report}
+        )
+
+
+def _locked_report(report: SituationReport) -> SituationReport:
+    """The report re-read under a row lock, so two approvals cannot interleave."""
+    return SituationReport.objects.select_for_update().get(pk=report.pk)
+
+
+# Drafting ----------------------------------------------------------------------------------
+
+
+def create_report(
+    user: Any,
+    *,
+    title: str,
+    area: Area,
+    period_kind: str,
+    period_start: dt.date,
+    period_end: dt.date,
+) -> SituationReport:
+    report = SituationReport(
+        title=title,
+        area=area,
+        period_kind=period_kind,
+        period_start=period_start,
+        period_end=period_end,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    if not can_add(user):
+        raise WorkflowError(_("Only coordinators start a lägesbild."))
+    check_report(user, report, CHANGE)
+    if period_end < period_start:
+        raise WorkflowError(_("The start date is after the end date."))
+    report.save()
+    return report
+
+
+def update_report(user: Any, report: SituationReport, **fields: Any) -> SituationReport:
+    """Change the title or the period of a draft."""
+    check_report(user, report, CHANGE)
+    _check_editable(report)
+    allowed = {"title", "period_kind", "period_start", "period_end"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(report, name, value)
+    if report.period_end < report.period_start:
+        raise WorkflowError(_("The start date is after the end date."))
+    report.save(update_fields=[*fields, "updated_at"])
+    return report
+
+
+def add_block(
+    user: Any,
+    report: SituationReport,
+    *,
+    section: str,
+    kind: str,
+    title: str = "",
+    text: str = "",
+    selection: dict[str, Any] | None = None,
+) -> ReportBlock:
+    check_report(user, report, CHANGE)
+    _check_editable(report)
+    last = report.blocks.aggregate(last=Max("order"))["last"]
+    return ReportBlock.objects.create(
+        report=report,
+        order=(last or 0) + 10,
+        section=Section(section),
+        kind=BlockKind(kind),
+        title=title,
+        text=text,
+        selection=jsonable(selection or {}),
+    )
+
+
+def update_block(user: Any, block: ReportBlock, **fields: Any) -> ReportBlock:
+    """Change a block's title, text, section or selection (in a draft or on remiss)."""
+    check_report(user, block.report, CHANGE)
+    _check_editable(block.report)
+    allowed = {"title", "text", "section", "selection"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(block, name, jsonable(value) if name == "selection" else value)
+    block.save(update_fields=list(fields))
+    return block
+
+
+def ordered_blocks(report: SituationReport) -> list[ReportBlock]:
+    """Blocks in reading order: by section (the law's order), then by position."""
+    blocks = list(report.blocks.all())
+    rank = {s.value: i for i, s in enumerate(SECTION_ORDER)}
+    return sorted(blocks, key=lambda b: (rank.get(b.section, 99), b.order, b.pk))
+
+
+def move_block(user: Any, block: ReportBlock, step: int) -> None:
+    """Move a block one place up (step -1) or down (+1) within its section."""
+    report = block.report
+    check_report(user, report, CHANGE)
+    _check_editable(report)
+    with transaction.atomic():
+        siblings = [b for b in ordered_blocks(report) if b.section == block.section]
+        index = next(i for i, b in enumerate(siblings) if b.pk == block.pk)
+        other = index + (1 if step > 0 else -1)
+        if not 0 <= other < len(siblings):
+            return
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, sibling in enumerate(siblings):
+            new_order = (position + 1) * 10
+            if sibling.order != new_order:
+                sibling.order = new_order
+                sibling.save(update_fields=["order"])
+
+
+def delete_block(user: Any, block: ReportBlock) -> None:
+    check_report(user, block.report, CHANGE)
+    _check_editable(block.report)
+    block.delete()
+
+
+# Remiss --------------------------------------------------------------------------------
+
+
+def submit_for_comments(user: Any, report: SituationReport) -> SituationReport:
+    """Send the draft out på remiss: partners may now comment on each block."""
+    check_report(user, report, APPROVE)
+    if report.status != ReportStatus.UTKAST:
+        raise WorkflowError(_("Only a draft can be sent out for comments."))
+    report.status = ReportStatus.PA_REMISS
+    report.save(update_fields=["status", "updated_at"])
+    return report
+
+
+def add_comment(user: Any, block: ReportBlock, text: str) -> Comment:
+    report = block.report
+    check_report(user, report, COMMENT)
+    if report.status != ReportStatus.PA_REMISS:
+        raise WorkflowError(_("Comments are taken while the report is out for comments."))
+    text = text.strip()
+    if not text:
+        raise WorkflowError(_("Write a comment."))
+    return Comment.objects.create(block=block, author=user, text=text)
+
+
+# Approval and versions -----------------------------------------------------------------
+
+
+def approve(user: Any, report: SituationReport, *, body: str, day: dt.date) -> SituationReport:
+    """Approve the version and freeze every figure in it; the version it replaces is superseded.
+
+    Refused (nothing changes) when a figure cannot be computed: an approved document must
+    hold every figure it shows.
+    """
+    check_report(user, report, APPROVE)
+    if not body.strip():
+        raise WorkflowError(_("Name the body that approves the report."))
+    with transaction.atomic():
+        report = _locked_report(report)
+        if report.status not in (ReportStatus.UTKAST, ReportStatus.PA_REMISS):
+            raise ReportLocked(_("The report is already approved."))
+        blocks = list(report.blocks.select_related("report"))
+        for block in blocks:
+            if not block.is_figure:
+                continue
+            try:
+                block.frozen = jsonable(compute_figure(block, user))
+            except FigureError as error:
+                raise WorkflowError(
+                    _("The figure “%(block)s” cannot be computed: %(error)s")
+                    % {"block": block, "error": error}
+                ) from None
+            block.save(update_fields=["frozen"])
+        report.status = ReportStatus.GODKAND
+        report.approved_by = user
+        report.approved_body = body.strip()
+        report.approved_at = day
+        report.save(
+            update_fields=["status", "approved_by", "approved_body", "approved_at", "updated_at"]
+        )
+        if report.replaces_id:
+            SituationReport.objects.filter(
+                pk=report.replaces_id, status=ReportStatus.GODKAND
+            ).update(status=ReportStatus.ERSATT)
+    return report
+
+
+def new_version(user: Any, report: SituationReport) -> SituationReport:
+    """A draft copy of an approved version (blocks and texts; figures live again)."""
+    check_report(user, report, APPROVE)
+    if not report.is_locked:
+        raise WorkflowError(_("Only an approved report gets a new version; edit the draft."))
+    existing = report.replaced_by.first()
+    if existing is not None:
+        raise WorkflowError(
+            _("Version %(version)s already replaces this one.") % {"version": existing.version}
+        )
+    with transaction.atomic():
+        draft = SituationReport.objects.create(
+            title=report.title,
+            area=report.area,
+            period_kind=report.period_kind,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            version=report.version + 1,
+            replaces=report,
+            created_by=user,
+        )
+        ReportBlock.objects.bulk_create(
+            ReportBlock(
+                report=draft,
+                order=block.order,
+                section=block.section,
+                kind=block.kind,
+                title=block.title,
+                text=block.text,
+                selection=block.selection,
+                lineage=block.lineage,
+            )
+            for block in ordered_blocks(report)
+        )
+    return draft

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from trygg.reports.models import Comment, ReportBlock, SituationReport
+
+
+class BlockInline(admin.StackedInline):
+    model = ReportBlock
+    extra = 0
+    fields = ["order", "section", "kind", "title", "text", "selection", "frozen"]
+    readonly_fields = ["frozen"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return obj is None or not obj.is_locked
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return obj is None or not obj.is_locked
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return obj is None or not obj.is_locked
+
+
+@admin.register(SituationReport)
+class SituationReportAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "version", "area", "status", "approved_at"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    inlines = [BlockInline]
+    raw_id_fields = ["replaces", "approved_by", "created_by"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # An approved lägesbild is an allmän handling: it is changed by a new version only.
+        return super().has_change_permission(request, obj) and (obj is None or not obj.is_locked)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["block", "author", "created_at"]
+    raw_id_fields = ["block", "author"]

@@ -252,6 +252,21 @@ class MemberForm(OrganisationScopedForm):
         self.fields["user"].queryset = users  # type: ignore[attr-defined]
         self.fields["user"].empty_label = _("– not a Trygg user –")  # type: ignore[attr-defined]
 
+    def validate_constraints(self) -> None:
+        # The formset allows one chair and the view saves the old chair first, so that the
+        # chair can move in one save; the database still holds the line.
+        exclude = self._get_validation_exclusions()
+        errors = []
+        for constraint in ForumMember._meta.constraints:
+            if constraint.name == "forum_one_chair":
+                continue
+            try:
+                constraint.validate(ForumMember, self.instance, exclude=exclude)
+            except forms.ValidationError as error:
+                errors.append(error)
+        if errors:
+            self._update_errors(forms.ValidationError(errors))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("user") and not (data.get("name") or "").strip() and self.has_changed():

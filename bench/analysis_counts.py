@@ -1,0 +1,198 @@
+"""Benchmark: counts by area × category × reporting year over 1,000,000 incidents, against DuckDB.
+
+Usage:  [DATABASE_URL=postgres://postgres@127.0.0.1:5432/trygg_bench_analysis] \
+        .venv/bin/python bench/analysis_counts.py [RUNS]
+
+The data set is ``bench/analysis_data.py``'s (built on first use, reused afterwards). The
+question: every one of the 120 areas and every one of the 30 categories as groups (an area
+counts itself and the areas below it, a category its sub-categories), by reporting year
+(1 September – 31 August) over the five years 2019/20–2023/24: 120 × 30 × 5 = 18,000 counts.
+
+Timed, each ``RUNS`` times (default 30) after three untimed warm-up runs, median and p95:
+  engine    ``count_incidents(selection, ("area", "category", "period"))`` (from the rollup);
+  endpoint  GET /api/v1/analysis/counts/ with the same selection through Django's test client
+            (session of the coordinator, in-process: no network), i.e. selection building,
+            the engine, JSON rendering;
+  duckdb    the baseline: DuckDB aggregating the same 1,000,000 raw rows (area, category,
+            occurred_at, status) held in an in-memory table, and read from a Parquet file:
+            rejected rows out, reporting year from the Stockholm time, grouped by the *stored*
+            area × category × reporting year (the engine groups by the stored area and
+            category too, then adds each into the groups it belongs to; DuckDB does not do
+            that last step, which favours the baseline).
+Then every one of the 18,000 counts is checked against DuckDB's groups added up the trees.
+Targets (issue 4): the endpoint within 2 × DuckDB and under 150 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from analysis_data import ensure, summary, timings
+
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+START, END = date(2019, 9, 1), date(2024, 8, 31)
+
+
+def main() -> None:
+    ensure()
+    import duckdb
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from trygg.accounts.models import User
+    from trygg.analysis.counts import count_incidents
+    from trygg.analysis.selection import build_selection
+    from trygg.incidents.models import Category, Incident
+    from trygg.places.models import Area
+
+    user = User.objects.get(username="samordnare")
+    area_ids = list(Area.objects.order_by("pk").values_list("pk", flat=True))
+    category_ids = list(Category.objects.order_by("pk").values_list("pk", flat=True))
+    print(
+        f"data: {Incident.objects.count():,} incidents, {len(area_ids)} areas, "
+        f"{len(category_ids)} categories; PostgreSQL {connection.pg_version // 10000}, "
+        f"DuckDB {duckdb.__version__}, {os.cpu_count()} CPUs"
+    )
+
+    def selection():
+        return build_selection(
+            user, area_ids=area_ids, category_ids=category_ids, start=START, end=END
+        )
+
+    chosen = selection()
+    group_by = ("area", "category", "period")
+    result = count_incidents(chosen, group_by)
+    assert result.from_rollup, "the engine should read the rollup for reporting years"
+    print(f"engine: {len(result.rows):,} counts from the rollup")
+    with CaptureQueriesContext(connection) as queries:
+        count_incidents(chosen, group_by)
+    sql = queries.captured_queries[-1]["sql"]
+    if os.environ.get("BENCH_EXPLAIN"):
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            print("\n".join(row[0] for row in cursor.fetchall()))
+
+    engine = timings(lambda: count_incidents(chosen, group_by), RUNS)
+    build = timings(selection, RUNS)
+
+    client = Client()
+    client.force_login(user)
+    query = {
+        "area": ",".join(map(str, area_ids)),
+        "category": ",".join(map(str, category_ids)),
+        "period": "reporting_year",
+        "start": START.isoformat(),
+        "end": END.isoformat(),
+        "group_by": "area,category,period",
+    }
+
+    def endpoint():
+        response = client.get("/api/v1/analysis/counts/", query)
+        assert response.status_code == 200, response.content[:500]
+        return response
+
+    body = endpoint().json()
+    assert len(body["rows"]) == len(result.rows) == 120 * 30 * 5, len(body["rows"])
+    api = timings(endpoint, RUNS)
+
+    # The baseline: the same raw rows in DuckDB, in memory and as Parquet.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT area_id, category_id, occurred_at, status FROM incidents_incident")
+        raw = cursor.fetchall()
+    table = pa.table(
+        {
+            "area_id": pa.array([r[0] for r in raw], pa.int64()),
+            "category_id": pa.array([r[1] for r in raw], pa.int64()),
+            "occurred_at": pa.array([r[2] for r in raw], pa.timestamp("us", tz="UTC")),
+            "status": pa.array([r[3] for r in raw], pa.string()),
+        }
+    )
+    del raw
+    duck = duckdb.connect()
+    duck.execute("SET TimeZone = 'Europe/Stockholm'")
+    duck.register("arrow_incidents", table)
+    duck.execute("CREATE TABLE incidents AS SELECT * FROM arrow_incidents")
+    parquet = Path(tempfile.mkdtemp()) / "incidents.parquet"
+    pq.write_table(table, parquet)
+    aggregate = (
+        "SELECT area_id, category_id,"
+        " year(occurred_at AT TIME ZONE 'Europe/Stockholm' + INTERVAL 4 MONTH) AS reporting_year,"
+        " count(*) AS n FROM {source} WHERE status <> 'avvisad' GROUP BY ALL"
+    )
+    in_memory = aggregate.format(source="incidents")
+    from_parquet = aggregate.format(source=f"read_parquet('{parquet}')")
+    duck_memory = timings(lambda: duck.execute(in_memory).fetchall(), RUNS)
+    duck_parquet = timings(lambda: duck.execute(from_parquet).fetchall(), RUNS)
+
+    # Same answers: DuckDB's stored-area × stored-category groups added up into each group.
+    leaf: dict[tuple[int, int, int], int] = defaultdict(int)
+    for area_id, category_id, year, n in duck.execute(in_memory).fetchall():
+        leaf[(area_id, category_id, year)] += n
+    area_groups = {g.id: g.members for g in chosen.areas}
+    category_groups = {g.id: g.members for g in chosen.categories}
+    area_of = defaultdict(list)
+    for group, members in area_groups.items():
+        for member in members:
+            area_of[member].append(group)
+    category_of = defaultdict(list)
+    for group, members in category_groups.items():
+        for member in members:
+            category_of[member].append(group)
+    expected: dict[tuple[int, int, int], int] = defaultdict(int)
+    for (area_id, category_id, year), n in leaf.items():
+        for a in area_of[area_id]:
+            for c in category_of[category_id]:
+                expected[(a, c, year)] += n
+    got = {
+        (row["area"], row["category"], int(row["period_start"][:4]) + 1): row["count"]
+        for row in body["rows"]
+    }
+    mismatches = [key for key in got if got[key] != expected.get(key, 0)]
+    assert not mismatches, f"{len(mismatches)} counts differ, e.g. {mismatches[:3]}"
+    assert set(expected) <= set(got)
+    total_raw = sum(leaf.values())
+    kommun = min(area_groups, key=lambda a: -len(area_groups[a]))
+    tops = [
+        c for c in category_groups if not any(c in m and c != g for g, m in category_groups.items())
+    ]
+    total_api = sum(got[(kommun, c, y)] for c in tops for y in range(2020, 2025))
+    assert total_api == total_raw, (total_api, total_raw)
+    print(
+        f"check: all {len(got):,} counts equal DuckDB's raw-row groups added up the trees; "
+        f"total {total_raw:,} (rejected excluded) in both"
+    )
+
+    baseline = statistics.median(duck_memory)
+    print()
+    print(f"build_selection (120 areas, 30 categories):   {summary(build)}")
+    print(f"engine   count_incidents:                     {summary(engine)}")
+    print(f"endpoint GET /api/v1/analysis/counts/:        {summary(api)}")
+    print(f"baseline DuckDB, in-memory table:             {summary(duck_memory)}")
+    print(f"baseline DuckDB, Parquet file:                {summary(duck_parquet)}")
+    ratio = statistics.median(api) / baseline
+    p95 = float(np.percentile(np.array(api) * 1000, 95))
+    print(
+        f"ratio    endpoint / DuckDB in-memory (medians): {ratio:5.1f} ×  (target ≤ 2 ×); "
+        f"endpoint p95 {p95:.0f} ms (target < 150 ms)"
+    )
+    print(
+        f"ratio    engine / DuckDB in-memory (medians):   "
+        f"{statistics.median(engine) / baseline:5.1f} ×"
+    )
+    parquet.unlink()
+
+
+if __name__ == "__main__":
+    main()

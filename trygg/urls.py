@@ -20,6 +20,7 @@ urlpatterns = [
     path("analys/", include("trygg.analysis.urls")),
     path("samverkan/efterlevnad/", include("trygg.compliance.urls")),
     path("samverkan/", include("trygg.collaboration.urls")),
+    path("atgardsplan/", include("trygg.plans.urls")),
     path("statistik/", include("trygg.statistics.urls")),
     path("api/", include("trygg.api.urls")),
     path("open311/v2/", include("trygg.incidents.open311_urls")),

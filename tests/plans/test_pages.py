@@ -1,0 +1,167 @@
+"""The Åtgärdsplan pages through the test client: coordinators write, members read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from trygg.plans.models import ActionPlan, Cause, Evidence, FollowUp, Measure, Problem
+
+
+def test_a_coordinator_creates_a_plan_a_problem_a_cause_a_measure_and_a_follow_up(client, world):
+    client.force_login(world.alice)
+    response = client.post(
+        "/atgardsplan/ny/",
+        {
+            "title": "Åtgärdsplan 2024–2025",
+            "area": world.district.pk,
+            "period_start": "2024-01-01",
+            "period_end": "2025-12-31",
+            "status": "beslutad",
+            "decided_by": "Stadsdelsnämnden",
+            "decided_at": "2024-02-15",
+        },
+    )
+    plan = ActionPlan.objects.get()
+    assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    assert plan.review_date == dt.date(2026, 2, 15)
+
+    response = client.post(
+        f"/atgardsplan/{plan.pk}/problem/ny/",
+        {"title": "Unga i risk", "priority": 1, "areas": [world.liljeholmen.pk]},
+    )
+    problem = Problem.objects.get()
+    assert response["Location"] == problem.get_absolute_url()
+
+    client.post(problem.get_absolute_url(), {"cause-title": "Rekrytering via sociala medier"})
+    cause = Cause.objects.get()
+    assert cause.problem == problem
+    client.post(
+        problem.get_absolute_url(),
+        {
+            "evidence-title": "Samlingar i Liljeholmen",
+            "evidence-areas": [world.liljeholmen.pk],
+            "evidence-period_kind": "month",
+            "evidence-start": "2023-01-01",
+            "evidence-end": "2023-12-31",
+            "evidence-cause": cause.pk,
+        },
+    )
+    evidence = Evidence.objects.get()
+    assert evidence.cause == cause
+    assert f"omrade={world.liljeholmen.pk}" in evidence.analysis_url
+
+    response = client.post(
+        f"/atgardsplan/{plan.pk}/atgard/ny/",
+        {
+            "title": "Fältassistenter kvällstid",
+            "causes": [cause.pk],
+            "kind": "ordinarie",
+            "responsible_organisation": world.sdf.pk,
+            "contact_name": "Alex",
+            "contact_email": "alex@sdf.example",
+            "starts_on": "2024-03-01",
+            "status": "gron",
+            "next_follow_up_on": "2024-06-01",
+        },
+    )
+    measure = Measure.objects.get()
+    assert response["Location"] == measure.get_absolute_url()
+    assert list(measure.causes.all()) == [cause]
+
+    client.post(
+        measure.get_absolute_url(),
+        {"follow-on": "2024-06-03", "follow-status": "gul", "follow-text": "Färre pass.",
+         "follow-next_follow_up_on": "2024-09-01"},
+    )  # fmt: skip
+    measure.refresh_from_db()
+    assert measure.status == "gul" and measure.next_follow_up_on == dt.date(2024, 9, 1)
+    assert FollowUp.objects.get().author == world.alice
+
+    page = client.get(plan.get_absolute_url())
+    assert page.status_code == 200
+    assert "Fältassistenter kvällstid" in page.content.decode()
+
+
+def test_the_plan_page_shows_brå_columns_and_flags_overdue_follow_ups(client, world, measure):
+    client.force_login(world.bob)
+    page = client.get(measure.plan.get_absolute_url()).content.decode()
+    for column in ("Orsak", "Åtgärd", "Operativa mål", "När", "Vem", "Uppföljning"):
+        assert f">{column}</th>" in page
+    assert "status--forfallet" in page  # next follow-up 2023-06-01 is past
+
+
+def test_the_plan_table_filters_by_status(client, world, measure):
+    client.force_login(world.alice)
+    assert (
+        measure.title
+        in client.get(measure.plan.get_absolute_url() + "?status=gron").content.decode()
+    )
+    assert (
+        measure.title
+        not in client.get(measure.plan.get_absolute_url() + "?status=rod").content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/atgardsplan/{plan}/andra/", "/atgardsplan/{plan}/problem/ny/", "/atgardsplan/{plan}/atgard/ny/",
+     "/atgardsplan/problem/{problem}/andra/", "/atgardsplan/atgard/{measure}/andra/"],
+)  # fmt: skip
+def test_a_reader_cannot_edit(client, world, measure, url):
+    client.force_login(world.carol)  # analyst: reads the plan
+    problem = measure.causes.get().problem
+    assert client.get(measure.plan.get_absolute_url()).status_code == 200
+    filled = url.format(plan=measure.plan.pk, problem=problem.pk, measure=measure.pk)
+    assert client.get(filled).status_code == 403
+    assert client.post(filled, {"title": "x"}).status_code == 403
+
+
+def test_a_reader_cannot_add_causes(client, world, problem):
+    client.force_login(world.carol)
+    response = client.post(problem.get_absolute_url(), {"cause-title": "Nej"})
+    assert response.status_code == 403 and not problem.causes.exists()
+
+
+def test_the_responsible_organisation_may_add_follow_ups(client, world, measure):
+    client.force_login(world.bob)  # member of the housing company that runs the measure
+    response = client.post(
+        measure.get_absolute_url(),
+        {"follow-on": "2023-06-02", "follow-status": "rod", "follow-text": "Inga vandrare."},
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == "rod" and measure.next_follow_up_on is None
+
+
+def test_others_may_not_add_follow_ups(client, world, measure):
+    client.force_login(world.carol)
+    response = client.post(
+        measure.get_absolute_url(),
+        {"follow-on": "2023-06-02", "follow-status": "rod", "follow-text": "Nej."},
+    )
+    assert response.status_code == 403 and not measure.follow_ups.exists()
+
+
+def test_outsiders_see_nothing(client, world, plan):
+    client.force_login(world.dave)  # coordinator of Skärholmen
+    assert client.get(plan.get_absolute_url()).status_code == 403
+    assert plan.title not in client.get("/atgardsplan/").content.decode()
+    client.force_login(world.erin)
+    assert client.get("/atgardsplan/").status_code == 403
+
+
+def test_a_measure_without_area_says_how_to_evaluate_it(client, world, measure):
+    client.force_login(world.alice)
+    page = client.get(measure.get_absolute_url()).content.decode()
+    assert 'id="evaluation-heading"' in page
+    assert "start" in page.lower()
+
+
+def test_overview_lists_overdue_measures(client, world, measure):
+    client.force_login(world.alice)
+    page = client.get("/").content.decode()
+    assert 'id="overdue-measures-heading"' in page and measure.title in page
+    client.force_login(world.dave)
+    assert measure.title not in client.get("/").content.decode()

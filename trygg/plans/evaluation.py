@@ -1,0 +1,307 @@
+"""Did a measure work? Before/after counts in equal windows, with a comparison and a buffer area.
+
+``evaluate`` counts the incidents of the measure's categories in the treated area, and in the
+comparison and buffer areas when given, in two windows of equal length: the days from the start
+of the measure up to its end (or today, or the last day with recorded incidents), and as many
+days just before the start. The statistics come from :mod:`trygg.lib.stats`:
+
+- the rate ratio after/before with its exact conditional 95 % interval, net of the comparison
+  area when one is given, and the relative effect in percent;
+- the weighted displacement difference (Wheeler & Ratcliffe 2018) with its variance and z when a
+  comparison area is given;
+- the weighted displacement quotient (Bowers & Johnson 2003) when a buffer area is given too.
+
+``statement`` says in plain Swedish what the numbers say, and what they cannot say.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Max, Min
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trygg.analysis.counts import count_incidents, filtered_incidents
+from trygg.analysis.selection import build_selection
+from trygg.lib.periods import Period, PeriodKind, local_date
+from trygg.lib.stats import (
+    WDD,
+    WDQ,
+    BeforeAfter,
+    WDQInterpretation,
+    rate_ratio_before_after,
+    weighted_displacement_difference,
+    weighted_displacement_quotient,
+)
+
+SHORT_WINDOW_DAYS = 180
+SMALL_COUNT = 20
+SIGNIFICANCE = 0.05
+
+
+class EvaluationError(ValueError):
+    """An evaluation that cannot be made (e.g. the measure starts after the last data)."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    before: Period
+    after: Period
+    treated: Counts
+    comparison: Counts | None
+    buffer: Counts | None
+    rate: BeforeAfter
+    wdd: WDD | None
+    wdq: WDQ | None
+    shortened: bool
+    chosen_after_peak: bool
+    caveats: list[str] = field(default_factory=list)
+
+    @property
+    def significant(self) -> bool:
+        return self.rate.p_value < SIGNIFICANCE
+
+    @property
+    def statement(self) -> str:
+        return statement(self)
+
+
+def windows(
+    start: dt.date,
+    *,
+    end: dt.date | None,
+    today: dt.date,
+    first_data: dt.date | None,
+    last_data: dt.date | None,
+    window_days: int | None = None,
+) -> tuple[Period, Period, bool]:
+    """Equal before and after windows around ``start``; True when they had to be shortened.
+
+    The after window runs from the start to the end of the measure, today or the last day with
+    data, whichever comes first; the before window has as many days just before the start. Both
+    shrink when the data does not reach back far enough.
+    """
+    last = min(day for day in (end, today, last_data) if day is not None)
+    if last < start:
+        raise EvaluationError(_("The measure starts after the last day with data."))
+    days = (last - start).days + 1
+    if window_days:
+        days = min(days, window_days)
+    wanted = days
+    if first_data is not None:
+        days = min(days, (start - first_data).days)
+    if days < 1:
+        raise EvaluationError(_("There is no data from before the measure started."))
+    after = Period(start, start + dt.timedelta(days=days - 1), PeriodKind.RANGE)
+    before = Period(start - dt.timedelta(days=days), start - dt.timedelta(days=1), PeriodKind.RANGE)
+    return before, after, days < wanted
+
+
+def _count(
+    user: object, area_id: int, category_ids: Sequence[int], periods: list[Period]
+) -> Counts:
+    selection = build_selection(
+        user,
+        area_ids=[area_id],
+        category_ids=category_ids,
+        start=periods[0].start,
+        end=periods[-1].end,
+        period_kind=PeriodKind.RANGE,
+    )
+    result = count_incidents(selection, ("period",), periods=periods)
+    by_period = {row.period: row.count for row in result.rows}
+    return Counts(by_period.get(periods[0], 0), by_period.get(periods[1], 0))
+
+
+def data_days(user: object, area_ids: Sequence[int], category_ids: Sequence[int]) -> tuple:
+    """The first and last Stockholm day with a counted incident in the areas and categories."""
+    selection = build_selection(user, area_ids=area_ids, category_ids=category_ids)
+    found = filtered_incidents(selection).aggregate(
+        first=Min("occurred_at"), last=Max("occurred_at")
+    )
+    if found["first"] is None:
+        return None, None
+    return local_date(found["first"]), local_date(found["last"])
+
+
+def evaluate(
+    user: object,
+    *,
+    area_id: int,
+    category_ids: Sequence[int],
+    start: dt.date,
+    today: dt.date,
+    end: dt.date | None = None,
+    comparison_area_id: int | None = None,
+    buffer_area_id: int | None = None,
+    window_days: int | None = None,
+    chosen_after_peak: bool = False,
+) -> Evaluation:
+    """Evaluate a measure; raises PermissionDenied when the user may not analyse an area."""
+    areas = [a for a in (area_id, comparison_area_id, buffer_area_id) if a is not None]
+    first_data, last_data = data_days(user, areas, category_ids)
+    before, after, shortened = windows(
+        start,
+        end=end,
+        today=today,
+        first_data=first_data,
+        last_data=last_data,
+        window_days=window_days,
+    )
+    periods = [before, after]
+    treated = _count(user, area_id, category_ids, periods)
+    comparison = (
+        _count(user, comparison_area_id, category_ids, periods) if comparison_area_id else None
+    )
+    buffer = _count(user, buffer_area_id, category_ids, periods) if buffer_area_id else None
+    rate = rate_ratio_before_after(
+        treated.before,
+        treated.after,
+        comparison.before if comparison else None,
+        comparison.after if comparison else None,
+        exposure_before=before.days,
+        exposure_after=after.days,
+    )
+    wdd = wdq = None
+    if comparison is not None:
+        wdd = weighted_displacement_difference(
+            treated.before, treated.after, comparison.before, comparison.after
+        )
+        if buffer is not None:
+            wdq = weighted_displacement_quotient(
+                treated.before,
+                treated.after,
+                comparison.before,
+                comparison.after,
+                buffer.before,
+                buffer.after,
+            )
+    evaluation = Evaluation(
+        before=before,
+        after=after,
+        treated=treated,
+        comparison=comparison,
+        buffer=buffer,
+        rate=rate,
+        wdd=wdd,
+        wdq=wdq,
+        shortened=shortened,
+        chosen_after_peak=chosen_after_peak,
+    )
+    evaluation.caveats.extend(caveats(evaluation))
+    return evaluation
+
+
+def caveats(evaluation: Evaluation) -> list[str]:
+    """What the reader must keep in mind, in plain Swedish (via the catalogue)."""
+    found = []
+    if evaluation.after.days < SHORT_WINDOW_DAYS:
+        found.append(
+            _(
+                "The windows are short (%(days)s days each); seasons and chance weigh heavily. "
+                "Evaluate again when the measure has run longer."
+            )
+            % {"days": evaluation.after.days}
+        )
+    if evaluation.shortened:
+        found.append(
+            _(
+                "The windows were shortened to %(days)s days each because the data does not "
+                "reach further."
+            )
+            % {"days": evaluation.after.days}
+        )
+    counts = [evaluation.treated.before, evaluation.treated.after]
+    if min(counts) < SMALL_COUNT:
+        found.append(
+            _(
+                "The counts are small; a few incidents more or less change the result a lot, "
+                "and the interval is wide."
+            )
+        )
+    if evaluation.comparison is None:
+        found.append(
+            _(
+                "There is no comparison area, so a change that happened everywhere (a trend, "
+                "a season, a change in how incidents are reported) looks like an effect."
+            )
+        )
+    if evaluation.chosen_after_peak:
+        found.append(
+            _(
+                "The place was chosen because problems had peaked there. Counts often fall "
+                "back after a peak by themselves (regression to the mean), so part of the "
+                "drop may have come anyway."
+            )
+        )
+    return found
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else number_format(abs(value), 0)
+
+
+def statement(evaluation: Evaluation) -> str:
+    """What the evaluation shows, in one plain paragraph."""
+    rate, t = evaluation.rate, evaluation.treated
+    parts = [
+        _(
+            "In the treated area %(before)s incidents were recorded in the %(days)s days before "
+            "the start and %(after)s in the %(days)s days after."
+        )
+        % {"before": t.before, "after": t.after, "days": evaluation.after.days}
+    ]
+    if rate.rate_ratio is None:
+        parts.append(_("There are too few incidents to compute a change."))
+        return " ".join(parts)
+    values = {"percent": _percent(rate.effect_percent)}
+    fewer = rate.effect_percent is not None and rate.effect_percent < 0
+    if evaluation.comparison is None:
+        text = _("That is %(percent)s %% fewer.") if fewer else _("That is %(percent)s %% more.")
+    elif fewer:
+        text = _("That is %(percent)s %% fewer than the comparison area suggests.")
+    else:
+        text = _("That is %(percent)s %% more than the comparison area suggests.")
+    parts.append(text % values)
+    if rate.ci_low is not None and rate.ci_high is not None:
+        parts.append(
+            _("The 95 %% interval of the rate ratio is %(low)s–%(high)s.")
+            % {"low": number_format(rate.ci_low, 2), "high": number_format(rate.ci_high, 2)}
+        )
+    if evaluation.significant:
+        parts.append(_("The change is larger than chance alone would explain."))
+    else:
+        parts.append(_("The change is within what chance alone could explain."))
+    wdq = evaluation.wdq
+    if wdq is not None and wdq.interpretation in DISPLACEMENT_TEXT:
+        parts.append(str(DISPLACEMENT_TEXT[wdq.interpretation]))
+    return " ".join(parts)
+
+
+DISPLACEMENT_TEXT = {
+    WDQInterpretation.DIFFUSION_EXCEEDS_EFFECT: gettext_lazy(
+        "The buffer area improved even more than the treated area (diffusion of benefits)."
+    ),
+    WDQInterpretation.DIFFUSION: gettext_lazy(
+        "The buffer area improved too: the benefits spread rather than the problems moving."
+    ),
+    WDQInterpretation.NO_DISPLACEMENT: gettext_lazy(
+        "There is no sign that the problems moved next door."
+    ),
+    WDQInterpretation.DISPLACEMENT: gettext_lazy(
+        "Some problems seem to have moved to the buffer area, fewer than were prevented."
+    ),
+    WDQInterpretation.DISPLACEMENT_ERASES_EFFECT: gettext_lazy(
+        "As many problems or more seem to have moved to the buffer area as were prevented."
+    ),
+}

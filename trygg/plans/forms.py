@@ -1,0 +1,255 @@
+"""Forms for the Åtgärdsplan pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.accounts.models import Organisation
+from trygg.accounts.permissions import visible_organisations
+from trygg.analysis.selection import analysable_area_ids
+from trygg.collaboration.forms import DateInput, area_label
+from trygg.collaboration.models import PriorityArea
+from trygg.incidents.models import Category
+from trygg.incidents.permissions import visible_categories
+from trygg.lib.periods import KIND_LABELS, PeriodKind
+from trygg.places.models import Area
+from trygg.plans.models import (
+    ActionPlan,
+    Cause,
+    Evidence,
+    FollowUp,
+    Measure,
+    Problem,
+    TrafficLight,
+)
+from trygg.plans.permissions import manageable_areas, readable_area_ids
+
+
+def _organisations(user: object) -> QuerySet[Organisation]:
+    return visible_organisations(user).active().order_by("name")
+
+
+def _readable_areas(user: object) -> QuerySet[Area]:
+    ids = readable_area_ids(user)
+    areas = Area.objects.all() if ids is None else Area.objects.filter(pk__in=ids)
+    return areas.order_by("name")
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = [
+            "title",
+            "area",
+            "period_start",
+            "period_end",
+            "status",
+            "decided_by",
+            "decided_at",
+            "review_on",
+            "situation_report_title",
+            "situation_report_date",
+            "summary",
+        ]
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "decided_at": DateInput(),
+            "review_on": DateInput(),
+            "situation_report_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = manageable_areas(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["area"].label_from_instance = area_label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        if data.get("status") == "beslutad":
+            for name in ("decided_by", "decided_at"):
+                if not data.get(name):
+                    self.add_error(name, _("A decided plan says who decided it and when."))
+        return data
+
+
+class ProblemForm(forms.ModelForm):
+    class Meta:
+        model = Problem
+        fields = ["title", "priority", "priority_area", "description", "areas", "categories"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "areas": forms.SelectMultiple(attrs={"size": 6}),
+            "categories": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].queryset = _readable_areas(user)  # type: ignore[attr-defined]
+        self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["priority_area"].queryset = PriorityArea.objects.all()  # type: ignore[attr-defined]
+
+
+class CauseForm(forms.ModelForm):
+    class Meta:
+        model = Cause
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class EvidenceForm(forms.Form):
+    """An analysis selection to save as evidence for a problem or a cause."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    note = forms.CharField(
+        label=_("What it shows"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas"), queryset=Area.objects.none(), required=False
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Categories"), queryset=Category.objects.none(), required=False
+    )
+    period_kind = forms.ChoiceField(
+        label=_("Period kind"),
+        choices=[(kind.value, KIND_LABELS[kind]) for kind in PeriodKind],
+        initial=PeriodKind.MONTH.value,
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = analysable_area_ids(user)
+        self.fields["areas"].queryset = Area.objects.filter(pk__in=allowed).order_by("name")  # type: ignore[attr-defined]
+        self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The period cannot end before it starts."))
+        return data
+
+    def save(self, **owner: Any) -> Evidence:
+        data = self.cleaned_data
+        return Evidence.objects.create(
+            title=data["title"],
+            note=data["note"],
+            selection={
+                "area_ids": [area.pk for area in data["areas"]],
+                "category_ids": [category.pk for category in data["categories"]],
+                "period_kind": data["period_kind"],
+                "start": data["start"].isoformat() if data["start"] else "",
+                "end": data["end"].isoformat() if data["end"] else "",
+            },
+            **owner,
+        )
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "title",
+            "description",
+            "causes",
+            "operational_goal",
+            "kind",
+            "responsible_organisation",
+            "contact_name",
+            "contact_email",
+            "partners",
+            "starts_on",
+            "ends_on",
+            "status",
+            "status_reason",
+            "next_follow_up_on",
+            "funding_source",
+            "funding_amount",
+            "funding_state",
+            "area",
+            "categories",
+            "comparison_area",
+            "buffer_area",
+            "chosen_after_peak",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "operational_goal": forms.Textarea(attrs={"rows": 3}),
+            "status_reason": forms.Textarea(attrs={"rows": 2}),
+            "causes": forms.CheckboxSelectMultiple,
+            "partners": forms.SelectMultiple(attrs={"size": 6}),
+            "categories": forms.SelectMultiple(attrs={"size": 6}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "next_follow_up_on": DateInput(),
+        }
+
+    def __init__(self, *args: Any, user: object, plan: ActionPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["causes"].queryset = (  # type: ignore[attr-defined]
+            Cause.objects.filter(problem__plan=plan).select_related("problem")
+        )
+        self.fields["causes"].label_from_instance = lambda c: f"{c.problem.title}: {c.title}"  # type: ignore[attr-defined]
+        for name in ("responsible_organisation", "partners"):
+            self.fields[name].queryset = _organisations(user)  # type: ignore[attr-defined]
+        for name in ("area", "comparison_area", "buffer_area"):
+            self.fields[name].queryset = _readable_areas(user)  # type: ignore[attr-defined]
+            self.fields[name].label_from_instance = area_label  # type: ignore[attr-defined]
+        self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("A measure cannot end before it starts."))
+        area = data.get("area")
+        for name in ("comparison_area", "buffer_area"):
+            if area and data.get(name) == area:
+                self.add_error(name, _("Choose an area other than the one the measure works in."))
+        return data
+
+
+class FollowUpForm(forms.ModelForm):
+    next_follow_up_on = forms.DateField(
+        label=_("Next follow-up"), required=False, widget=DateInput()
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["on", "status", "text"]
+        widgets = {"on": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate
+        self.fields["status"].choices = TrafficLight.choices
+
+
+class PlanFilterForm(forms.Form):
+    """Filters of the plan table: status, organisation, area and priority area."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False)
+    priority_area = forms.ModelChoiceField(
+        label=_("Priority area"), queryset=PriorityArea.objects.all(), required=False
+    )
+
+    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *TrafficLight.choices]
+        self.fields["organisation"].queryset = _organisations(user)  # type: ignore[attr-defined]
+        self.fields["area"].queryset = _readable_areas(user)  # type: ignore[attr-defined]

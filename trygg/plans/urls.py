@@ -1,0 +1,17 @@
+from django.urls import path
+
+from trygg.plans import views
+
+app_name = "plans"
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("ny/", views.plan_create, name="plan_create"),
+    path("<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("<int:pk>/andra/", views.plan_edit, name="plan_edit"),
+    path("<int:pk>/problem/ny/", views.problem_create, name="problem_create"),
+    path("<int:pk>/atgard/ny/", views.measure_create, name="measure_create"),
+    path("problem/<int:pk>/", views.problem_detail, name="problem_detail"),
+    path("problem/<int:pk>/andra/", views.problem_edit, name="problem_edit"),
+    path("atgard/<int:pk>/", views.measure_detail, name="measure_detail"),
+    path("atgard/<int:pk>/andra/", views.measure_edit, name="measure_edit"),
+]

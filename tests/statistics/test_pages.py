@@ -178,3 +178,28 @@ def _file(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_a_column_of_figures_has_one_number_of_decimals_and_wide_areas_come_first(
+    client_for, world, survey, value
+):
+    value(survey, world.liljeholmen, "2023", 16)
+    value(survey, world.district, "2023", 19.25)
+    page = client_for("alice").get(reverse("statistics:detail", args=[survey.pk])).content
+    page = page.decode()
+    assert "16,00 %" in page and "19,25 %" in page
+    assert page.index("Hägersten-Älvsjö</th>") < page.index("Liljeholmen</th>")
+
+
+def test_one_area_with_categories_is_named_once(client_for, world, crimes, value):
+    value(crimes, world.district, "2021/22", 84, category="personran")
+    value(crimes, world.district, "2021/22", 774, category="narkotikabrott")
+    page = client_for("alice").get(reverse("statistics:detail", args=[crimes.pk])).content
+    page = page.decode()
+    assert "Hägersten-Älvsjö: 2 värden, enhet antal" in page
+    assert '<th scope="row">Narkotikabrott</th>' in page
+
+
+def test_the_list_names_the_first_and_last_period(client_for, figures):
+    page = client_for("alice").get(reverse("statistics:list")).content.decode()
+    assert "2019/20 – 2021/22 (3 perioder)" in page

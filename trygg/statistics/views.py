@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import number_format
 
 from trygg.front.decorators import page
 from trygg.lib.periods import Period
+from trygg.places.models import AreaTree
 from trygg.statistics import exports
 from trygg.statistics.forms import ImportForm
 from trygg.statistics.importers import ImportFailed, StatisticsRefused, import_statistics
@@ -28,26 +29,47 @@ from trygg.statistics.permissions import (
 SECTION = "analysis"
 
 
-def display_value(value: Decimal, unit: str) -> str:
+def decimals_of(values: list[Decimal]) -> int:
+    """The decimals a column of figures needs, so that 16 and 16,5 show as 16,0 and 16,5."""
+    places = [-exports.plain_number(v).as_tuple().exponent for v in values]  # type: ignore[operator]
+    return max([0, *places])
+
+
+def display_value(value: Decimal, unit: str, decimals: int = 0) -> str:
     """A figure as a Swedish reader expects it: "774", "23,5 %", "6,2"."""
-    text = number_format(exports.plain_number(value), use_l10n=True)
+    text = number_format(value, decimal_pos=decimals, use_l10n=True)
     return f"{text} %" if unit == Unit.ANDEL else text
+
+
+def _period_summaries(user: object) -> dict[int, dict[str, Any]]:
+    """Per series: how many values and areas the user sees, and the first and last period."""
+    values = visible_values(user)
+    summary: dict[int, dict[str, Any]] = {
+        row["series"]: row
+        for row in values.values("series").annotate(
+            count=Count("id"), areas=Count("area", distinct=True)
+        )
+    }
+    periods: dict[int, set[Period]] = {}
+    for series_id, kind, start, end in values.values_list(
+        "series", "period_kind", "period_start", "period_end"
+    ).distinct():
+        periods.setdefault(series_id, set()).add(stored_period(kind, start, end))
+    for series_id, found in periods.items():
+        ordered = sorted(found, key=lambda p: (p.start, p.end))
+        summary[series_id]["first"], summary[series_id]["last"] = ordered[0], ordered[-1]
+        summary[series_id]["periods"] = len(ordered)
+    return summary
 
 
 @page(SECTION)
 def series_list(request: HttpRequest) -> HttpResponse:
     check_view_statistics(request.user)
-    summary = {
-        row["series"]: row
-        for row in visible_values(request.user)
-        .values("series")
-        .annotate(count=Count("id"), areas=Count("area", distinct=True))
-        .annotate(first=Min("period_start"), last=Max("period_end"))
-    }
-    rows = []
-    for series in visible_series(request.user).select_related("default_category"):
-        found = summary.get(series.pk)
-        rows.append({"series": series, "summary": found})
+    summary = _period_summaries(request.user)
+    rows = [
+        {"series": series, "summary": summary.get(series.pk)}
+        for series in visible_series(request.user)
+    ]
     return render(
         request,
         "statistics/series_list.html",
@@ -63,22 +85,35 @@ class _Row:
 
 
 def _table(series: StatisticSeries, values: list[StatisticValue]) -> dict[str, Any]:
-    """Areas (and categories) down, periods across."""
+    """Areas (and categories) down, periods across; wider areas above the areas inside them."""
+    decimals = decimals_of([v.value for v in values])
     periods: set[Period] = set()
     rows: dict[tuple[int, int | None], _Row] = {}
     for value in values:
         period = stored_period(value.period_kind, value.period_start, value.period_end)
         periods.add(period)
         row = rows.setdefault((value.area_id, value.category_id), _Row(value.area, value.category))
-        row.cells[period] = display_value(value.value, series.unit)
+        row.cells[period] = display_value(value.value, series.unit, decimals)
     columns = sorted(periods, key=lambda p: (p.start, p.end, p.kind))
+    tree = AreaTree.load()
+    ordered = sorted(
+        rows.values(),
+        key=lambda r: (
+            tree.depth(r.area.pk),
+            r.area.name,
+            r.category.name if r.category else "",
+        ),
+    )
+    areas = {r.area for r in ordered}
     return {
         "columns": columns,
         "rows": [
             {"area": r.area, "category": r.category, "cells": [r.cells.get(p, "") for p in columns]}
-            for r in rows.values()
+            for r in ordered
         ],
-        "has_category": any(r.category is not None for r in rows.values()),
+        "has_category": any(r.category is not None for r in ordered),
+        # One area and several categories: the area goes in the caption, not in every row.
+        "only_area": next(iter(areas)) if len(areas) == 1 and len(ordered) > 1 else None,
     }
 
 

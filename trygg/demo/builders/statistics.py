@@ -81,7 +81,7 @@ def build(demo: DemoContext) -> None:
         unit=Unit.ANTAL,
         is_demo=True,
         description=(
-            "Anmälda brott i Hägersten-Älvsjö per rapportår (1 september – 31 augusti), i de "
+            "Anmälda brott i Hägersten-Älvsjö per verksamhetsår (1 september – 31 augusti), i de "
             "fem kategorier rådet följer. Demosiffror: påhittade för att stämma med rådets "
             "beskrivning, inte polisens statistik."
         ),

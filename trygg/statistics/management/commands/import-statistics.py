@@ -79,7 +79,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 prefix
-                + _("%(created)s new values, %(updated)s updated, %(unchanged)s unchanged.")
+                + _("New values: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.")
                 % {
                     "created": report.created,
                     "updated": report.updated,

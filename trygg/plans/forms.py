@@ -28,6 +28,7 @@ from trygg.plans.models import (
     TrafficLight,
 )
 from trygg.plans.permissions import manageable_areas, readable_area_ids
+from trygg.reports.models import SituationReport
 
 
 def _organisations(user: object) -> QuerySet[Organisation]:
@@ -52,6 +53,7 @@ class PlanForm(forms.ModelForm):
             "decided_by",
             "decided_at",
             "review_on",
+            "situation_report",
             "situation_report_title",
             "situation_report_date",
             "summary",
@@ -69,6 +71,11 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = manageable_areas(user).order_by("name")  # type: ignore[attr-defined]
         self.fields["area"].label_from_instance = area_label  # type: ignore[attr-defined]
+        reports = SituationReport.objects.approved().order_by("-approved_at")
+        ids = readable_area_ids(user)
+        if ids is not None:
+            reports = reports.filter(area__in=ids)
+        self.fields["situation_report"].queryset = reports  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -63,10 +63,10 @@ class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
 class ActionPlan(models.Model):
     """An åtgärdsplan for an area and a period, based on a lägesbild.
 
-    The compliance checklist reads ``status`` ("beslutad"), ``decided_at`` and the lägesbild it
-    is based on. Lägesbilder are not kept in Trygg yet (issue 7 adds ``trygg.reports``), so the
-    plan names its lägesbild in ``situation_report_title`` and ``situation_report_date``; issue 7
-    replaces them by a ``situation_report`` foreign key.
+    The compliance checklist reads ``status`` ("beslutad"), ``decided_at`` and
+    ``situation_report``, the approved lägesbild in Trygg the plan is based on. A plan based on
+    a lägesbild kept outside Trygg names it in ``situation_report_title`` and
+    ``situation_report_date`` instead (it then does not fulfil the checklist's duty).
     """
 
     title = models.CharField(_("title"), max_length=200)
@@ -78,11 +78,19 @@ class ActionPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.UTKAST
     )
+    situation_report = models.ForeignKey(
+        "reports.SituationReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_plans",
+        verbose_name=_("lägesbild"),
+    )
     situation_report_title = models.CharField(
         _("based on the lägesbild"),
         max_length=200,
         blank=True,
-        help_text=_("E.g. “Lägesbild 2022, Hägersten-Älvsjö”."),
+        help_text=_("A lägesbild kept outside Trygg, e.g. “Lägesbild 2022, Hägersten-Älvsjö”."),
     )
     situation_report_date = models.DateField(_("lägesbild approved on"), null=True, blank=True)
     decided_by = models.CharField(

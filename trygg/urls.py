@@ -22,6 +22,7 @@ urlpatterns = [
     path("samverkan/", include("trygg.collaboration.urls")),
     path("atgardsplan/", include("trygg.plans.urls")),
     path("statistik/", include("trygg.statistics.urls")),
+    path("lagesbild/", include("trygg.reports.urls")),
     path("api/", include("trygg.api.urls")),
     path("open311/v2/", include("trygg.incidents.open311_urls")),
 ]

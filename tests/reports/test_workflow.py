@@ -59,7 +59,9 @@ def test_figures_of_an_approved_version_do_not_follow_live_data(world, approved)
     block = _counts_block(approved)
     before, _error = block_figure(block, world.alice)
     # Live data changes after approval: a third of the incidents disappear.
-    Incident.objects.filter(pk__in=list(Incident.objects.values_list("pk", flat=True)[::3])).delete()
+    Incident.objects.filter(
+        pk__in=list(Incident.objects.values_list("pk", flat=True)[::3])
+    ).delete()
     block.refresh_from_db()
     after, _error = block_figure(block, world.alice)
     assert after == before
@@ -132,8 +134,12 @@ def test_compare_shows_text_lines_and_figure_cells(world, approved):
     actions.update_block(
         world.alice, text_block, text="Problem med missbrukare vid Västberga Gårdsväg.\nLugnare nu."
     )
-    actions.add_block(world.alice, draft, section=Section.ANALYS, kind=BlockKind.TEXT, title="Långbro")
-    Incident.objects.filter(pk__in=list(Incident.objects.values_list("pk", flat=True)[::2])).delete()
+    actions.add_block(
+        world.alice, draft, section=Section.ANALYS, kind=BlockKind.TEXT, title="Långbro"
+    )
+    Incident.objects.filter(
+        pk__in=list(Incident.objects.values_list("pk", flat=True)[::2])
+    ).delete()
     diffs = {d.title: d for d in compare(approved, draft, world.alice)}
     assert diffs["Västberga"].change == "changed"
     assert ("+", "Lugnare nu.") in diffs["Västberga"].text

@@ -34,6 +34,8 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     if scope.everything or scope.roots:
         items.append(NavItem(_("Collaboration"), "collaboration:index", "collaboration"))
     if scope.everything or scope.roots:
+        items.append(NavItem(_("Situation reports"), "reports:list", "reports"))
+    if scope.everything or scope.roots:
         items.append(NavItem(_("Action plans"), "plans:plan_list", "plans"))
     if scope.everything or scope.roots:
         items.append(NavItem(_("Areas"), "places:list", "areas"))

@@ -1,0 +1,124 @@
+"""Forms for the lägesbild pages: the report, a block with its selection, comments, approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.collaboration.forms import DateInput
+from trygg.collaboration.permissions import manageable_areas
+from trygg.incidents.models import Category
+from trygg.lib.periods import PeriodKind
+from trygg.reports.models import BlockKind, ReportBlock, Section
+from trygg.statistics.models import StatisticSeries
+
+PERIOD_CHOICES = [(k.value, k.label) for k in PeriodKind]
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=None)
+    period_kind = forms.ChoiceField(label=_("Period kind"), choices=PERIOD_CHOICES)
+    period_start = forms.DateField(label=_("First day"), widget=DateInput())
+    period_end = forms.DateField(label=_("Last day"), widget=DateInput())
+
+    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = manageable_areas(user).order_by("name")  # type: ignore[attr-defined]
+
+
+class BlockForm(forms.Form):
+    """A block and, for a figure, the selection behind it (empty = the report's own)."""
+
+    section = forms.ChoiceField(label=_("Section"), choices=Section.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=BlockKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown: a blank line between paragraphs, **bold**, *italic*, - lists."),
+    )
+    category_ids = forms.ModelMultipleChoiceField(
+        label=_("Categories"),
+        queryset=Category.objects.order_by("name"),
+        required=False,
+        help_text=_("Empty: every category."),
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    comparison = forms.ChoiceField(
+        label=_("Compare with"),
+        choices=[("previous", _("the previous period")), ("mean", _("the mean of three"))],
+        required=False,
+    )
+    pattern = forms.ChoiceField(
+        label=_("Time pattern"),
+        choices=[("weekday_hour", _("weekday and hour")), ("monthly", _("calendar month"))],
+        required=False,
+    )
+    series_ids = forms.ModelMultipleChoiceField(
+        label=_("Statistics series"),
+        queryset=StatisticSeries.objects.order_by("name"),
+        required=False,
+    )
+
+    @classmethod
+    def initial_for(cls, block: ReportBlock) -> dict[str, Any]:
+        params = block.selection or {}
+        return {
+            "section": block.section,
+            "kind": block.kind,
+            "title": block.title,
+            "text": block.text,
+            "category_ids": params.get("category_ids", []),
+            "start": params.get("start"),
+            "end": params.get("end"),
+            "comparison": params.get("comparison", "previous"),
+            "pattern": params.get("pattern", "weekday_hour"),
+            "series_ids": params.get("series_ids", []),
+        }
+
+    def selection(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        params: dict[str, Any] = {}
+        if data.get("category_ids"):
+            params["category_ids"] = [c.pk for c in data["category_ids"]]
+        if data.get("series_ids"):
+            params["series_ids"] = [s.pk for s in data["series_ids"]]
+        for name in ("start", "end"):
+            if data.get(name):
+                params[name] = data[name].isoformat()
+        kind = data["kind"]
+        if kind == BlockKind.CHANGES and data.get("comparison"):
+            params["comparison"] = data["comparison"]
+        if kind == BlockKind.TIME_PATTERN and data.get("pattern"):
+            params["pattern"] = data["pattern"]
+        return params
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApproveForm(forms.Form):
+    body = forms.CharField(
+        label=_("Approving body"),
+        max_length=200,
+        initial="Lokala brottsförebyggande rådet",
+    )
+    day = forms.DateField(label=_("Approved on"), widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].initial = timezone.localdate()
+
+    def clean_day(self) -> dt.date:
+        day = self.cleaned_data["day"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The approval date cannot be in the future."))
+        return day

@@ -1,0 +1,295 @@
+"""Pages for the lägesbild: list, report with its blocks, editing, remiss, approval, versions
+and the exports (DOCX, PPTX, PDF answered directly)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trygg.front.decorators import page
+from trygg.reports import actions
+from trygg.reports.compare import compare
+from trygg.reports.content import document
+from trygg.reports.exports import EXPORTERS
+from trygg.reports.forms import ApproveForm, BlockForm, CommentForm, ReportForm
+from trygg.reports.models import ReportBlock, ReportStatus, SituationReport
+from trygg.reports.permissions import (
+    APPROVE,
+    CHANGE,
+    can_add,
+    can_read_reports,
+    can_report,
+    check_report,
+    visible_reports,
+)
+
+
+def _report(request: HttpRequest, pk: int, action: str = "view") -> SituationReport:
+    report = get_object_or_404(SituationReport.objects.select_related("area"), pk=pk)
+    check_report(request.user, report, action)
+    return report
+
+
+def _block(report: SituationReport, block_pk: int) -> ReportBlock:
+    block = get_object_or_404(ReportBlock, pk=block_pk, report=report)
+    block.report = report
+    return block
+
+
+@page("reports")
+def report_list(request: HttpRequest) -> HttpResponse:
+    if not can_read_reports(request.user):
+        raise PermissionDenied
+    reports = visible_reports(request.user).select_related("area", "replaces")
+    return render(
+        request, "reports/list.html", {"reports": reports, "can_add": can_add(request.user)}
+    )
+
+
+@page("reports")
+def report_create(request: HttpRequest) -> HttpResponse:
+    if not can_add(request.user):
+        raise PermissionDenied
+    form = ReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = actions.create_report(request.user, **form.cleaned_data)
+        except actions.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(report)
+    return render(request, "reports/report_form.html", {"form": form, "report": None})
+
+
+@page("reports")
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, CHANGE)
+    initial = {
+        "title": report.title,
+        "area": report.area,
+        "period_kind": report.period_kind,
+        "period_start": report.period_start,
+        "period_end": report.period_end,
+    }
+    form = ReportForm(request.POST or None, initial=initial, user=request.user)
+    form.fields["area"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "area"}
+        try:
+            actions.update_report(request.user, report, **fields)
+        except actions.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(report)
+    return render(request, "reports/report_form.html", {"form": form, "report": report})
+
+
+@page("reports")
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    doc = document(report, request.user)
+    comments: dict[int, list] = {}
+    for block in report.blocks.prefetch_related("comments__author"):
+        comments[block.pk] = list(block.comments.all())
+    user = request.user
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "doc": doc,
+            "comments": comments,
+            "can_change": can_report(user, report, CHANGE) and not report.is_locked,
+            "can_approve": can_report(user, report, APPROVE),
+            "can_comment": report.status == ReportStatus.PA_REMISS,
+            "comment_form": CommentForm(),
+            "approve_form": ApproveForm(),
+            "exports": EXPORTERS,
+        },
+    )
+
+
+def _save_block(request: HttpRequest, report: SituationReport, block: ReportBlock | None):
+    initial = BlockForm.initial_for(block) if block else {"section": request.GET.get("avsnitt")}
+    form = BlockForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if block is None:
+                block = actions.add_block(
+                    request.user,
+                    report,
+                    section=data["section"],
+                    kind=data["kind"],
+                    title=data["title"],
+                    text=data["text"],
+                    selection=form.selection(),
+                )
+            else:
+                actions.update_block(
+                    request.user,
+                    block,
+                    section=data["section"],
+                    title=data["title"],
+                    text=data["text"],
+                    selection=form.selection(),
+                )
+        except actions.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(report)
+        return redirect(f"{report.get_absolute_url()}#block-{block.pk}")
+    if block is not None:
+        form.fields["kind"].disabled = True
+    return render(
+        request, "reports/block_form.html", {"form": form, "report": report, "block": block}
+    )
+
+
+@page("reports")
+def block_add(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, CHANGE)
+    if report.is_locked:
+        messages.error(request, _("An approved report cannot be changed."))
+        return redirect(report)
+    return _save_block(request, report, None)
+
+
+@page("reports")
+def block_edit(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+    report = _report(request, pk, CHANGE)
+    if report.is_locked:
+        messages.error(request, _("An approved report cannot be changed."))
+        return redirect(report)
+    return _save_block(request, report, _block(report, block_pk))
+
+
+def _run(request: HttpRequest, report: SituationReport, step, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        step()
+    except actions.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(report)
+
+
+@require_POST
+@page("reports")
+def block_move(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+    report = _report(request, pk, CHANGE)
+    block = _block(report, block_pk)
+    step = -1 if request.POST.get("riktning") == "upp" else 1
+    response = _run(request, report, lambda: actions.move_block(request.user, block, step), "")
+    response["Location"] += f"#block-{block.pk}"
+    return response
+
+
+@require_POST
+@page("reports")
+def block_delete(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+    report = _report(request, pk, CHANGE)
+    block = _block(report, block_pk)
+    return _run(
+        request, report, lambda: actions.delete_block(request.user, block), _("Block removed.")
+    )
+
+
+@require_POST
+@page("reports")
+def comment(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    block = _block(report, block_pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a comment."))
+        return redirect(report)
+    return _run(
+        request,
+        report,
+        lambda: actions.add_comment(request.user, block, form.cleaned_data["text"]),
+        _("Thank you for your comment."),
+    )
+
+
+@require_POST
+@page("reports")
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, APPROVE)
+    return _run(
+        request,
+        report,
+        lambda: actions.submit_for_comments(request.user, report),
+        _("The report is out for comments."),
+    )
+
+
+@page("reports")
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, APPROVE)
+    form = ApproveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.approve(
+                request.user, report, body=form.cleaned_data["body"], day=form.cleaned_data["day"]
+            )
+        except actions.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The report is approved and its figures are frozen."))
+            return redirect(report)
+    return render(request, "reports/approve.html", {"form": form, "report": report})
+
+
+@require_POST
+@page("reports")
+def new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, APPROVE)
+    try:
+        draft = actions.new_version(request.user, report)
+    except actions.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect(report)
+    messages.success(request, _("A new version is started as a draft."))
+    return redirect(draft)
+
+
+@page("reports")
+def versions(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    chain = report.versions()
+    by_version = {v.version: v for v in chain}
+    old = new = None
+    diffs = None
+    try:
+        old = by_version.get(int(request.GET.get("fran", 0)))
+        new = by_version.get(int(request.GET.get("till", 0)))
+    except ValueError:
+        pass
+    if old is None and new is None and len(chain) > 1:
+        old, new = chain[-2], chain[-1]
+    if old and new:
+        diffs = compare(old, new, request.user)
+    return render(
+        request,
+        "reports/versions.html",
+        {"report": report, "chain": chain, "old": old, "new": new, "diffs": diffs},
+    )
+
+
+@page("reports")
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in EXPORTERS:
+        raise Http404
+    report = _report(request, pk)
+    exporter = EXPORTERS[fmt]
+    content = exporter.render(document(report, request.user))
+    response = HttpResponse(content, content_type=exporter.content_type)
+    name = slugify(f"{report.title}-v{report.version}") or "lagesbild"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

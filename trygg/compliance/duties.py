@@ -11,19 +11,21 @@ Statuses: ``uppfyllt`` (fulfilled, due more than ``SOON_DAYS`` ahead or not at a
 and of the areas above it (a city-wide agreement or council serves each district); open
 action items and follow-ups also count from the areas below.
 
-The lägesbild and the åtgärdsplan come from apps that may not be installed yet. Their duties
-look the models up only when the app is installed, and otherwise answer ``saknas``. They
-expect:
+The lägesbild and the åtgärdsplan come from other apps (``trygg.reports``, ``trygg.plans``).
+Their duties look the models up only when the app is installed, and otherwise answer
+``saknas``, so that compliance does not import them. They expect:
 
 - ``trygg.reports`` with model ``SituationReport``: ``status`` (approved versions have
   ``"godkand"``), ``approved_at`` (a date, or a datetime read in local time), ``area`` (a
   foreign key to ``places.Area``), and optionally ``get_absolute_url()``;
 - ``trygg.plans`` with model ``ActionPlan``: ``status`` (decided plans have ``"beslutad"``),
   ``decided_at`` (a date or datetime), ``situation_report`` (a foreign key to the
-  ``SituationReport`` it is based on), and optionally ``get_absolute_url()``.
+  ``SituationReport`` it is based on), and optionally ``get_absolute_url()`` and a
+  ``review_date`` (when the plan must be renewed). A plan based on a lägesbild kept outside
+  Trygg has no ``situation_report`` and does not fulfil the duty.
 
-Both must be younger than TRYGG_LAGESBILD_REVIEW_MONTHS (default 24); a plan counts only if it
-is based on the newest approved lägesbild.
+Both must be younger than TRYGG_LAGESBILD_REVIEW_MONTHS (default 24), unless the plan carries
+its own ``review_date``; a plan counts only if it is based on the newest approved lägesbild.
 """
 
 from __future__ import annotations
@@ -286,7 +288,8 @@ def atgardsplan(ctx: Context) -> Duty:
             % {"report": report},
         )
     decided = _date(plan.decided_at)
-    due = add_months(decided, review_months())
+    # A plan may carry its own review date (trygg.plans: ``review_date``); else the interval.
+    due = getattr(plan, "review_date", None) or add_months(decided, review_months())
     return Duty(
         "atgardsplan",
         title,

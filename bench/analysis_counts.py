@@ -15,7 +15,9 @@ Timed, each ``RUNS`` times (default 30) after three untimed warm-up runs, median
             the engine, JSON rendering;
   duckdb    the baseline: DuckDB aggregating the same 1,000,000 raw rows (area, category,
             occurred_at, status) held in an in-memory table, and read from a Parquet file:
-            rejected rows out, reporting year from the Stockholm time, grouped by the *stored*
+            rejected rows out, reporting year from the Stockholm time (and, a second in-memory
+            variant, from the years' UTC edges, as the engine does; the faster of the two
+            in-memory medians is the baseline), grouped by the *stored*
             area × category × reporting year (the engine groups by the stored area and
             category too, then adds each into the groups it belongs to; DuckDB does not do
             that last step, which favours the baseline).
@@ -30,8 +32,9 @@ import statistics
 import sys
 import tempfile
 from collections import defaultdict
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -131,10 +134,28 @@ def main() -> None:
         " year(occurred_at AT TIME ZONE 'Europe/Stockholm' + INTERVAL 4 MONTH) AS reporting_year,"
         " count(*) AS n FROM {source} WHERE status <> 'avvisad' GROUP BY ALL"
     )
+    # The same with the reporting year found from its UTC edges (as the engine does) rather
+    # than by converting every row to Stockholm time; the faster of the two is the baseline.
+    edges = [
+        datetime(year, 9, 1, tzinfo=ZoneInfo("Europe/Stockholm")).astimezone(UTC)
+        for year in range(2019, 2025)
+    ]
+    by_edges = (
+        "SELECT area_id, category_id, CASE "
+        + " ".join(
+            f"WHEN occurred_at < TIMESTAMPTZ '{edge.isoformat()}' THEN {year + 1}"
+            for year, edge in zip(range(2018, 2024), edges, strict=True)
+        )
+        + " END AS reporting_year, count(*) AS n FROM incidents WHERE status <> 'avvisad'"
+        f" AND occurred_at >= TIMESTAMPTZ '{edges[0].isoformat()}'"
+        f" AND occurred_at < TIMESTAMPTZ '{edges[-1].isoformat()}' GROUP BY ALL"
+    )
     in_memory = aggregate.format(source="incidents")
     from_parquet = aggregate.format(source=f"read_parquet('{parquet}')")
     duck_memory = timings(lambda: duck.execute(in_memory).fetchall(), RUNS)
     duck_parquet = timings(lambda: duck.execute(from_parquet).fetchall(), RUNS)
+    duck_edges = timings(lambda: duck.execute(by_edges).fetchall(), RUNS)
+    assert sorted(duck.execute(by_edges).fetchall()) == sorted(duck.execute(in_memory).fetchall())
 
     # Same answers: DuckDB's stored-area × stored-category groups added up into each group.
     leaf: dict[tuple[int, int, int], int] = defaultdict(int)
@@ -174,21 +195,22 @@ def main() -> None:
         f"total {total_raw:,} (rejected excluded) in both"
     )
 
-    baseline = statistics.median(duck_memory)
+    baseline = min(statistics.median(duck_memory), statistics.median(duck_edges))
     print()
     print(f"build_selection (120 areas, 30 categories):   {summary(build)}")
     print(f"engine   count_incidents:                     {summary(engine)}")
     print(f"endpoint GET /api/v1/analysis/counts/:        {summary(api)}")
     print(f"baseline DuckDB, in-memory table:             {summary(duck_memory)}")
     print(f"baseline DuckDB, Parquet file:                {summary(duck_parquet)}")
+    print(f"baseline DuckDB, in-memory, year by UTC edges: {summary(duck_edges)}")
     ratio = statistics.median(api) / baseline
     p95 = float(np.percentile(np.array(api) * 1000, 95))
     print(
-        f"ratio    endpoint / DuckDB in-memory (medians): {ratio:5.1f} ×  (target ≤ 2 ×); "
+        f"ratio    endpoint / DuckDB (faster median): {ratio:5.1f} ×  (target ≤ 2 ×); "
         f"endpoint p95 {p95:.0f} ms (target < 150 ms)"
     )
     print(
-        f"ratio    engine / DuckDB in-memory (medians):   "
+        f"ratio    engine / DuckDB (faster median):       "
         f"{statistics.median(engine) / baseline:5.1f} ×"
     )
     parquet.unlink()

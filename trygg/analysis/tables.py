@@ -41,6 +41,8 @@ def _period_fields(period: Period | None) -> dict[str, Any]:
 
 
 def count_dicts(result: CountResult) -> list[dict[str, Any]]:
+    # A period's label is translated and formatted once, not once per row.
+    period_fields = {period: _period_fields(period) for period in result.periods}
     rows = []
     for row in result.rows:
         item: dict[str, Any] = {}
@@ -49,7 +51,8 @@ def count_dicts(result: CountResult) -> list[dict[str, Any]]:
         if "category" in result.group_by and row.category:
             item.update(category=row.category.id, category_name=row.category.name)
         if "period" in result.group_by:
-            item.update(_period_fields(row.period))
+            fields = period_fields.get(row.period) if row.period is not None else None
+            item.update(fields if fields is not None else _period_fields(row.period))
         if "organisation" in result.group_by:
             item.update(organisation=row.organisation_id, organisation_name=row.organisation_name)
         if "source" in result.group_by:

@@ -18,6 +18,7 @@ from trygg.demo.builders import (
     incidents,
     organisations,
     places,
+    plans,
     statistics,
 )
 
@@ -41,4 +42,5 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     incidents.build,
     statistics.build,
     collaboration.build,
+    plans.build,
 ]

@@ -10,6 +10,7 @@ from trygg.collaboration.api import AgreementViewSet, ForumViewSet, MeetingViewS
 from trygg.compliance.api import ComplianceView
 from trygg.incidents.api import CategoryViewSet, IncidentViewSet
 from trygg.places.api import AreaViewSet
+from trygg.plans.api import ActionPlanViewSet
 from trygg.reports.api import SituationReportViewSet
 from trygg.statistics.api import StatisticSeriesViewSet
 
@@ -22,6 +23,7 @@ router.register("statistics", StatisticSeriesViewSet, basename="statistics")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("forums", ForumViewSet, basename="forum")
 router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("action-plans", ActionPlanViewSet, basename="action-plan")
 router.register("situation-reports", SituationReportViewSet, basename="situation-report")
 
 app_name = "api"

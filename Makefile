@@ -29,6 +29,9 @@ run: $(STAMP)
 	@echo ""
 	@echo "Trygg runs on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	@echo ""
+	@# The task worker (file imports) runs beside the web server; Ctrl-C stops both.
+	@DEBUG=true $(BIN)/trygg db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(BIN)/trygg runserver $(HOST):$(PORT)
 
 # SQLite in memory by default; PostgreSQL when TRYGG_TEST_DATABASE_URL (or DATABASE_URL) says so.

@@ -65,6 +65,8 @@ def import_columns(
     from trygg.incidents.importers import ImportReport, _Lookups, _tz, table_columns
 
     columns, ignored = table_columns(table)
+    if progress is not None:
+        progress(0, len(table))  # read; now checked, then written
     try:
         rows = _checked_rows(columns, len(table), user, organisation, _Lookups(user), _tz())
     except _NotClean:

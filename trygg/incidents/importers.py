@@ -358,6 +358,8 @@ def import_incidents(
         )
         source = Source.IMPORT
     report.rows = len(drafts) + len({p.line for p in problems} - {d.line for d in drafts})
+    if progress is not None:
+        progress(0, report.rows)  # read; now checked, then written
     if problems and not skip_invalid:
         # Run the record checks as well, so that one pass reports every problem in the file.
         try:

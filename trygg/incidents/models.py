@@ -317,3 +317,64 @@ class IncidentRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.area_id}/{self.category_id}: {self.count}"
+
+
+class ImportJob(models.Model):
+    """One uploaded file being imported in the background, with its progress and outcome.
+
+    The upload page creates a job and enqueues ``trygg.incidents.tasks.run_import_job``; the
+    worker updates the row counts as it goes and stores the report (or every problem) as
+    JSON. The uploaded file is deleted when the job ends: it may hold what was refused.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("reporting organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    format = models.CharField(_("format"), max_length=10, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="importjob_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.State.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_processed / self.rows_total))

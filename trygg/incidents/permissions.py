@@ -11,7 +11,13 @@ from django.db.models import Q
 
 from trygg.accounts.models import Role
 from trygg.accounts.scope import scope_for
-from trygg.incidents.models import Category, CategoryQuerySet, Incident, IncidentQuerySet
+from trygg.incidents.models import (
+    Category,
+    CategoryQuerySet,
+    ImportJob,
+    Incident,
+    IncidentQuerySet,
+)
 
 VIEW = "view"
 CHANGE = "change"
@@ -81,4 +87,30 @@ def can_incident(user: object, incident: Incident, action: str = VIEW) -> bool:
 
 def check_incident(user: object, incident: Incident, action: str = VIEW) -> None:
     if not can_incident(user, incident, action):
+        raise PermissionDenied
+
+
+# Import jobs ---------------------------------------------------------------------------
+
+IMPORTERS = (Role.SAMORDNARE, Role.ANALYTIKER)
+
+
+def can_import(user: object) -> bool:
+    """Coordinators and analysts import files of incidents."""
+    return scope_for(user).has_role(*IMPORTERS)
+
+
+def can_import_job(user: object, job: ImportJob) -> bool:
+    """The job's owner sees it, and so do the coordinators of its organisation's area."""
+    if getattr(user, "pk", None) == job.user_id:
+        return True
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    area_id = job.organisation.area_id if job.organisation is not None else None
+    return area_id is not None and scope.covers(area_id, [Role.SAMORDNARE])
+
+
+def check_import_job(user: object, job: ImportJob) -> None:
+    if not can_import_job(user, job):
         raise PermissionDenied

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,25 +19,31 @@ from trygg.incidents import exports
 from trygg.incidents.actions import IncidentsRefused, record_incidents, update_incident
 from trygg.incidents.filters import IncidentFilterForm
 from trygg.incidents.forms import ImportForm, IncidentForm, ReviewForm, reportable_areas
-from trygg.incidents.importers import ImportFailed, import_incidents
-from trygg.incidents.models import Incident, Source
+from trygg.incidents.jobs import start_import_job
+from trygg.incidents.models import ImportJob, Incident, Source
 from trygg.incidents.permissions import (
     CHANGE,
     can_category,
+    can_import,
     can_incident,
     can_report,
     can_review,
     check_category,
+    check_import_job,
     check_incident,
     visible_categories,
     visible_incidents,
 )
 from trygg.incidents.review import review_incidents
+from trygg.lib.csvio import write_csv
 from trygg.places.maps import feature_collection, map_areas_for_roots, top_areas
 from trygg.places.models import Area
 
 PAGE_SIZE = 50
 MAP_LIMIT = 5000
+RECENT_JOBS = 10
+# A job page lists this many problems; the CSV download has them all.
+PROBLEMS_SHOWN = 1000
 
 
 def _report_map(user: object) -> dict[str, Any]:
@@ -138,7 +144,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "can_review": reviewer,
             "can_report": can_report(request.user),
-            "can_import": scope_for(request.user).has_role("samordnare", "analytiker"),
+            "can_import": can_import(request.user),
         },
     )
 
@@ -215,34 +221,72 @@ def template(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @page("incidents")
 def import_file(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).has_role("samordnare", "analytiker"):
+    """Upload a file; the import runs as a job and the browser follows it on the job page."""
+    if not can_import(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    report = None
-    problems: list[Any] = []
-    failure = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = import_incidents(
-                upload.read(),
-                upload.name,
-                user=request.user,
-                organisation=form.cleaned_data["organisation"],
-                skip_invalid=form.cleaned_data["skip_invalid"],
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ImportFailed as error:
-            failure = str(error)
-        except IncidentsRefused as refused:
-            problems = refused.problems
-        else:
-            problems = report.problems
+        job = start_import_job(
+            request.user,
+            form.cleaned_data["file"],
+            organisation=form.cleaned_data["organisation"],
+            skip_invalid=form.cleaned_data["skip_invalid"],
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect("incidents:import_job", pk=job.pk)
+    recent = ImportJob.objects.filter(user=request.user)[:RECENT_JOBS]
+    return render(request, "incidents/import.html", {"form": form, "recent": recent})
+
+
+def _visible_job(request: HttpRequest, pk: int) -> ImportJob:
+    job = get_object_or_404(ImportJob.objects.select_related("organisation", "user"), pk=pk)
+    check_import_job(request.user, job)
+    return job
+
+
+@page("incidents")
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _visible_job(request, pk)
+    result = job.result or {}
+    problems = result.get("problems", [])
     return render(
         request,
-        "incidents/import.html",
-        {"form": form, "report": report, "problems": problems, "failure": failure},
+        "incidents/import_job.html",
+        {
+            "job": job,
+            "result": result,
+            "problems": problems[:PROBLEMS_SHOWN],
+            "problems_total": len(problems),
+            "refused_all": job.status == ImportJob.State.FAILED and bool(problems),
+        },
     )
+
+
+@page("incidents")
+def import_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's progress for the page's polling script."""
+    job = _visible_job(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "rows_total": job.rows_total,
+            "rows_processed": job.rows_processed,
+            "percent": job.percent,
+            "finished": job.finished,
+        }
+    )
+
+
+@page("incidents")
+def import_job_problems(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every problem of a job as CSV, to fix the file row by row."""
+    job = _visible_job(request, pk)
+    rows = [(p["line"], p["column"], p["message"]) for p in (job.result or {}).get("problems", [])]
+    body = write_csv([_("Line"), _("Column"), _("Problem")], rows)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problem.csv"'
+    return response
 
 
 @page("administration")

@@ -202,6 +202,7 @@ def approve(user: Any, report: SituationReport, *, body: str, day: dt.date) -> S
     check_report(user, report, APPROVE)
     if not body.strip():
         raise WorkflowError(_("Name the body that approves the report."))
+    given = report
     with transaction.atomic():
         report = _locked_report(report)
         if report.status not in (ReportStatus.UTKAST, ReportStatus.PA_REMISS):
@@ -229,7 +230,8 @@ def approve(user: Any, report: SituationReport, *, body: str, day: dt.date) -> S
             SituationReport.objects.filter(
                 pk=report.replaces_id, status=ReportStatus.GODKAND
             ).update(status=ReportStatus.ERSATT)
-    return report
+    given.refresh_from_db()  # the caller's object shows the approval too
+    return given
 
 
 def new_version(user: Any, report: SituationReport) -> SituationReport:

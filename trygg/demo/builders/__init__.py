@@ -19,6 +19,7 @@ from trygg.demo.builders import (
     organisations,
     places,
     plans,
+    reports,
     statistics,
 )
 
@@ -43,4 +44,5 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     statistics.build,
     collaboration.build,
     plans.build,
+    reports.build,
 ]

@@ -260,3 +260,5 @@ class PlanFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("All")), *TrafficLight.choices]
         self.fields["organisation"].queryset = _organisations(user)  # type: ignore[attr-defined]
         self.fields["area"].queryset = _readable_areas(user)  # type: ignore[attr-defined]
+        for name in ("organisation", "area", "priority_area"):
+            self.fields[name].empty_label = _("All")  # type: ignore[attr-defined]

@@ -163,7 +163,9 @@ class OrganisationScopedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         if "organisation" in self.fields:
-            self.fields["organisation"].queryset = organisations(user)  # type: ignore[attr-defined]
+            field = self.fields["organisation"]
+            field.queryset = organisations(user)  # type: ignore[attr-defined]
+            field.empty_label = _("– none –")  # type: ignore[attr-defined]
 
 
 class SignatoryForm(OrganisationScopedForm):
@@ -400,6 +402,7 @@ class DecisionForm(forms.ModelForm):
             meeting.agenda_items.all() if meeting else AgendaItem.objects.none()
         )
         field.label_from_instance = lambda item: f"{item.position}. {item.title}"  # type: ignore[attr-defined]
+        field.empty_label = _("– the whole meeting –")  # type: ignore[attr-defined]
 
 
 class DecisionFormSetBase(forms.BaseInlineFormSet):

@@ -159,3 +159,8 @@ def test_approval_is_refused_when_a_figure_cannot_be_computed(world, incidents, 
     report.refresh_from_db()
     assert report.status == ReportStatus.UTKAST
     assert all(b.frozen is None for b in report.blocks.all())
+
+
+def test_text_blocks_of_an_approved_version_show_no_figure_note(world, approved):
+    block = approved.blocks.get(title="Västberga")
+    assert block_figure(block, world.alice) == (None, None)

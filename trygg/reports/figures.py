@@ -336,6 +336,8 @@ def block_figure(block: ReportBlock, user: object) -> tuple[Frozen | None, str |
 
     Returns (figure, None) or (None, a reason to show instead of the figure).
     """
+    if not block.is_figure:
+        return None, None
     if block.frozen is not None:
         return block.frozen, None
     if block.report.is_locked:

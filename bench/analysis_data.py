@@ -51,6 +51,8 @@ def configure() -> str:
     os.environ.setdefault("SECRET_KEY", "bench-analysis")
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    # Static files collected for the bench only (DEBUG=false needs the manifest).
+    os.environ.setdefault("STATIC_ROOT", "/tmp/trygg_bench_analysis_static")
     name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
     if name in ("trygg", "test_trygg"):
         sys.exit(f"Refusing to use the database {name!r}; name a bench database.")
@@ -95,6 +97,9 @@ def ensure(rows: int = ROWS) -> None:
 
     if existing == rows:
         django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the code may have moved on since the build
         return
     with _admin_connection() as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

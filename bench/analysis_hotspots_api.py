@@ -10,7 +10,7 @@ here the same ``find_hotspots`` is timed again on this data set so that the part
 endpoint adds can be read beside it. Each step RUNS times (default 7) after one warm-up:
 
   fetch     ``selection_points``: the counted incidents' points from PostgreSQL into numpy
-            (binary COPY), and for comparison the same through the ORM's ``values_list``;
+            (one bytea of float8 pairs), and for comparison through the ORM (the SQLite path);
   area      ``study_area``: the union of the chosen areas' boundaries;
   lib       ``find_hotspots`` on the fetched arrays (grid + counts + Gi* + FDR + cells);
   endpoint  GET /api/v1/analysis/hotspots/?cell_m=200 through Django's test client: selection,
@@ -71,13 +71,16 @@ def main() -> None:
 
     body = endpoint().json()
     assert len(body["features"]) == len(found.cells)
-    assert sum(f["properties"]["count"] for f in body["features"]) == found.points - found.points_outside
+    assert (
+        sum(f["properties"]["count"] for f in body["features"])
+        == found.points - found.points_outside
+    )
 
     results = {
-        "fetch points, binary COPY into numpy": timings(
+        "fetch points, one bytea into numpy": timings(
             lambda: module.selection_points(selection), RUNS, 1
         ),
-        "fetch points, ORM values_list (before)": timings(through_orm, max(3, RUNS // 2), 1),
+        "fetch points, ORM values_list (SQLite path)": timings(through_orm, max(3, RUNS // 2), 1),
         "study area (union of 107 squares)": timings(lambda: module.study_area(selection), RUNS, 1),
         "find_hotspots on the arrays (the lib)": timings(
             lambda: find_hotspots(area, lon, lat, cell_m=200), RUNS, 1
@@ -89,7 +92,7 @@ def main() -> None:
         print(f"{label:42s} {summary(seconds)}")
     total = statistics.median(results["endpoint GET /api/v1/analysis/hotspots/"])
     lib = statistics.median(results["find_hotspots on the arrays (the lib)"])
-    fetch = statistics.median(results["fetch points, binary COPY into numpy"])
+    fetch = statistics.median(results["fetch points, one bytea into numpy"])
     print(
         f"\nendpoint median {total * 1000:.0f} ms (target < 1,000 ms); of which the lib "
         f"{lib * 1000:.0f} ms and fetching the points {fetch * 1000:.0f} ms"

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trygg.accounts.scope import scope_for
 from trygg.analysis import charts, tables
-from trygg.analysis.changes import MEAN, PREVIOUS, compare_periods, weekly_view
+from trygg.analysis.changes import (
+    MEAN,
+    PREVIOUS,
+    WEEKLY_BASELINE_WEEKS,
+    compare_periods,
+    default_week,
+    weekly_view,
+)
 from trygg.analysis.counts import (
     count_incidents,
     filtered_incidents,
@@ -205,8 +216,19 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     return response
 
 
+# How long Översikt's week block may be served from the cache. Its key holds a fingerprint of
+# the counted incidents in the nine weeks shown (number, id and area/category sums, last
+# change); this bounds what the fingerprint cannot see (a bulk update that leaves
+# ``updated_at`` alone) and the cache's memory.
+OVERVIEW_WEEK_SECONDS = 60
+
+
 def overview_week(user: object) -> dict[str, Any] | None:
-    """This week against the previous eight, per neighbourhood and category, for Översikt."""
+    """This week against the previous eight, per neighbourhood and category, for Översikt.
+
+    Cached per selection (the areas the user sees), week, language and data: the block costs
+    a grouped count over nine weeks of raw incidents, and every user opens Översikt first.
+    """
     if not can_analyse(user):
         return None
     scope = scope_for(user)
@@ -215,7 +237,19 @@ def overview_week(user: object) -> dict[str, Any] | None:
         children = scope.tree.children.get(root, [])
         areas.extend(sorted(children) or [root])
     selection = build_selection(user, area_ids=areas[:60])
-    result = weekly_view(selection)
+    week = default_week(selection)
+    if week is None:
+        return None
+    key = _overview_week_key(selection, week)
+    found = cache.get(key)
+    if found is None:
+        found = _overview_week(selection, week) or {}
+        cache.set(key, found, OVERVIEW_WEEK_SECONDS)
+    return found or None
+
+
+def _overview_week(selection: Selection, week: Period) -> dict[str, Any] | None:
+    result = weekly_view(selection, week)
     if result is None:
         return None
     return {
@@ -225,6 +259,37 @@ def overview_week(user: object) -> dict[str, Any] | None:
         "standing_out": result.standing_out[:10],
         "table": tables.weekly_table(result, only_standing_out=True),
     }
+
+
+def _overview_week_key(selection: Selection, week: Period) -> str:
+    """What the block depends on, hashed: areas, categories, week, language and the data.
+
+    The data's part is one aggregate over the incidents in the nine weeks, read through the
+    time index: a tenth of the grouped count it saves.
+    """
+    first = week.shift(-WEEKLY_BASELINE_WEEKS)
+    fingerprint = (
+        filtered_incidents(selection)
+        .filter(within("occurred_at", [(first.bounds()[0], week.bounds()[1])]))
+        .order_by()
+        .aggregate(
+            rows=Count("id"),
+            ids=Sum("id"),
+            areas=Sum("area_id"),
+            categories=Sum("category_id"),
+            changed=Max("updated_at"),
+        )
+    )
+    parts = [
+        sorted(selection.area_ids),
+        sorted(selection.category_ids or ()),
+        [g.id for g in selection.categories],
+        week.key,
+        get_language(),
+        sorted(fingerprint.items()),
+    ]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"trygg:overview-week:{digest}"
 
 
 MAP_POINT_LIMIT = 20_000

@@ -233,6 +233,7 @@ class Incident(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reviewed_incidents",
+        db_index=False,  # indexed below for reviewed rows only: new reports have no reviewer
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -266,6 +267,11 @@ class Incident(models.Model):
             models.Index(fields=["area", "occurred_at"], name="incident_area_time"),
             models.Index(fields=["category", "occurred_at"], name="incident_category_time"),
             models.Index(fields=["organisation", "occurred_at"], name="incident_org_time"),
+            models.Index(
+                fields=["reviewed_by"],
+                condition=models.Q(reviewed_by__isnull=False),
+                name="incident_reviewed_by",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -325,7 +325,7 @@ def analysis_map(request: HttpRequest) -> HttpResponse:
                 "None of the chosen areas has a boundary to lay a grid over."
             )
         else:
-            context.update(_hotspot_context(found))
+            context.update(hotspot_summary(found))
     return render(request, "analysis/map.html", context)
 
 
@@ -347,7 +347,7 @@ def _map_points(request: HttpRequest, selection: Selection) -> list[dict[str, An
     ]
 
 
-def _hotspot_context(found: Any) -> dict[str, Any]:
+def hotspot_summary(found: Any) -> dict[str, Any]:
     cells = [c for c in found.cells if c.hotspot]
     hot = sorted(found.hot, key=lambda c: -c.z)
     centres = [

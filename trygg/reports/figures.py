@@ -207,14 +207,14 @@ def _time_pattern(block: ReportBlock, user: object) -> Frozen:
 
 def _hotspots(block: ReportBlock, user: object) -> Frozen:
     from trygg.analysis.hotspots import NoStudyArea, hotspots
-    from trygg.analysis.views import _hotspot_context
+    from trygg.analysis.views import hotspot_summary
 
     selection = selection_for(block, user)
     try:
         found = hotspots(selection)
     except NoStudyArea as error:
         raise FigureError(str(error)) from None
-    rows = _hotspot_context(found)["hot_rows"]
+    rows = hotspot_summary(found)["hot_rows"]
     return {
         "headers": [_("Area"), _("Hot cells"), _("Incidents in them"), _("Strongest Gi* z")],
         "rows": [[r["area"], r["cells"], r["count"], round(r["z"], 1)] for r in rows],

@@ -205,3 +205,45 @@ def test_the_import_page_lists_only_the_users_own_recent_jobs(client, world):
     client.force_login(world.alice)
     html = client.get(reverse("incidents:import")).content.decode()
     assert "mina.csv" in html and "andras.csv" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_progress_shows_while_rows_are_written(world, monkeypatch):
+    """Rows are written in one transaction; the page, on another connection, still sees them
+    counted (PostgreSQL only: SQLite has a single writer, see jobs._Progress)."""
+    from django.db import connections
+
+    from trygg.incidents import columnar
+    from trygg.incidents.defaults import ensure_default_categories
+    from trygg.incidents.models import Category
+
+    main = connections["default"]
+    if main.vendor != "postgresql":
+        pytest.skip("progress during the write transaction needs a second writer")
+    ensure_default_categories(Category)  # the transactional flush removed the migration's
+    monkeypatch.setattr(jobs, "PROGRESS_INTERVAL", 0)
+    monkeypatch.setattr(columnar, "MIN_ROWS", 1)
+    monkeypatch.setattr(columnar, "COPY_CHUNK", 2)
+    observer = type(main)(main.settings_dict.copy(), "default")
+    seen = []
+    original = jobs._Progress.__call__
+
+    def spy(self, done, total):
+        original(self, done, total)
+        with observer.cursor() as cursor:
+            cursor.execute(
+                "SELECT rows_processed FROM incidents_importjob WHERE id = %s", [self.job.pk]
+            )
+            seen.append((main.in_atomic_block, cursor.fetchone()[0]))
+
+    monkeypatch.setattr(jobs._Progress, "__call__", spy)
+    job = ImportJob.objects.create(user=world.alice, organisation=world.sdf, filename="r.csv")
+    lines = [f"klotter;2023-09-{d:02d};Liljeholmen;" for d in range(1, 6)]
+    job.file.save("r.csv", ContentFile(upload(*lines).read()))
+    try:
+        jobs.run_import_job(job.pk)
+    finally:
+        observer.close()
+    written = [rows for in_transaction, rows in seen if in_transaction]
+    assert written == [2, 4, 5]  # seen from outside while the transaction was open
+    assert Incident.objects.count() == 5

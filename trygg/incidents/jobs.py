@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -143,8 +143,9 @@ class _Progress:
         self.job = job
         self.last = 0.0
         self.side: Any = None
-        if connection.vendor == "postgresql":
-            self.side = connection.__class__(connection.settings_dict.copy(), connection.alias)
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        if wrapper.vendor == "postgresql":
+            self.side = type(wrapper)(wrapper.settings_dict.copy(), wrapper.alias)
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()

@@ -35,8 +35,9 @@ run: $(STAMP)
 	DEBUG=true $(BIN)/trygg runserver $(HOST):$(PORT)
 
 # SQLite in memory by default; PostgreSQL when TRYGG_TEST_DATABASE_URL (or DATABASE_URL) says so.
+# One worker per core (pytest-xdist); PYTEST_ARGS adds options, e.g. PYTEST_ARGS="tests/analysis".
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -183,3 +183,13 @@ def test_open_ended_selection_spans_the_data(world, incidents):
         result.periods[0] != period_of("year", date(2021, 1, 1)) or result.periods[0].key == "2021"
     )
     assert result.total == Incident.objects.exclude(status=Status.AVVISAD).count()
+
+
+def test_resolving_an_open_range_changes_no_count(world, incidents):
+    from trygg.analysis.counts import resolve_range
+
+    selection = build_selection(world.carol, period_kind=PeriodKind.QUARTER)
+    resolved = resolve_range(selection)
+    assert resolved.start is not None and resolved.end is not None
+    assert count_incidents(resolved).rows == count_incidents(selection).rows
+    assert resolve_range(resolved) is resolved

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -100,6 +100,20 @@ def data_range(selection: Selection) -> tuple[date | None, date | None]:
     if found["first"] is None:
         return None, None
     return local_date(found["first"]), local_date(found["last"])
+
+
+def resolve_range(selection: Selection) -> Selection:
+    """The selection with an open start or end filled in from the data, in one query, so that
+    the several analyses of one page do not each look the range up again."""
+    if selection.start is not None and selection.end is not None:
+        return selection
+    first, last = data_range(selection)
+    if first is None or last is None:
+        return selection
+    start, end = selection.start or first, selection.end or last
+    if end < start:
+        return selection
+    return replace(selection, start=start, end=end)
 
 
 def count_incidents(

@@ -9,7 +9,7 @@ each chosen category its sub-categories.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -124,6 +124,14 @@ def build_selection(
         categories_chosen=bool(category_ids),
         area_tree=scope.tree,
     )
+
+
+def with_areas(selection: Selection, user: object, area_ids: Sequence[int]) -> Selection:
+    """The same selection over other areas (e.g. the sub-areas of the chosen one)."""
+    allowed = analysable_area_ids(user)
+    if any(area_id not in allowed for area_id in area_ids):
+        raise PermissionDenied
+    return replace(selection, areas=_area_groups(list(area_ids), scope_for(user), allowed))
 
 
 def _area_groups(chosen: list[int], scope: Scope, allowed: set[int]) -> tuple[Group, ...]:

@@ -28,6 +28,7 @@ from trygg.analysis.changes import (
 from trygg.analysis.counts import (
     count_incidents,
     filtered_incidents,
+    resolve_range,
     selection_periods,
     within,
 )
@@ -40,6 +41,7 @@ from trygg.analysis.selection import (
     build_selection,
     can_analyse,
     default_area_ids,
+    with_areas,
 )
 from trygg.front.decorators import page
 from trygg.incidents.permissions import visible_incidents
@@ -63,7 +65,7 @@ def _selection(request: HttpRequest) -> tuple[SelectionForm, Selection | None]:
     except SelectionError as error:
         form.add_error(None, str(error))
         return form, None
-    return form, selection
+    return form, resolve_range(selection)
 
 
 def _comparison(request: HttpRequest) -> str:
@@ -114,17 +116,7 @@ def _breakdown(request: HttpRequest, selection: Selection) -> Selection:
     children = sorted(selection.area_tree.children.get(selection.areas[0].id, []))
     if not children:
         return selection
-    return build_selection(
-        request.user,
-        area_ids=children,
-        category_ids=[g.id for g in selection.categories] if selection.categories_chosen else (),
-        start=selection.start,
-        end=selection.end,
-        period_kind=selection.period_kind,
-        first_month=selection.first_month,
-        organisation_ids=selection.organisation_ids,
-        sources=selection.sources,
-    )
+    return with_areas(selection, request.user, children)
 
 
 def _statistics(request: HttpRequest, selection: Selection) -> list[dict[str, Any]]:

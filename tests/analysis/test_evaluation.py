@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tests.factories import AreaFactory
+from trygg.analysis.evaluation import EvaluationError, evaluate, windows
 from trygg.incidents.actions import IncidentDraft, record_incidents
 from trygg.incidents.models import Category, Source
 from trygg.lib.stats import (
@@ -17,7 +18,6 @@ from trygg.lib.stats import (
     weighted_displacement_difference,
     weighted_displacement_quotient,
 )
-from trygg.plans.evaluation import EvaluationError, evaluate, windows
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 START = dt.date(2023, 3, 1)

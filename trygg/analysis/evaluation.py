@@ -11,7 +11,10 @@ days just before the start. The statistics come from :mod:`trygg.lib.stats`:
   comparison area is given;
 - the weighted displacement quotient (Bowers & Johnson 2003) when a buffer area is given too.
 
-``statement`` says in plain Swedish what the numbers say, and what they cannot say.
+``statement`` says in plain Swedish what the numbers say, and what they cannot say;
+``weekly_series`` gives the counts per week around the start for the chart and its table.
+The measure page, ``/api/v1/measures/`` and ``/api/v1/analysis/evaluation/`` all call
+``evaluate``; the areas are limited to those the user may analyse.
 """
 
 from __future__ import annotations
@@ -20,14 +23,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Min
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.analysis.counts import count_incidents, filtered_incidents
+from trygg.analysis.counts import count_incidents, data_range
 from trygg.analysis.selection import build_selection
-from trygg.lib.periods import Period, PeriodKind, local_date
+from trygg.lib.periods import Period, PeriodKind
 from trygg.lib.stats import (
     WDD,
     WDQ,
@@ -107,31 +109,31 @@ def windows(
     return before, after, days < wanted
 
 
-def _count(
-    user: object, area_id: int, category_ids: Sequence[int], periods: list[Period]
-) -> Counts:
+def _counts_by_area(
+    user: object, area_ids: Sequence[int], category_ids: Sequence[int], periods: Sequence[Period]
+) -> dict[int, tuple[int, ...]]:
+    """Incidents of the categories per area and period, in one query for all the areas."""
     selection = build_selection(
         user,
-        area_ids=[area_id],
+        area_ids=area_ids,
         category_ids=category_ids,
         start=periods[0].start,
         end=periods[-1].end,
         period_kind=PeriodKind.RANGE,
     )
-    result = count_incidents(selection, ("period",), periods=periods)
-    by_period = {row.period: row.count for row in result.rows}
-    return Counts(by_period.get(periods[0], 0), by_period.get(periods[1], 0))
+    result = count_incidents(selection, ("area", "period"), periods=periods)
+    found = {(row.area.id, row.period): row.count for row in result.rows if row.area}
+    return {
+        area_id: tuple(found.get((area_id, period), 0) for period in periods)
+        for area_id in area_ids
+    }
 
 
-def data_days(user: object, area_ids: Sequence[int], category_ids: Sequence[int]) -> tuple:
+def data_days(
+    user: object, area_ids: Sequence[int], category_ids: Sequence[int]
+) -> tuple[dt.date | None, dt.date | None]:
     """The first and last Stockholm day with a counted incident in the areas and categories."""
-    selection = build_selection(user, area_ids=area_ids, category_ids=category_ids)
-    found = filtered_incidents(selection).aggregate(
-        first=Min("occurred_at"), last=Max("occurred_at")
-    )
-    if found["first"] is None:
-        return None, None
-    return local_date(found["first"]), local_date(found["last"])
+    return data_range(build_selection(user, area_ids=area_ids, category_ids=category_ids))
 
 
 def evaluate(
@@ -158,12 +160,10 @@ def evaluate(
         last_data=last_data,
         window_days=window_days,
     )
-    periods = [before, after]
-    treated = _count(user, area_id, category_ids, periods)
-    comparison = (
-        _count(user, comparison_area_id, category_ids, periods) if comparison_area_id else None
-    )
-    buffer = _count(user, buffer_area_id, category_ids, periods) if buffer_area_id else None
+    by_area = _counts_by_area(user, areas, category_ids, [before, after])
+    treated = Counts(*by_area[area_id])
+    comparison = Counts(*by_area[comparison_area_id]) if comparison_area_id else None
+    buffer = Counts(*by_area[buffer_area_id]) if buffer_area_id else None
     rate = rate_ratio_before_after(
         treated.before,
         treated.after,
@@ -200,6 +200,58 @@ def evaluate(
     )
     evaluation.caveats.extend(caveats(evaluation))
     return evaluation
+
+
+@dataclass(frozen=True)
+class WeeklySeries:
+    """Incidents per week around the start, in each evaluated area (None: no such area)."""
+
+    start: dt.date
+    weeks: tuple[Period, ...]
+    treated: tuple[int, ...]
+    comparison: tuple[int, ...] | None
+    buffer: tuple[int, ...] | None
+
+
+def week_bins(before: Period, after: Period) -> list[Period]:
+    """Seven-day bins counted back and forward from the start, so that the start falls on a
+    bin's edge; only whole weeks inside the two windows (a leftover of up to six days at each
+    outer end is left out)."""
+    weeks = min(before.days, after.days) // 7
+    start = after.start
+    return [
+        Period(
+            start + dt.timedelta(days=7 * k),
+            start + dt.timedelta(days=7 * k + 6),
+            PeriodKind.RANGE,
+        )
+        for k in range(-weeks, weeks)
+    ]
+
+
+def weekly_series(
+    user: object,
+    evaluation: Evaluation,
+    *,
+    area_id: int,
+    category_ids: Sequence[int],
+    comparison_area_id: int | None = None,
+    buffer_area_id: int | None = None,
+) -> WeeklySeries | None:
+    """The weekly counts behind an evaluation, for its chart; None when the windows are
+    shorter than a week."""
+    weeks = week_bins(evaluation.before, evaluation.after)
+    if not weeks:
+        return None
+    areas = [a for a in (area_id, comparison_area_id, buffer_area_id) if a is not None]
+    by_area = _counts_by_area(user, areas, category_ids, weeks)
+    return WeeklySeries(
+        start=evaluation.after.start,
+        weeks=tuple(weeks),
+        treated=by_area[area_id],
+        comparison=by_area[comparison_area_id] if comparison_area_id else None,
+        buffer=by_area[buffer_area_id] if buffer_area_id else None,
+    )
 
 
 def caveats(evaluation: Evaluation) -> list[str]:

@@ -230,6 +230,8 @@ class Evidence(models.Model):
     note = models.TextField(_("what it shows"), blank=True)
     selection = models.JSONField(_("analysis selection"), default=dict, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
@@ -392,8 +394,10 @@ class Measure(models.Model):
 class Indicator(models.Model):
     """A measure's measurable target: an indicator, its baseline and a target value by a date.
 
-    The value is computed from incident counts (the measure's area and categories over
-    ``window_days`` before a day), read from a statistics series, or entered by hand.
+    The value is computed from incident counts (``areas`` and ``categories``, by default the
+    measure's, over ``window_days`` up to a day), read from a statistics series (the value for
+    one area), or entered by hand. A computed indicator without a ``baseline`` has it computed
+    on ``baseline_on``; see ``trygg.plans.indicators``.
     """
 
     measure = models.OneToOneField(
@@ -405,6 +409,25 @@ class Indicator(models.Model):
         max_length=20,
         choices=IndicatorKind.choices,
         default=IndicatorKind.MANUAL,
+    )
+    areas = models.ManyToManyField(
+        "places.Area",
+        blank=True,
+        related_name="+",
+        verbose_name=_("areas"),
+        help_text=_(
+            "For incident counts and statistics. Empty: the area the measure works in. "
+            "A statistics series is read for one area."
+        ),
+    )
+    categories = models.ManyToManyField(
+        "incidents.Category",
+        blank=True,
+        related_name="+",
+        verbose_name=_("categories"),
+        help_text=_(
+            "For incident counts (empty: the measure's categories); for statistics at most one."
+        ),
     )
     window_days = models.PositiveIntegerField(
         _("window (days)"),
@@ -419,7 +442,14 @@ class Indicator(models.Model):
         related_name="+",
         verbose_name=_("statistics series"),
     )
-    baseline = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2)
+    baseline = models.DecimalField(
+        _("baseline"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a computed indicator to compute it on the baseline date."),
+    )
     baseline_on = models.DateField(_("baseline on"), null=True, blank=True)
     target_value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2)
     target_on = models.DateField(_("target date"))
@@ -427,6 +457,8 @@ class Indicator(models.Model):
         _("latest value"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     manual_value_on = models.DateField(_("latest value on"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("indicator")

@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.analysis.evaluation import EvaluationError, evaluate
 from trygg.front.decorators import page
 from trygg.plans import actions
-from trygg.plans.evaluation import EvaluationError, evaluate
 from trygg.plans.forms import (
     CauseForm,
     EvidenceForm,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trygg.collaboration import views
+from trygg.collaboration import downloads, views
 
 app_name = "collaboration"
 urlpatterns = [
@@ -32,6 +32,11 @@ urlpatterns = [
     path("moten/<int:pk>/andra/", views.meeting_edit, name="meeting_edit"),
     path("moten/<int:pk>/protokoll/", views.meeting_minutes, name="meeting_minutes"),
     path("moten/<int:pk>/kalender.ics", views.meeting_ics, name="meeting_ics"),
+    path(
+        "moten/<int:pk>/<str:kind>.<str:fmt>",
+        downloads.meeting_export,
+        name="meeting_export",
+    ),
     path("atgardspunkter/<int:pk>/klar/", views.action_item_done, name="action_item_done"),
     path("kalender/", views.calendar_settings, name="calendar"),
     path("kalender/<str:secret>.ics", views.calendar_feed, name="calendar_feed"),

@@ -24,3 +24,30 @@ def page(section: str) -> Callable[[View], View]:
         return login_required(wrapper)
 
     return decorate
+
+
+def download(view: View) -> View:
+    """A file for signed-in users: from a page (session) or from an API client that sends
+    ``Authorization: Token …`` (the export links the API hands out). Without either, browsers go
+    to the login page; a wrong token is answered 401."""
+    from rest_framework.authentication import TokenAuthentication
+    from rest_framework.exceptions import AuthenticationFailed
+
+    signed_in = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.headers.get("Authorization", "").startswith("Token "):
+            return signed_in(request, *args, **kwargs)
+        try:
+            found = TokenAuthentication().authenticate(request)  # type: ignore[arg-type]
+        except AuthenticationFailed:
+            found = None
+        if found is None:
+            response = HttpResponse(status=401)
+            response["WWW-Authenticate"] = "Token"
+            return response
+        request.user = found[0]
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,53 @@
+"""Documents to download (DOCX and PDF): the Swedish date, the PDF printed by WeasyPrint from an
+HTML template, and the attachment response.
+
+The lägesbild, the åtgärdsplan and meeting agendas and minutes all render through these, so
+they share fonts, page set-up and the page-number footer (``templates/print/base.html``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.text import slugify
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": "application/pdf",
+}
+
+
+def day(value: dt.date | dt.datetime | None) -> str:
+    """ "13 oktober 2023" (in the active language); "–" for no date."""
+    if value is None:
+        return "–"
+    return date_format(value, "j F Y")
+
+
+def pdf(template: str, context: dict[str, Any]) -> bytes:
+    """The template printed to PDF by WeasyPrint, in the site's language."""
+    from weasyprint import HTML  # needs Pango; imported late so the rest works without it
+
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template, context)
+    return HTML(string=html).write_pdf()
+
+
+def attachment(content: bytes, fmt: str, name: str, fallback: str) -> HttpResponse:
+    """A download named after the document ("atgardsplan-2023-2024.docx")."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    stem = slugify(name.replace("–", "-").replace("—", "-")) or fallback
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+# Brå's traffic lights as (fill, text) colours: the status cell of the åtgärdsplan. The same
+# colours are in templates/print/base.html (.light--gron …).
+LIGHTS = {"gron": ("C6EFCE", "006100"), "gul": ("FFEB9C", "7A4B00"), "rod": ("FFC7CE", "9C0006")}

@@ -1,0 +1,327 @@
+"""The åtgärdsplan as a document: DOCX (landscape A4) and PDF (WeasyPrint), in Brå's table.
+
+The plan's facts (decision, review date, lägesbild), then one section per prioritised problem
+with its measures in Brå's columns — Orsak | Åtgärd | Operativa mål | När | Vem | Uppföljning —
+the follow-up cell in the measure's traffic-light colour with the reason. Measures that work on
+no cause of a problem close the document. Both formats render one ``PlanDocument``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.shared import Cm, Pt, RGBColor
+
+from trygg.analysis.charts import swedish_number
+from trygg.front import documents
+from trygg.front.documents import LIGHTS, day
+from trygg.lib import word
+from trygg.plans.models import ActionPlan, Measure, PlanStatus, TrafficLight
+
+
+def number(value: Decimal | int | float) -> str:
+    """450000 → "450 000", Decimal("12.50") → "12,5"."""
+    value = Decimal(value).normalize()
+    exponent = value.as_tuple().exponent
+    decimals = min(2, -exponent) if isinstance(exponent, int) and exponent < 0 else 0
+    return swedish_number(float(value), decimals)
+
+
+def bra_headers() -> list[str]:
+    """Brå's columns, in the plan page's words."""
+    return [_("Cause"), _("Measure"), _("Operational goal"), _("When"), _("Who"), _("Follow-up")]
+
+
+Line = tuple[str, dict[str, object]]  # text and its run style (bold, italic)
+
+
+@dataclass
+class MeasureRow:
+    """One measure as a row of Brå's table; each cell a list of lines."""
+
+    measure: Measure
+    cells: list[list[Line]]
+    light: str
+
+    @property
+    def texts(self) -> list[str]:
+        return ["\n".join(text for text, _style in lines) for lines in self.cells]
+
+
+@dataclass
+class ProblemSection:
+    heading: str
+    priority_area: str
+    description: str
+    rows: list[MeasureRow] = field(default_factory=list)
+
+
+@dataclass
+class PlanDocument:
+    plan: ActionPlan
+    facts: list[tuple[str, str]]
+    tally: str
+    sections: list[ProblemSection]
+    headers: list[str]
+
+
+def _when(measure: Measure) -> str:
+    if measure.starts_on and measure.ends_on:
+        return f"{day(measure.starts_on)} – {day(measure.ends_on)}"
+    if measure.starts_on:
+        return _("from %(day)s") % {"day": day(measure.starts_on)}
+    if measure.ends_on:
+        return _("until %(day)s") % {"day": day(measure.ends_on)}
+    return "–"
+
+
+def _goal(measure: Measure) -> list[Line]:
+    lines: list[Line] = []
+    if measure.operational_goal:
+        lines.append((measure.operational_goal, {}))
+    indicator = getattr(measure, "indicator", None)
+    if indicator is not None:
+        target = _("from %(baseline)s to %(target)s by %(day)s") % {
+            "baseline": number(indicator.baseline),
+            "target": number(indicator.target_value),
+            "day": day(indicator.target_on),
+        }
+        text = f"{_('Measurable target')}: {indicator.name}, {target}"
+        if indicator.manual_value is not None:
+            text += f"; {_('latest')} {number(indicator.manual_value)}"
+            if indicator.manual_value_on:
+                text += f" ({day(indicator.manual_value_on)})"
+        lines.append((text, {"italic": True}))
+    return lines or [("–", {})]
+
+
+def _measure_lines(measure: Measure) -> list[Line]:
+    lines: list[Line] = [(measure.title, {"bold": True})]
+    if measure.description:
+        lines.append((measure.description, {}))
+    lines.append((str(measure.get_kind_display()).capitalize(), {"italic": True}))
+    if measure.funding_source or measure.funding_amount:
+        funding = ", ".join(
+            part
+            for part in (
+                measure.funding_source,
+                f"{number(measure.funding_amount)} kr" if measure.funding_amount else "",
+                str(measure.get_funding_state_display()) if measure.funding_state else "",
+            )
+            if part
+        )
+        lines.append((f"{_('Funding')}: {funding}", {}))
+    return lines
+
+
+def _who(measure: Measure) -> list[Line]:
+    lines: list[Line] = [(str(measure.responsible_organisation), {"bold": True})]
+    lines += [(text, {}) for text in (measure.contact_name, measure.contact_email) if text]
+    partners = ", ".join(str(o) for o in measure.partners.all())
+    if partners:
+        lines.append((f"{_('Partners')}: {partners}", {"italic": True}))
+    return lines
+
+
+def _follow_up(measure: Measure, today: dt.date) -> list[Line]:
+    lines: list[Line] = [(light_label(measure.status), {"bold": True})]
+    if measure.status_reason:
+        lines.append((measure.status_reason, {}))
+    latest = next(iter(measure.follow_ups.all()), None)
+    if latest is not None:
+        lines.append((_("Followed up %(day)s") % {"day": day(latest.on)}, {"italic": True}))
+    if measure.next_follow_up_on:
+        text = _("Next follow-up %(day)s") % {"day": day(measure.next_follow_up_on)}
+        if measure.follow_up_overdue(today):
+            text += f" ({_('overdue')})"
+        lines.append((text, {"italic": True}))
+    return lines
+
+
+def light_label(status: str) -> str:
+    """ "Grön – enligt plan": the colour's name, so a black-and-white print still says it."""
+    colour = {"gron": _("Green"), "gul": _("Yellow"), "rod": _("Red")}[status]
+    return f"{colour} – {TrafficLight(status).label}"
+
+
+def _row(measure: Measure, causes: list[str], today: dt.date) -> MeasureRow:
+    return MeasureRow(
+        measure,
+        [
+            [(c, {}) for c in causes] or [("–", {})],
+            _measure_lines(measure),
+            _goal(measure),
+            [(_when(measure), {})],
+            _who(measure),
+            _follow_up(measure, today),
+        ],
+        measure.status,
+    )
+
+
+def plan_facts(plan: ActionPlan) -> list[tuple[str, str]]:
+    facts = [
+        (_("Area"), str(plan.area)),
+        (_("Period"), f"{day(plan.period_start)} – {day(plan.period_end)}"),
+    ]
+    if plan.decided_at:
+        decision = _("Decided by %(body)s on %(day)s") % {
+            "body": plan.decided_by or "–",
+            "day": day(plan.decided_at),
+        }
+        if plan.status == PlanStatus.ERSATT:
+            decision += f" ({plan.get_status_display()})"
+    else:
+        decision = str(plan.get_status_display()).capitalize()
+    facts.append((_("Status"), decision))
+    facts.append((_("Review by"), day(plan.review_date)))
+    report = plan.situation_report
+    if report is not None:
+        based = report.title
+        if report.approved_at:
+            based += f" ({_('approved')} {day(report.approved_at)})"
+        facts.append((_("Based on the lägesbild"), based))
+    elif plan.situation_report_title:
+        based = plan.situation_report_title
+        if plan.situation_report_date:
+            based += f" ({day(plan.situation_report_date)})"
+        facts.append((_("Based on the lägesbild"), based))
+    facts.append((_("Printed"), day(timezone.localdate())))
+    return facts
+
+
+def _tally(measures: list[Measure]) -> str:
+    counts = {light: sum(1 for m in measures if m.status == light) for light in LIGHTS}
+    return _("%(total)s measures: %(green)s green, %(yellow)s yellow, %(red)s red") % {
+        "total": len(measures),
+        "green": counts["gron"],
+        "yellow": counts["gul"],
+        "red": counts["rod"],
+    }
+
+
+def plan_document(plan: ActionPlan, today: dt.date | None = None) -> PlanDocument:
+    """The plan as it is printed, problem by problem (priority order)."""
+    today = today or timezone.localdate()
+    measures = list(
+        plan.measures.select_related("responsible_organisation", "indicator")
+        .prefetch_related("causes", "partners", "follow_ups")
+        .order_by("title")
+    )
+    problems = plan.problems.select_related("priority_area").prefetch_related(Prefetch("causes"))
+    sections = []
+    placed: set[int] = set()
+    for number_, problem in enumerate(problems, start=1):
+        cause_ids = {c.pk for c in problem.causes.all()}
+        section = ProblemSection(
+            f"{number_}. {problem.title}",
+            problem.priority_area.name
+            if problem.priority_area and problem.priority_area.name != problem.title
+            else "",
+            problem.description,
+        )
+        for measure in measures:
+            causes = [c.title for c in measure.causes.all() if c.pk in cause_ids]
+            if causes:
+                section.rows.append(_row(measure, causes, today))
+                placed.add(measure.pk)
+        sections.append(section)
+    rest = [m for m in measures if m.pk not in placed]
+    if rest:
+        sections.append(
+            ProblemSection(
+                _("Measures not linked to a prioritised problem"),
+                "",
+                "",
+                [_row(m, [], today) for m in rest],
+            )
+        )
+    return PlanDocument(plan, plan_facts(plan), _tally(measures), sections, bra_headers())
+
+
+# DOCX --------------------------------------------------------------------------------------
+
+# Landscape A4 less 1.6 cm margins: 26.5 cm, shared out by how much each column holds.
+COLUMN_WIDTHS = [Cm(4.0), Cm(5.6), Cm(4.8), Cm(3.2), Cm(4.2), Cm(4.7)]
+
+
+def _docx_table(document, section: ProblemSection, headers: list[str]) -> None:  # type: ignore[no-untyped-def]
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, COLUMN_WIDTHS, strict=True):
+        column.width = width  # the grid LibreOffice lays out by
+    header = table.rows[0]
+    word.repeat_header(header)
+    for cell, text, width in zip(header.cells, headers, COLUMN_WIDTHS, strict=True):
+        cell.width = width
+        word.cell_lines(cell, [(text, {"bold": True})], size=Pt(9.5))
+        word.shade(cell, "EEF3F8")
+    for row in section.rows:
+        cells = table.add_row()
+        word.keep_row_together(cells)
+        for i, (cell, lines, width) in enumerate(
+            zip(cells.cells, row.cells, COLUMN_WIDTHS, strict=True)
+        ):
+            cell.width = width
+            if i == len(row.cells) - 1:
+                fill, ink = LIGHTS[row.light]
+                word.shade(cell, fill)
+                lines = [(t, {**s, "color": RGBColor.from_string(ink)}) for t, s in lines]
+            word.cell_lines(cell, lines, size=Pt(9))
+
+
+def render_docx(doc: PlanDocument) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render_docx(doc)
+
+
+def _render_docx(doc: PlanDocument) -> bytes:
+    plan = doc.plan
+    document = Document()
+    word.setup_a4(document, title=plan.title, landscape=True, margin=Cm(1.6), size=Pt(10))
+    word.page_footer(document, plan.title, _("page"))
+    document.add_heading(plan.title, level=0)
+    for label, value in doc.facts:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+    if plan.summary:
+        document.add_paragraph(plan.summary).paragraph_format.space_before = Pt(8)
+    document.add_paragraph(doc.tally).runs[0].italic = True
+    for section in doc.sections:
+        document.add_heading(section.heading, level=1)
+        if section.priority_area:
+            line = document.add_paragraph(
+                f"{_('agreement priority area').capitalize()}: {section.priority_area}"
+            )
+            line.runs[0].italic = True
+        if section.description:
+            document.add_paragraph(section.description)
+        if section.rows:
+            _docx_table(document, section, doc.headers)
+        else:
+            document.add_paragraph(_("No measures yet.")).runs[0].italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# PDF ---------------------------------------------------------------------------------------
+
+
+def render_pdf(doc: PlanDocument) -> bytes:
+    return documents.pdf("plans/print.html", {"doc": doc})
+
+
+RENDERERS: dict[str, Callable[[PlanDocument], bytes]] = {"docx": render_docx, "pdf": render_pdf}

@@ -3,8 +3,10 @@ measures (with traffic lights and follow-ups) and status."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from trygg.api.documents import DocumentLinksSerializer, document_links
 from trygg.plans.models import ActionPlan, Cause, FollowUp, Indicator, Measure, Problem
 
 
@@ -97,6 +99,10 @@ class ActionPlanSerializer(serializers.ModelSerializer):
     measures = MeasureSerializer(many=True, read_only=True)
     review_date = serializers.DateField(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField(help_text="The plan's page.")
+    exports = serializers.SerializerMethodField(
+        help_text="The plan in Brå's table as a Word document (landscape A4) and a PDF; "
+        "fetched with the same token as the API."
+    )
 
     class Meta:
         model = ActionPlan
@@ -117,7 +123,12 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             "url",
             "problems",
             "measures",
+            "exports",
         ]
 
     def get_url(self, plan: ActionPlan) -> str:
         return plan.get_absolute_url()
+
+    @extend_schema_field(DocumentLinksSerializer)
+    def get_exports(self, plan: ActionPlan) -> dict[str, str]:
+        return document_links(self.context, "plans:plan_export", plan.pk)

@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from trygg.api.documents import DocumentLinksSerializer, document_links
+from trygg.collaboration.exports import Kind, current_kind
 from trygg.collaboration.models import (
     ActionItem,
     AgendaItem,
@@ -114,6 +116,17 @@ class MeetingSerializer(serializers.ModelSerializer):
     decisions = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
     action_items = ActionItemSerializer(many=True, read_only=True)
     ics_url = serializers.SerializerMethodField(help_text="The meeting as an iCalendar file.")
+    exports = serializers.SerializerMethodField(
+        help_text="The meeting's current document as Word (DOCX) and PDF: the agenda until the "
+        "meeting starts, then the minutes (who was invited, decisions, action items). "
+        "Fetched with the same token as the API."
+    )
+    agenda_exports = serializers.SerializerMethodField(
+        help_text="The agenda (kallelse) as Word (DOCX) and PDF."
+    )
+    minutes_exports = serializers.SerializerMethodField(
+        help_text="The minutes as Word (DOCX) and PDF."
+    )
 
     class Meta:
         model = Meeting
@@ -135,9 +148,27 @@ class MeetingSerializer(serializers.ModelSerializer):
             "decisions",
             "action_items",
             "ics_url",
+            "exports",
+            "agenda_exports",
+            "minutes_exports",
         ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_ics_url(self, meeting: Meeting) -> str:
         return self.context["request"].build_absolute_uri(meeting.get_ics_url())
+
+    @extend_schema_field(DocumentLinksSerializer)
+    def get_exports(self, meeting: Meeting) -> dict[str, str]:
+        kind = current_kind(meeting, self.context.get("now"))
+        return document_links(self.context, "collaboration:meeting_export", meeting.pk, kind)
+
+    @extend_schema_field(DocumentLinksSerializer)
+    def get_agenda_exports(self, meeting: Meeting) -> dict[str, str]:
+        return document_links(self.context, "collaboration:meeting_export", meeting.pk, Kind.AGENDA)
+
+    @extend_schema_field(DocumentLinksSerializer)
+    def get_minutes_exports(self, meeting: Meeting) -> dict[str, str]:
+        return document_links(
+            self.context, "collaboration:meeting_export", meeting.pk, Kind.MINUTES
+        )

@@ -1,17 +1,29 @@
-"""The evaluation of a measure on a constructed dataset, checked against lib.stats directly."""
+"""The evaluation of a measure on a constructed dataset, checked against lib.stats directly,
+statsmodels and the issue's reference values; the weekly series and its chart."""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
+import itertools
 
+import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
+from statsmodels.stats import rates as sm_rates
 
+from tests.analysis.evaluation_data import BEFORE_START, END, START, plant, standard_dataset
 from tests.factories import AreaFactory
-from trygg.analysis.evaluation import EvaluationError, evaluate, windows
-from trygg.incidents.actions import IncidentDraft, record_incidents
-from trygg.incidents.models import Category, Source
+from trygg.analysis import charts
+from trygg.analysis.evaluation import (
+    EvaluationError,
+    evaluate,
+    week_bins,
+    weekly_series,
+    windows,
+)
+from trygg.incidents.models import Category
+from trygg.lib.periods import Period, PeriodKind
 from trygg.lib.stats import (
     WDQInterpretation,
     rate_ratio_before_after,
@@ -19,42 +31,10 @@ from trygg.lib.stats import (
     weighted_displacement_quotient,
 )
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-START = dt.date(2023, 3, 1)
-DAYS = 61  # 1 March – 30 April; before: 29 December – 28 February
-BEFORE_START = START - dt.timedelta(days=DAYS)
-
-
-def _spread(area, category, first: dt.date, n: int) -> list[IncidentDraft]:
-    return [
-        IncidentDraft(
-            category=category,
-            occurred_at=dt.datetime.combine(
-                first + dt.timedelta(days=i * DAYS // n), dt.time(12), tzinfo=STOCKHOLM
-            ),
-            area=area,
-        )
-        for i in range(n)
-    ]
-
 
 @pytest.fixture
 def dataset(world):
-    """Treated Liljeholmen 100 → 70 (a planted 30 % drop), comparison Skärholmen 60 → 60,
-    buffer Gröndal 40 → 36; plus another category in Liljeholmen that must not count."""
-    category, other = Category.objects.filter(children__isnull=True).order_by("id")[:2]
-    grondal = AreaFactory(name="Gröndal", parent=world.district)
-    drafts = []
-    for area, before, after in (
-        (world.liljeholmen, 100, 70),
-        (world.skarholmen, 60, 60),
-        (grondal, 40, 36),
-    ):
-        drafts += _spread(area, category, BEFORE_START, before)
-        drafts += _spread(area, category, START, after)
-    drafts += _spread(world.liljeholmen, other, START, 50)
-    record_incidents(drafts, source=Source.IMPORT)
-    return category, grondal
+    return standard_dataset(world)
 
 
 def _evaluate(world, dataset, **extra):
@@ -63,7 +43,7 @@ def _evaluate(world, dataset, **extra):
         "area_id": world.liljeholmen.pk,
         "category_ids": [category.pk],
         "start": START,
-        "end": dt.date(2023, 4, 30),
+        "end": END,
         "today": dt.date(2024, 1, 1),
     }
     return evaluate(world.carol, **(arguments | extra))
@@ -139,3 +119,102 @@ def test_areas_outside_the_users_scope_are_refused(world, dataset):
             today=dt.date(2024, 1, 1),
             comparison_area_id=world.skarholmen.pk,
         )
+
+
+# --- reference values through the whole evaluation ------------------------------------------
+
+
+def test_wdq_reference_value_minus_one_from_planted_incidents(world):
+    # Issue 5: T0 = 100, T1 = 50, B0 = 100, B1 = 150, C0 = C1 = 100 gives WDQ = −1.
+    category = Category.objects.filter(children__isnull=True).order_by("id").first()
+    buffer = AreaFactory(name="Gröndal", parent=world.district)
+    plant(
+        [(world.liljeholmen, 100, 50), (world.skarholmen, 100, 100), (buffer, 100, 150)],
+        category,
+    )
+    result = evaluate(
+        world.carol,
+        area_id=world.liljeholmen.pk,
+        category_ids=[category.pk],
+        start=START,
+        end=END,
+        today=dt.date(2024, 1, 1),
+        comparison_area_id=world.skarholmen.pk,
+        buffer_area_id=buffer.pk,
+    )
+    assert result.wdq.wdq == -1.0
+    assert result.wdq.interpretation is WDQInterpretation.DISPLACEMENT_ERASES_EFFECT
+    assert "moved to the buffer area" in result.statement or "buffertområdet" in result.statement
+
+
+def test_treated_interval_ends_are_statsmodels_exact_conditional(world, dataset):
+    # The exact conditional interval is the set of ratios statsmodels' exact-cond test does
+    # not reject: at each end its one-sided p-value is α/2.
+    result = _evaluate(world, dataset)
+    days = result.after.days
+    for value, alternative in ((result.rate.ci_low, "larger"), (result.rate.ci_high, "smaller")):
+        test = sm_rates.test_poisson_2indep(
+            70, days, 100, days, value=value, method="exact-cond", alternative=alternative
+        )
+        assert test.pvalue == pytest.approx(0.025, abs=1e-7)
+    reference = sm_rates.test_poisson_2indep(70, days, 100, days, method="exact-cond")
+    assert result.rate.p_value == pytest.approx(reference.pvalue, abs=1e-12)
+
+
+def test_planted_drop_net_of_the_comparison_area_is_within_its_interval(world, dataset):
+    result = _evaluate(world, dataset, comparison_area_id=world.skarholmen.pk)
+    assert result.rate.ci_low <= 0.7 <= result.rate.ci_high
+    assert result.rate.effect_ci_low <= -30 <= result.rate.effect_ci_high
+
+
+# --- the weekly series and its chart ---------------------------------------------------------
+
+
+def test_week_bins_start_on_the_start_and_fit_inside_the_windows():
+    before = Period(BEFORE_START, START - dt.timedelta(days=1), PeriodKind.RANGE)
+    after = Period(START, END, PeriodKind.RANGE)
+    weeks = week_bins(before, after)
+    assert len(weeks) == 16  # 61 days: 8 whole weeks on each side
+    assert weeks[8].start == START and all(w.days == 7 for w in weeks)
+    assert weeks[0].start >= before.start and weeks[-1].end <= after.end
+    assert all(a.end + dt.timedelta(days=1) == b.start for a, b in itertools.pairwise(weeks))
+
+
+def test_windows_shorter_than_a_week_have_no_weeks():
+    day = dt.timedelta(days=1)
+    assert week_bins(Period(START - 5 * day, START - day), Period(START, START + 4 * day)) == []
+
+
+def test_weekly_counts_add_up_to_the_evaluation_over_the_same_weeks(world, dataset):
+    category, grondal = dataset
+    areas = {"comparison_area_id": world.skarholmen.pk, "buffer_area_id": grondal.pk}
+    result = _evaluate(world, dataset, **areas)
+    series = weekly_series(
+        world.carol, result, area_id=world.liljeholmen.pk, category_ids=[category.pk], **areas
+    )
+    whole_weeks = _evaluate(world, dataset, window_days=56, **areas)
+    for name in ("treated", "comparison", "buffer"):
+        counts, weekly = getattr(whole_weeks, name), getattr(series, name)
+        assert (sum(weekly[:8]), sum(weekly[8:])) == (counts.before, counts.after), name
+    assert series.treated_mean_before == pytest.approx(whole_weeks.treated.before / 8)
+
+
+def test_the_chart_draws_as_svg_with_swedish_text_and_as_png(world, dataset):
+    category, _grondal = dataset
+    result = _evaluate(world, dataset, comparison_area_id=world.skarholmen.pk)
+    series = weekly_series(
+        world.carol,
+        result,
+        area_id=world.liljeholmen.pk,
+        category_ids=[category.pk],
+        comparison_area_id=world.skarholmen.pk,
+    )
+    names = {"treated": "Liljeholmen", "comparison": "Skärholmen"}
+    with translation.override("sv"):
+        svg = charts.render(charts.evaluation_chart(series, names), "svg")
+    assert svg.startswith("<svg")
+    assert "Liljeholmen" in svg and "Skärholmen" in svg
+    assert "Start 2023-03-01" in svg and "Händelser per vecka" in svg
+    png = charts.render(charts.evaluation_chart(series, names), "png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert np.frombuffer(png, dtype=np.uint8).size > 1000

@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from trygg.accounts.models import User
+from trygg.plans.effects import measure_evaluation
 from trygg.plans.models import ActionPlan, Measure
-from trygg.plans.views import measure_evaluation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

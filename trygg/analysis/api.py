@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -20,11 +21,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trygg.analysis import changes as change_analysis
+from trygg.analysis import evaluation as evaluation_analysis
 from trygg.analysis.counts import DIMENSIONS, CountError, count_incidents
 from trygg.analysis.forms import SelectionForm
 from trygg.analysis.hotspots import NoStudyArea, hotspots
 from trygg.analysis.patterns import monthly_profile, weekday_hour
-from trygg.analysis.selection import Selection, SelectionError
+from trygg.analysis.selection import Selection, SelectionError, analysable_area_ids, can_analyse
+from trygg.analysis.serializers import EvaluationQuerySerializer, EvaluationSerializer
 from trygg.analysis.tables import change_dicts, count_dicts, weekday_hour_dict
 from trygg.incidents.models import Source
 from trygg.lib.hotspots import DEFAULT_Q
@@ -252,3 +255,80 @@ class HotspotsView(APIView):
         body = found.feature_collection()
         body.update(cell_m=found.cell_m, q=found.q)
         return Response(body)
+
+
+class EvaluationView(APIView):
+    @extend_schema(
+        operation_id="analysis_evaluation",
+        parameters=[
+            OpenApiParameter("area", OpenApiTypes.INT, required=True, description="Treated area."),
+            OpenApiParameter(
+                "comparison_area",
+                OpenApiTypes.INT,
+                description="A similar area without the measure (rate ratio net of it, WDD).",
+            ),
+            OpenApiParameter(
+                "buffer_area",
+                OpenApiTypes.INT,
+                description="The surroundings problems could move to (WDQ; needs comparison).",
+            ),
+            OpenApiParameter(
+                "category",
+                OpenApiTypes.INT,
+                many=True,
+                required=True,
+                description="Category ids, repeated or comma-separated (with sub-categories).",
+            ),
+            OpenApiParameter(
+                "start", OpenApiTypes.DATE, required=True, description="The measure's first day."
+            ),
+            OpenApiParameter(
+                "end", OpenApiTypes.DATE, description="The measure's last day (default: today)."
+            ),
+            OpenApiParameter(
+                "window_days", OpenApiTypes.INT, description="At most this many days per window."
+            ),
+            OpenApiParameter(
+                "chosen_after_peak",
+                OpenApiTypes.BOOL,
+                description="The place was chosen after a peak (adds the regression caveat).",
+            ),
+        ],
+        responses=EvaluationSerializer,
+        description=(
+            "Before/after evaluation of a measure: incidents of the categories in equal windows "
+            "before and after `start` (the after window runs to `end`, today or the last day "
+            "with data, at most `window_days`) in the treated, comparison and buffer areas; the "
+            "rate ratio with its exact conditional 95 % interval, the weighted displacement "
+            "difference and quotient, caveats and a plain statement. 400 for bad parameters "
+            "or areas the user may not analyse."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        if not can_analyse(request.user):
+            raise PermissionDenied
+        query = EvaluationQuerySerializer.from_query(request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        allowed = analysable_area_ids(request.user)
+        for name in ("area", "comparison_area", "buffer_area"):
+            if data.get(name) is not None and data[name] not in allowed:
+                raise ValidationError({name: ["You may not analyse this area."]})
+        try:
+            result = evaluation_analysis.evaluate(
+                request.user,
+                area_id=data["area"],
+                category_ids=data["category"],
+                start=data["start"],
+                end=data.get("end"),
+                today=timezone.localdate(),
+                comparison_area_id=data.get("comparison_area"),
+                buffer_area_id=data.get("buffer_area"),
+                window_days=data.get("window_days"),
+                chosen_after_peak=data["chosen_after_peak"],
+            )
+        except SelectionError as error:
+            raise ValidationError({"category": [str(error)]}) from error
+        except evaluation_analysis.EvaluationError as error:
+            raise ValidationError({"start": [str(error)]}) from error
+        return Response(EvaluationSerializer(result).data)

@@ -7,6 +7,7 @@ The same function draws the page's chart and the lägesbild's, with Swedish labe
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 
@@ -14,12 +15,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
+from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from trygg.analysis.counts import CountResult
+from trygg.analysis.evaluation import WeeklySeries
 from trygg.analysis.patterns import MonthlyProfile, WeekdayHour
 from trygg.analysis.tables import month_names, weekday_names
 
@@ -175,3 +179,67 @@ def _wrap(text: str, width: int = 14) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "\n".join(lines)
+
+
+def evaluation_chart(
+    series: WeeklySeries,
+    names: dict[str, str],
+    title: str = "",
+) -> Figure:
+    """Incidents per week before and after a measure started, the start marked by a line.
+
+    ``names`` gives the legend's area names for "treated", "comparison" and "buffer"; the
+    treated area is drawn thickest, with its mean per week in each window as a dotted step.
+    """
+    middles = [week.start + dt.timedelta(days=3) for week in series.weeks]
+    figure, axes = plt.subplots(figsize=(8.5, 3.4))
+    lines = [
+        ("treated", series.treated, 2.0),
+        ("comparison", series.comparison, 1.2),
+        ("buffer", series.buffer, 1.2),
+    ]
+    for index, (key, values, width) in enumerate(lines):
+        if values is None:
+            continue
+        axes.plot(middles, values, label=names.get(key, key), color=PALETTE[index], linewidth=width)
+    half = len(series.weeks) // 2
+    for part in (slice(0, half), slice(half, None)):
+        values = series.treated[part]
+        if values:
+            mean = sum(values) / len(values)
+            weeks = series.weeks[part]
+            axes.plot(
+                [weeks[0].start, weeks[-1].end + dt.timedelta(days=1)],
+                [mean, mean],
+                color=PALETTE[0],
+                linestyle=":",
+                linewidth=1.2,
+            )
+    axes.axvline(series.start, color="#000000", linestyle="--", linewidth=1)
+    axes.annotate(
+        _("Start %(day)s") % {"day": series.start.isoformat()},
+        xy=(series.start, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, -2),
+        textcoords="offset points",
+        va="top",
+        fontsize=8,
+    )
+    months = month_names()
+
+    def month_label(value: float, _pos: int) -> str:
+        day = mdates.num2date(value)
+        return f"{months[day.month - 1][:3]} {day.year}"
+
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=9))
+    axes.xaxis.set_major_formatter(FuncFormatter(month_label))
+    axes.tick_params(axis="x", labelsize=8)
+    axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_formatter(_integer_axis)
+    axes.set_ylabel(_("Incidents per week"), fontsize=8)
+    axes.legend(frameon=False, fontsize=8, ncols=3, loc="upper right")
+    if title:
+        axes.set_title(title, loc="left")
+    figure.tight_layout()
+    return figure

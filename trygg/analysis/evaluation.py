@@ -212,6 +212,17 @@ class WeeklySeries:
     comparison: tuple[int, ...] | None
     buffer: tuple[int, ...] | None
 
+    @property
+    def treated_mean_before(self) -> float:
+        """The treated area's mean per week before the start (the first half of the weeks)."""
+        half = self.treated[: len(self.weeks) // 2]
+        return sum(half) / len(half)
+
+    @property
+    def treated_mean_after(self) -> float:
+        half = self.treated[len(self.weeks) // 2 :]
+        return sum(half) / len(half)
+
 
 def week_bins(before: Period, after: Period) -> list[Period]:
     """Seven-day bins counted back and forward from the start, so that the start falls on a

@@ -10,7 +10,7 @@ from trygg.collaboration.api import AgreementViewSet, ForumViewSet, MeetingViewS
 from trygg.compliance.api import ComplianceView
 from trygg.incidents.api import CategoryViewSet, IncidentViewSet
 from trygg.places.api import AreaViewSet
-from trygg.plans.api import ActionPlanViewSet
+from trygg.plans.api import ActionPlanViewSet, MeasureViewSet, ProblemViewSet
 from trygg.reports.api import SituationReportViewSet
 from trygg.statistics.api import StatisticSeriesViewSet
 
@@ -24,6 +24,8 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("forums", ForumViewSet, basename="forum")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("action-plans", ActionPlanViewSet, basename="action-plan")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("measures", MeasureViewSet, basename="measure")
 router.register("situation-reports", SituationReportViewSet, basename="situation-report")
 
 app_name = "api"
@@ -37,6 +39,11 @@ urlpatterns = [
         name="analysis-time-pattern",
     ),
     path("v1/analysis/hotspots/", analysis_api.HotspotsView.as_view(), name="analysis-hotspots"),
+    path(
+        "v1/analysis/evaluation/",
+        analysis_api.EvaluationView.as_view(),
+        name="analysis-evaluation",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -23,12 +24,15 @@ from trygg.plans.models import (
     Cause,
     Evidence,
     FollowUp,
+    Indicator,
+    IndicatorKind,
     Measure,
     Problem,
     TrafficLight,
 )
 from trygg.plans.permissions import manageable_areas, readable_area_ids
 from trygg.reports.models import SituationReport
+from trygg.statistics.models import StatisticSeries
 
 
 def _organisations(user: object) -> QuerySet[Organisation]:
@@ -113,9 +117,24 @@ class CauseForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class EvidenceForm(forms.Form):
-    """An analysis selection to save as evidence for a problem or a cause."""
+class CauseEditForm(CauseForm):
+    class Meta(CauseForm.Meta):
+        fields = ["title", "description", "position"]
 
+
+def _iso_day(text: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+
+
+class EvidenceForm(forms.Form):
+    """An analysis selection saved as evidence for a problem or one of its causes."""
+
+    cause = forms.ModelChoiceField(
+        label=_("Evidence for"), queryset=Cause.objects.none(), required=False
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     note = forms.CharField(
         label=_("What it shows"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -134,8 +153,35 @@ class EvidenceForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: object,
+        problem: Problem,
+        instance: Evidence | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if instance is not None:
+            selection = instance.selection
+            kwargs.setdefault(
+                "initial",
+                {
+                    "cause": instance.cause_id,
+                    "title": instance.title,
+                    "note": instance.note,
+                    "areas": selection.get("area_ids", []),
+                    "categories": selection.get("category_ids", []),
+                    "period_kind": selection.get("period_kind") or PeriodKind.MONTH.value,
+                    "start": _iso_day(selection.get("start")),
+                    "end": _iso_day(selection.get("end")),
+                },
+            )
         super().__init__(*args, **kwargs)
+        self.problem, self.instance = problem, instance
+        cause = self.fields["cause"]
+        cause.queryset = problem.causes.all()  # type: ignore[attr-defined]
+        cause.empty_label = _("the problem")  # type: ignore[attr-defined]
+        cause.label_from_instance = lambda c: _("cause: %(title)s") % {"title": c.title}  # type: ignore[attr-defined]
         allowed = analysable_area_ids(user)
         self.fields["areas"].queryset = Area.objects.filter(pk__in=allowed).order_by("name")  # type: ignore[attr-defined]
         self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
@@ -147,20 +193,22 @@ class EvidenceForm(forms.Form):
             self.add_error("end", _("The period cannot end before it starts."))
         return data
 
-    def save(self, **owner: Any) -> Evidence:
+    def save(self) -> Evidence:
         data = self.cleaned_data
-        return Evidence.objects.create(
-            title=data["title"],
-            note=data["note"],
-            selection={
-                "area_ids": [area.pk for area in data["areas"]],
-                "category_ids": [category.pk for category in data["categories"]],
-                "period_kind": data["period_kind"],
-                "start": data["start"].isoformat() if data["start"] else "",
-                "end": data["end"].isoformat() if data["end"] else "",
-            },
-            **owner,
-        )
+        evidence = self.instance or Evidence()
+        evidence.title = data["title"]
+        evidence.note = data["note"]
+        evidence.selection = {
+            "area_ids": [area.pk for area in data["areas"]],
+            "category_ids": [category.pk for category in data["categories"]],
+            "period_kind": data["period_kind"],
+            "start": data["start"].isoformat() if data["start"] else "",
+            "end": data["end"].isoformat() if data["end"] else "",
+        }
+        evidence.cause = data["cause"]
+        evidence.problem = None if data["cause"] else self.problem
+        evidence.save()
+        return evidence
 
 
 class MeasureForm(forms.ModelForm):
@@ -262,3 +310,65 @@ class PlanFilterForm(forms.Form):
         self.fields["area"].queryset = _readable_areas(user)  # type: ignore[attr-defined]
         for name in ("organisation", "area", "priority_area"):
             self.fields[name].empty_label = _("All")  # type: ignore[attr-defined]
+
+
+class IndicatorForm(forms.ModelForm):
+    """A measure's measurable target; what it is computed from decides which fields count."""
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "kind",
+            "areas",
+            "categories",
+            "window_days",
+            "series",
+            "baseline",
+            "baseline_on",
+            "target_value",
+            "target_on",
+            "manual_value",
+            "manual_value_on",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "areas": forms.SelectMultiple(attrs={"size": 6}),
+            "categories": forms.SelectMultiple(attrs={"size": 6}),
+            "baseline_on": DateInput(),
+            "target_on": DateInput(),
+            "manual_value_on": DateInput(),
+        }
+
+    def __init__(self, *args: Any, user: object, measure: Measure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.fields["areas"].queryset = _readable_areas(user)  # type: ignore[attr-defined]
+        self.fields["areas"].label_from_instance = area_label  # type: ignore[attr-defined]
+        self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["series"].queryset = StatisticSeries.objects.order_by("name")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind = data.get("kind")
+        areas = list(data.get("areas") or [])
+        categories = list(data.get("categories") or [])
+        measure = self.measure
+        if kind in (IndicatorKind.INCIDENTS, IndicatorKind.STATISTICS):
+            if not areas and not measure.area_id:
+                self.add_error("areas", _("Choose an area (the measure names none)."))
+            if data.get("baseline") is None and not data.get("baseline_on"):
+                self.add_error("baseline_on", _("Give the baseline, or the day to compute it on."))
+        if kind == IndicatorKind.INCIDENTS:
+            if not categories and not (measure.pk and measure.categories.exists()):
+                self.add_error("categories", _("Choose the categories to count."))
+        elif kind == IndicatorKind.STATISTICS:
+            if not data.get("series"):
+                self.add_error("series", _("Choose the statistics series."))
+            if len(areas) > 1:
+                self.add_error("areas", _("A statistics series is read for one area."))
+            if len(categories) > 1:
+                self.add_error("categories", _("Choose at most one category."))
+        elif data.get("baseline") is None:
+            self.add_error("baseline", _("Give the baseline."))
+        return data

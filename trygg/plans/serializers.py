@@ -6,8 +6,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from trygg.analysis.evaluation import Evaluation
+from trygg.analysis.serializers import EvaluationSerializer
 from trygg.api.documents import DocumentLinksSerializer, document_links
-from trygg.plans.models import ActionPlan, Cause, FollowUp, Indicator, Measure, Problem
+from trygg.plans.effects import IndicatorReading, measure_evaluation, read_indicator
+from trygg.plans.models import ActionPlan, Cause, Evidence, FollowUp, Indicator, Measure, Problem
 
 
 class CauseSerializer(serializers.ModelSerializer):
@@ -132,3 +135,161 @@ class ActionPlanSerializer(serializers.ModelSerializer):
     @extend_schema_field(DocumentLinksSerializer)
     def get_exports(self, plan: ActionPlan) -> dict[str, str]:
         return document_links(self.context, "plans:plan_export", plan.pk)
+
+
+# --- /api/v1/problems/ and /api/v1/measures/ -------------------------------------------------
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    analysis_url = serializers.CharField(read_only=True, help_text="The Analys page with it.")
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "title", "note", "selection", "analysis_url"]
+
+
+class CauseDetailSerializer(serializers.ModelSerializer):
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Cause
+        fields = ["id", "title", "description", "position", "evidence", "measures"]
+
+
+class ProblemDetailSerializer(serializers.ModelSerializer):
+    """A problem with its orsaksanalys: causes, each with its evidence and measures."""
+
+    causes = CauseDetailSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    priority_area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "plan",
+            "title",
+            "description",
+            "priority",
+            "priority_area",
+            "areas",
+            "categories",
+            "evidence",
+            "causes",
+            "url",
+        ]
+
+
+class FollowUpDetailSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "on", "status", "text", "author"]
+
+    def get_author(self, follow_up: FollowUp) -> str | None:
+        author = follow_up.author
+        if author is None:
+            return None
+        return author.get_full_name() or author.get_username()
+
+
+class IndicatorValueSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True)
+    on = serializers.DateField(allow_null=True)
+    source = serializers.CharField(help_text="Where the value comes from.")
+
+
+class IndicatorReadingSerializer(serializers.ModelSerializer):
+    """An indicator with its baseline and current value as computed for the user."""
+
+    baseline_value = serializers.SerializerMethodField()
+    current = serializers.SerializerMethodField()
+    progress_percent = serializers.SerializerMethodField(
+        help_text="How far from the baseline to the target (0 baseline, 100 target reached)."
+    )
+    problem = serializers.SerializerMethodField(help_text="Why a value could not be computed.")
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "kind",
+            "areas",
+            "categories",
+            "window_days",
+            "series",
+            "baseline",
+            "baseline_on",
+            "target_value",
+            "target_on",
+            "manual_value",
+            "manual_value_on",
+            "baseline_value",
+            "current",
+            "progress_percent",
+            "problem",
+        ]
+
+    def _reading(self, indicator: Indicator) -> IndicatorReading:
+        readings = self.context.setdefault("indicator_readings", {})
+        if indicator.pk not in readings:
+            readings[indicator.pk] = read_indicator(
+                self.context["request"].user, indicator, self.context["today"]
+            )
+        return readings[indicator.pk]
+
+    @extend_schema_field(IndicatorValueSerializer)
+    def get_baseline_value(self, indicator: Indicator) -> dict:
+        return IndicatorValueSerializer(self._reading(indicator).baseline).data
+
+    @extend_schema_field(IndicatorValueSerializer)
+    def get_current(self, indicator: Indicator) -> dict:
+        return IndicatorValueSerializer(self._reading(indicator).current).data
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_progress_percent(self, indicator: Indicator) -> float | None:
+        return self._reading(indicator).progress
+
+    def get_problem(self, indicator: Indicator) -> str:
+        return self._reading(indicator).problem
+
+
+class MeasureDetailSerializer(MeasureSerializer):
+    """A measure with its follow-ups, its indicator's values and its evaluation."""
+
+    follow_ups = FollowUpDetailSerializer(many=True, read_only=True)
+    indicator = IndicatorReadingSerializer(read_only=True, allow_null=True)
+    evaluation = serializers.SerializerMethodField(
+        help_text="The evaluation of the measure's effect; null when there is none."
+    )
+    evaluation_note = serializers.SerializerMethodField(help_text="Why there is no evaluation.")
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta(MeasureSerializer.Meta):
+        fields = [
+            "id",
+            "plan",
+            *MeasureSerializer.Meta.fields[1:],
+            "chosen_after_peak",
+            "evaluation",
+            "evaluation_note",
+            "url",
+        ]
+
+    def _evaluation(self, measure: Measure) -> tuple[Evaluation | None, str]:
+        found = self.context.setdefault("evaluations", {})
+        if measure.pk not in found:
+            found[measure.pk] = measure_evaluation(
+                self.context["request"].user, measure, self.context["today"]
+            )
+        return found[measure.pk]
+
+    @extend_schema_field(EvaluationSerializer(allow_null=True))
+    def get_evaluation(self, measure: Measure) -> dict | None:
+        evaluation, _reason = self._evaluation(measure)
+        return None if evaluation is None else EvaluationSerializer(evaluation).data
+
+    def get_evaluation_note(self, measure: Measure) -> str:
+        return self._evaluation(measure)[1]

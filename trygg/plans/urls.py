@@ -15,4 +15,10 @@ urlpatterns = [
     path("problem/<int:pk>/andra/", views.problem_edit, name="problem_edit"),
     path("atgard/<int:pk>/", views.measure_detail, name="measure_detail"),
     path("atgard/<int:pk>/andra/", views.measure_edit, name="measure_edit"),
+    path("atgard/<int:pk>/indikator/", views.indicator_edit, name="indicator_edit"),
+    path("atgard/<int:pk>/indikator/ta-bort/", views.indicator_delete, name="indicator_delete"),
+    path("orsak/<int:pk>/andra/", views.cause_edit, name="cause_edit"),
+    path("orsak/<int:pk>/ta-bort/", views.cause_delete, name="cause_delete"),
+    path("underlag/<int:pk>/andra/", views.evidence_edit, name="evidence_edit"),
+    path("underlag/<int:pk>/ta-bort/", views.evidence_delete, name="evidence_delete"),
 ]

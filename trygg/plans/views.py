@@ -8,24 +8,29 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from trygg.analysis.evaluation import EvaluationError, evaluate
+from trygg.analysis import charts
 from trygg.front.decorators import page
 from trygg.plans import actions
+from trygg.plans.effects import measure_evaluation, measure_weekly_series, read_indicator
 from trygg.plans.forms import (
+    CauseEditForm,
     CauseForm,
     EvidenceForm,
     FollowUpForm,
+    IndicatorForm,
     MeasureForm,
     PlanFilterForm,
     PlanForm,
     ProblemForm,
 )
-from trygg.plans.models import ActionPlan, Cause, Measure, Problem
+from trygg.plans.models import ActionPlan, Cause, Evidence, Indicator, Measure, Problem
 from trygg.plans.permissions import (
     CHANGE,
     can_add_plan,
@@ -151,6 +156,27 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_form(request, problem)
 
 
+def _problem_history(problem: Problem) -> list[Any]:
+    """The problem's history with that of its causes and evidence, deleted ones included,
+    newest first; each entry says what it is about (``what``)."""
+    entries = list(problem.history.select_related("history_user")[:20])
+    causes = list(Cause.history.filter(problem_id=problem.pk).select_related("history_user")[:40])
+    cause_ids = {entry.id for entry in causes}
+    evidence = list(
+        Evidence.history.filter(
+            Q(problem_id=problem.pk) | Q(cause_id__in=cause_ids)
+        ).select_related("history_user")[:40]
+    )
+    for entry in causes:
+        entry.what = _("Cause “%(title)s”") % {"title": entry.title}
+    for entry in evidence:
+        entry.what = _("Evidence “%(title)s”") % {"title": entry.title}
+    merged = sorted(
+        [*entries, *causes, *evidence], key=lambda entry: entry.history_date, reverse=True
+    )
+    return merged[:30]
+
+
 @page(SECTION)
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = get_object_or_404(
@@ -162,7 +188,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check_plan(request.user, problem.plan)
     can_change = can_plan(request.user, problem.plan, CHANGE)
     cause_form = CauseForm(prefix="cause")
-    evidence_form = EvidenceForm(prefix="evidence", user=request.user)
+    evidence_form = EvidenceForm(prefix="evidence", user=request.user, problem=problem)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -176,13 +202,11 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The cause was added."))
                 return redirect(problem)
         else:
-            evidence_form = EvidenceForm(request.POST, prefix="evidence", user=request.user)
+            evidence_form = EvidenceForm(
+                request.POST, prefix="evidence", user=request.user, problem=problem
+            )
             if evidence_form.is_valid():
-                owner: dict[str, Any] = {"problem": problem}
-                cause_id = request.POST.get("evidence-cause", "")
-                if cause_id:
-                    owner = {"cause": get_object_or_404(Cause, pk=cause_id, problem=problem)}
-                evidence_form.save(**owner)
+                evidence_form.save()
                 messages.success(request, _("The evidence was saved."))
                 return redirect(problem)
     return render(
@@ -194,12 +218,125 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "cause_form": cause_form,
             "evidence_form": evidence_form,
-            "history": problem.history.select_related("history_user")[:20],
+            "history": _problem_history(problem),
         },
     )
 
 
+@page(SECTION)
+def cause_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cause = get_object_or_404(Cause.objects.select_related("problem__plan"), pk=pk)
+    check_plan(request.user, cause.problem.plan, CHANGE)
+    form = CauseEditForm(request.POST or None, instance=cause)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The cause was saved."))
+        return redirect(cause.problem)
+    return render(
+        request,
+        "plans/cause_form.html",
+        {"form": form, "cause": cause, "problem": cause.problem, "plan": cause.problem.plan},
+    )
+
+
+def _confirm_delete(
+    request: HttpRequest, thing: Any, problem: Problem, consequences: list[str]
+) -> HttpResponse:
+    """Ask before deleting; on POST delete (history keeps the record) and return."""
+    if request.method == "POST":
+        thing.delete()
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": thing})
+        return redirect(problem)
+    return render(
+        request,
+        "plans/confirm_delete.html",
+        {"thing": thing, "back": problem, "plan": problem.plan, "consequences": consequences},
+    )
+
+
+@page(SECTION)
+def cause_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    cause = get_object_or_404(
+        Cause.objects.select_related("problem__plan").prefetch_related("evidence", "measures"),
+        pk=pk,
+    )
+    check_plan(request.user, cause.problem.plan, CHANGE)
+    consequences = (
+        [
+            _("Its evidence is deleted with it: %(titles)s.")
+            % {"titles": ", ".join(e.title for e in cause.evidence.all())}
+        ]
+        if cause.evidence.all()
+        else []
+    )
+    if cause.measures.all():
+        consequences.append(
+            _("These measures no longer name it as a cause: %(titles)s.")
+            % {"titles": ", ".join(m.title for m in cause.measures.all())}
+        )
+    return _confirm_delete(request, cause, cause.problem, consequences)
+
+
+def _evidence_problem(evidence: Evidence) -> Problem:
+    return evidence.problem if evidence.problem_id else evidence.cause.problem  # type: ignore[union-attr,return-value]
+
+
+@page(SECTION)
+def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("problem__plan", "cause__problem__plan"), pk=pk
+    )
+    problem = _evidence_problem(evidence)
+    check_plan(request.user, problem.plan, CHANGE)
+    form = EvidenceForm(request.POST or None, user=request.user, problem=problem, instance=evidence)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The evidence was saved."))
+        return redirect(problem)
+    return render(
+        request,
+        "plans/evidence_form.html",
+        {"form": form, "evidence": evidence, "problem": problem, "plan": problem.plan},
+    )
+
+
+@page(SECTION)
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("problem__plan", "cause__problem__plan"), pk=pk
+    )
+    problem = _evidence_problem(evidence)
+    check_plan(request.user, problem.plan, CHANGE)
+    return _confirm_delete(request, evidence, problem, [])
+
+
 # Measures and follow-ups ---------------------------------------------------------------
+
+
+def _evaluation_chart(user: object, measure: Measure, evaluation: Any) -> dict[str, Any]:
+    """The weekly series behind an evaluation as a chart and the rows of its table."""
+    if evaluation is None:
+        return {}
+    series = measure_weekly_series(user, measure, evaluation)
+    if series is None:
+        return {}
+    names = {
+        "treated": _("Treated: %(area)s") % {"area": measure.area},
+        "comparison": _("Comparison: %(area)s") % {"area": measure.comparison_area},
+        "buffer": _("Buffer: %(area)s") % {"area": measure.buffer_area},
+    }
+    rows = zip(
+        series.weeks,
+        series.treated,
+        series.comparison or [None] * len(series.weeks),
+        series.buffer or [None] * len(series.weeks),
+        strict=True,
+    )
+    return {
+        "weekly": series,
+        "weekly_rows": list(rows),
+        "weekly_chart": mark_safe(charts.render(charts.evaluation_chart(series, names), "svg")),
+    }
 
 
 def _measure_form(request: HttpRequest, measure: Measure, plan: ActionPlan) -> HttpResponse:
@@ -225,32 +362,6 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.select_related("plan"), pk=pk)
     check_plan(request.user, measure.plan, CHANGE)
     return _measure_form(request, measure, measure.plan)
-
-
-def measure_evaluation(user: object, measure: Measure, today: Any) -> tuple[Any, str]:
-    """The evaluation of a measure, or why there is none."""
-    if not measure.evaluable:
-        return None, _(
-            "To evaluate the measure, give the area it works in, the categories it should "
-            "reduce and its start date."
-        )
-    try:
-        result = evaluate(
-            user,
-            area_id=measure.area_id,
-            category_ids=[c.pk for c in measure.categories.all()],
-            start=measure.starts_on,
-            end=measure.ends_on,
-            today=today,
-            comparison_area_id=measure.comparison_area_id,
-            buffer_area_id=measure.buffer_area_id,
-            chosen_after_peak=measure.chosen_after_peak,
-        )
-    except PermissionDenied:
-        return None, _("You may not analyse every area the evaluation needs.")
-    except EvaluationError as error:
-        return None, str(error)
-    return result, ""
 
 
 @page(SECTION)
@@ -286,6 +397,9 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The follow-up was saved."))
             return redirect(measure)
     evaluation, no_evaluation = measure_evaluation(request.user, measure, today)
+    indicator = Indicator.objects.filter(measure=measure).select_related("series").first()
+    if indicator is not None:
+        indicator.measure = measure  # its areas and categories default to the measure's
     return render(
         request,
         "plans/measure_detail.html",
@@ -293,7 +407,9 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "measure": measure,
             "plan": measure.plan,
             "follow_ups": measure.follow_ups.select_related("author"),
-            "indicator": getattr(measure, "indicator", None),
+            "indicator": indicator,
+            "reading": read_indicator(request.user, indicator, today) if indicator else None,
+            **_evaluation_chart(request.user, measure, evaluation),
             "overdue": measure.follow_up_overdue(today),
             "can_change": can_plan(request.user, measure.plan, CHANGE),
             "can_follow_up": may_follow_up,
@@ -303,4 +419,40 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": measure.history.select_related("history_user")[:20],
             "today": today,
         },
+    )
+
+
+@page(SECTION)
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create or change the measure's measurable target."""
+    measure = get_object_or_404(Measure.objects.select_related("plan"), pk=pk)
+    check_plan(request.user, measure.plan, CHANGE)
+    indicator = Indicator.objects.filter(measure=measure).first() or Indicator(measure=measure)
+    form = IndicatorForm(
+        request.POST or None, instance=indicator, user=request.user, measure=measure
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The indicator was saved."))
+        return redirect(measure)
+    return render(
+        request,
+        "plans/indicator_form.html",
+        {"form": form, "indicator": indicator, "measure": measure, "plan": measure.plan},
+    )
+
+
+@page(SECTION)
+def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(Measure.objects.select_related("plan"), pk=pk)
+    check_plan(request.user, measure.plan, CHANGE)
+    indicator = get_object_or_404(Indicator, measure=measure)
+    if request.method == "POST":
+        indicator.delete()
+        messages.success(request, _("The indicator was removed."))
+        return redirect(measure)
+    return render(
+        request,
+        "plans/confirm_delete.html",
+        {"thing": indicator, "back": measure, "plan": measure.plan, "consequences": []},
     )

@@ -209,3 +209,56 @@ def test_the_current_document_is_the_agenda_before_the_meeting(held):
     assert current_kind(held, held.starts_at + dt.timedelta(hours=3)) == Kind.MINUTES
     held.minutes = "Skrivet i förväg."
     assert current_kind(held, before) == Kind.MINUTES
+
+
+def test_the_minutes_form_records_who_was_present(client, world, held, council):
+    from tests.collaboration.conftest import form_data, formset_data
+
+    client.force_login(world.alice)
+    url = reverse("collaboration:meeting_minutes", args=[held.pk])
+    page = client.get(url)
+    form = page.context["form"]
+    assert list(form.fields["attendees"].queryset) == list(council.members.all())
+    data = form_data(form)
+    data.update(formset_data(page.context["decisions"]))
+    data.update(formset_data(page.context["items"]))
+    chair, _bob, guest_member = council.members.order_by("-is_chair", "pk")
+    data["attendees"] = [str(chair.pk), str(guest_member.pk)]
+    data["other_attendees"] = "Nina Karlsson, socialtjänsten\n\n"
+    assert client.post(url, data).status_code == 302
+    held.refresh_from_db()
+    assert set(held.attendees.all()) == {chair, guest_member}
+    html = client.get(held.get_absolute_url()).content.decode()
+    assert 'id="present-heading"' in html and "Nina Karlsson, socialtjänsten" in html
+
+
+def test_the_minutes_name_who_was_present_and_the_agenda_who_is_invited(alice, world, held):
+    chair = held.forum.members.get(is_chair=True)
+    outsider = held.forum.members.get(name="Extern Person")
+    held.attendees.set([chair, outsider])
+    held.other_attendees = "Nina Karlsson, socialtjänsten"
+    held.save(update_fields=["other_attendees"])
+    document, _response = _docx(alice, held, "protokoll")
+    paragraphs = [p.text for p in document.paragraphs]
+    start = paragraphs.index("Närvarande")
+    assert paragraphs[start + 1 : start + 4] == [
+        f"{chair.display_name} – ordförande",
+        "Extern Person (rektor)",
+        "Nina Karlsson, socialtjänsten",
+    ]
+    assert "Kallade" not in paragraphs
+    assert "Närvarande" in _pdf_text(alice, held, "protokoll")
+    agenda, _response = _docx(alice, held, "dagordning")
+    invited = [p.text for p in agenda.paragraphs]
+    assert "Kallade" in invited and "Närvarande" not in invited
+    assert sum(p.style.name == "List Bullet" for p in agenda.paragraphs) == 3
+
+
+def test_the_api_lists_who_was_present(world, held):
+    held.attendees.set([held.forum.members.get(name="Extern Person")])
+    held.other_attendees = "Gäst"
+    held.save(update_fields=["other_attendees"])
+    api = APIClient()
+    api.force_authenticate(world.carol)
+    found = api.get(f"/api/v1/meetings/{held.pk}/").json()
+    assert found["attendees"] == ["Extern Person", "Gäst"]

@@ -86,6 +86,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
                 ),
                 "decisions",
                 "action_items__owner",
+                "attendees__user",
             )
             .order_by("-starts_at", "id")
         )

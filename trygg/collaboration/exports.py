@@ -2,9 +2,10 @@
 each as DOCX (python-docx) and PDF (WeasyPrint), in Swedish.
 
 The agenda gives the time, the place, the contact person, who is invited (the forum's members)
-and the numbered items, with the open action items carried over. The minutes repeat the
-items as paragraphs (§) with the decisions taken under each, the notes, and the action items
-with owner, due date and state. Both formats render one ``MeetingDocument``.
+and the numbered items, with the open action items carried over. The minutes name who was
+present (who was invited, when attendance is not recorded), repeat the items as paragraphs (§)
+with the decisions taken under each, then the notes and the action items with owner, due date
+and state. Both formats render one ``MeetingDocument``.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ class MeetingDocument:
     heading: str  # "Dagordning" / "Minnesanteckningar"
     title: str
     facts: list[tuple[str, str]]
-    invited: list[str]
+    people_heading: str  # "Kallade" (the forum's members) or "Närvarande" (as recorded)
+    people: list[str]
     items: list[Item]
     minutes: str
     other_decisions: list[str]
@@ -85,7 +87,8 @@ class MeetingDocument:
 
 def _when(meeting: Meeting) -> str:
     start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-    text = f"{date_format(start, 'l j F Y').capitalize()} {_('at')} {start:%H.%M}–"
+    at = _("at")
+    text = f"{date_format(start, 'l j F Y').capitalize()} {at} {start:%H.%M}–"
     if end.date() != start.date():
         text += f"{day(end)} "
     return text + f"{end:%H.%M}"
@@ -95,9 +98,8 @@ def _facts(meeting: Meeting) -> list[tuple[str, str]]:
     facts = [(_("When"), _when(meeting))]
     where = meeting.place
     if meeting.online_url:
-        where = (
-            f"{where}; {_('join online')}: {meeting.online_url}" if where else meeting.online_url
-        )
+        online = _("join online: %(url)s") % {"url": meeting.online_url}
+        where = f"{where}; {online}" if where else online
     facts.append((_("Where"), where or "–"))
     contact = ", ".join(
         p for p in (meeting.contact_name, meeting.contact_phone, meeting.contact_email) if p
@@ -111,29 +113,27 @@ def _facts(meeting: Meeting) -> list[tuple[str, str]]:
 
 
 def _member(member: ForumMember) -> str:
-    parts = [member.display_name]
-    details = ", ".join(str(p) for p in (member.title, member.organisation) if p)
-    if details:
-        parts.append(f"({details})")
     if member.is_chair:
-        parts.append(f"– {_('chair')}")
-    return " ".join(parts)
+        chair = _("chair")
+        return f"{member.described} – {chair}"
+    return member.described
 
 
 def _item(item: AgendaItem, today: dt.date) -> Item:
     lines = []
     if item.presenter:
-        lines.append(f"{_('presented by').capitalize()}: {item.presenter}")
+        lines.append(_("Presented by: %(name)s") % {"name": item.presenter})
     if item.linked is not None:
-        lines.append(f"{_('About:')} {item.linked}")
+        about = _("About:")
+        lines.append(f"{about} {item.linked}")
     action = item.carried_action
     if action is not None:
         state = _("done") if action.done else _("open")
-        text = f"{_('carried over').capitalize()}, {state}"
+        text = _("Carried over, %(state)s") % {"state": state}
         if action.owner_display:
-            text += f"; {_('owner')}: {action.owner_display}"
+            text += "; " + _("owner: %(name)s") % {"name": action.owner_display}
         if action.due_on:
-            text += f", {_('due')} {day(action.due_on)}"
+            text += ", " + _("due %(day)s") % {"day": day(action.due_on)}
         lines.append(text)
     if item.description:
         lines.append(item.description)
@@ -142,7 +142,7 @@ def _item(item: AgendaItem, today: dt.date) -> Item:
 
 def _state(done: bool, done_on: dt.date | None, due_on: dt.date | None, today: dt.date) -> str:
     if done:
-        return f"{_('done')} {day(done_on)}" if done_on else _("done")
+        return _("done %(day)s") % {"day": day(done_on)} if done_on else _("done")
     if due_on and due_on < today:
         return _("overdue")
     return _("open")
@@ -156,6 +156,14 @@ def meeting_document(meeting: Meeting, kind: Kind, today: dt.date | None = None)
         .order_by("position", "pk")
     )
     members = meeting.forum.members.select_related("user", "organisation")
+    present = []
+    if kind == Kind.MINUTES:
+        chair_ids = {m.pk for m in members if m.is_chair}
+        present = [
+            _member(m) if m.pk in chair_ids else m.described
+            for m in meeting.attendees.select_related("user", "organisation")
+        ]
+        present += [line.strip() for line in meeting.other_attendees.splitlines() if line.strip()]
     decisions = meeting.decisions.filter(agenda_item__isnull=True).order_by("pk")
     actions = meeting.action_items.select_related("owner")
     return MeetingDocument(
@@ -164,7 +172,8 @@ def meeting_document(meeting: Meeting, kind: Kind, today: dt.date | None = None)
         heading=_("Agenda") if kind == Kind.AGENDA else _("Minutes"),
         title=meeting.display_title,
         facts=_facts(meeting),
-        invited=[_member(m) for m in members],
+        people_heading=_("Present") if present else _("Invited"),
+        people=present or [_member(m) for m in members],
         items=[_item(i, today) for i in items],
         minutes=meeting.minutes,
         other_decisions=[d.text for d in decisions],
@@ -208,8 +217,8 @@ def _render_docx(doc: MeetingDocument) -> bytes:
     document.add_paragraph(doc.heading).runs[0].font.size = Pt(16)
     _facts_docx(document, doc.facts)
 
-    document.add_heading(_("Invited"), level=1)
-    for line in doc.invited or ["–"]:
+    document.add_heading(doc.people_heading, level=1)
+    for line in doc.people or ["–"]:
         document.add_paragraph(line, style="List Bullet")
 
     document.add_heading(_("Agenda"), level=1)
@@ -226,7 +235,7 @@ def _render_docx(doc: MeetingDocument) -> bytes:
             for decision in item.decisions:
                 paragraph = document.add_paragraph()
                 paragraph.paragraph_format.left_indent = Cm(0.6)
-                paragraph.add_run(f"{_('Decision')}: ").bold = True
+                paragraph.add_run(_("Decision:") + " ").bold = True
                 paragraph.add_run(decision)
 
     if doc.is_minutes:

@@ -384,8 +384,20 @@ AgendaItemFormSet = forms.inlineformset_factory(
 class MinutesForm(forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ["minutes"]
-        widgets = {"minutes": forms.Textarea(attrs={"rows": 14})}
+        fields = ["attendees", "other_attendees", "minutes"]
+        widgets = {
+            "attendees": forms.CheckboxSelectMultiple,
+            "other_attendees": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 14}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["attendees"]
+        field.queryset = self.instance.forum.members.select_related(  # type: ignore[attr-defined]
+            "user", "organisation"
+        )
+        field.label_from_instance = lambda member: member.described  # type: ignore[attr-defined]
 
 
 class DecisionForm(forms.ModelForm):

@@ -483,6 +483,12 @@ class ForumMember(models.Model):
             return str(self.user)
         return self.name
 
+    @property
+    def described(self) -> str:
+        """The name with title and organisation: "Eva Sjöberg (ordförande, Företagarföreningen)"."""
+        details = ", ".join(str(p) for p in (self.title, self.organisation) if p)
+        return f"{self.display_name} ({details})" if details else self.display_name
+
     def clean(self) -> None:
         if self.user_id is None and not self.name.strip():
             raise ValidationError({"name": _("Choose a user or write the person's name.")})
@@ -515,6 +521,14 @@ class Meeting(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    attendees = models.ManyToManyField(
+        ForumMember, blank=True, related_name="meetings_attended", verbose_name=_("present")
+    )
+    other_attendees = models.TextField(
+        _("others present"),
+        blank=True,
+        help_text=_("People who are not members of the forum, one per line."),
+    )
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -554,6 +568,15 @@ class Meeting(models.Model):
     @property
     def place(self) -> str:
         return ", ".join(part for part in (self.address, self.room) if part)
+
+    @property
+    def attendance_recorded(self) -> bool:
+        return bool(self.other_attendees.strip()) or self.attendees.exists()
+
+    def attendee_names(self) -> list[str]:
+        """Who was present: the forum's members ticked, then the others written in."""
+        names = [m.display_name for m in self.attendees.all()]
+        return names + [line.strip() for line in self.other_attendees.splitlines() if line.strip()]
 
 
 class AgendaItem(models.Model):

@@ -115,6 +115,12 @@ class MeetingSerializer(serializers.ModelSerializer):
     agenda = AgendaItemSerializer(source="agenda_items", many=True, read_only=True)
     decisions = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
     action_items = ActionItemSerializer(many=True, read_only=True)
+    attendees = serializers.ListField(
+        source="attendee_names",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Who was present: the forum's members recorded, then others by name.",
+    )
     ics_url = serializers.SerializerMethodField(help_text="The meeting as an iCalendar file.")
     exports = serializers.SerializerMethodField(
         help_text="The meeting's current document as Word (DOCX) and PDF: the agenda until the "
@@ -144,6 +150,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "contact_email",
             "is_cancelled",
             "agenda",
+            "attendees",
             "minutes",
             "decisions",
             "action_items",

@@ -95,9 +95,13 @@ def _goal(measure: Measure) -> list[Line]:
             "target": number(indicator.target_value),
             "day": day(indicator.target_on),
         }
-        text = f"{_('Measurable target')}: {indicator.name}, {target}"
+        text = _("Measurable target: %(name)s, %(target)s") % {
+            "name": indicator.name,
+            "target": target,
+        }
         if indicator.manual_value is not None:
-            text += f"; {_('latest')} {number(indicator.manual_value)}"
+            latest = _("latest value %(value)s") % {"value": number(indicator.manual_value)}
+            text += f"; {latest}"
             if indicator.manual_value_on:
                 text += f" ({day(indicator.manual_value_on)})"
         lines.append((text, {"italic": True}))
@@ -119,7 +123,7 @@ def _measure_lines(measure: Measure) -> list[Line]:
             )
             if part
         )
-        lines.append((f"{_('Funding')}: {funding}", {}))
+        lines.append((_("Funding: %(funding)s") % {"funding": funding}, {}))
     return lines
 
 
@@ -128,7 +132,7 @@ def _who(measure: Measure) -> list[Line]:
     lines += [(text, {}) for text in (measure.contact_name, measure.contact_email) if text]
     partners = ", ".join(str(o) for o in measure.partners.all())
     if partners:
-        lines.append((f"{_('Partners')}: {partners}", {"italic": True}))
+        lines.append((_("Partners: %(names)s") % {"names": partners}, {"italic": True}))
     return lines
 
 
@@ -142,7 +146,8 @@ def _follow_up(measure: Measure, today: dt.date) -> list[Line]:
     if measure.next_follow_up_on:
         text = _("Next follow-up %(day)s") % {"day": day(measure.next_follow_up_on)}
         if measure.follow_up_overdue(today):
-            text += f" ({_('overdue')})"
+            overdue = _("overdue")
+            text += f" ({overdue})"
         lines.append((text, {"italic": True}))
     return lines
 
@@ -188,7 +193,7 @@ def plan_facts(plan: ActionPlan) -> list[tuple[str, str]]:
     if report is not None:
         based = report.title
         if report.approved_at:
-            based += f" ({_('approved')} {day(report.approved_at)})"
+            based += " (%s)" % (_("approved %(day)s") % {"day": day(report.approved_at)})
         facts.append((_("Based on the lägesbild"), based))
     elif plan.situation_report_title:
         based = plan.situation_report_title
@@ -201,7 +206,7 @@ def plan_facts(plan: ActionPlan) -> list[tuple[str, str]]:
 
 def _tally(measures: list[Measure]) -> str:
     counts = {light: sum(1 for m in measures if m.status == light) for light in LIGHTS}
-    return _("%(total)s measures: %(green)s green, %(yellow)s yellow, %(red)s red") % {
+    return _("%(total)s measures: green %(green)s, yellow %(yellow)s, red %(red)s") % {
         "total": len(measures),
         "green": counts["gron"],
         "yellow": counts["gul"],
@@ -266,6 +271,7 @@ def _docx_table(document, section: ProblemSection, headers: list[str]) -> None: 
         cell.width = width
         word.cell_lines(cell, [(text, {"bold": True})], size=Pt(9.5))
         word.shade(cell, "EEF3F8")
+        cell.paragraphs[0].paragraph_format.keep_with_next = True  # not alone at a page's foot
     for row in section.rows:
         cells = table.add_row()
         word.keep_row_together(cells)
@@ -303,11 +309,12 @@ def _render_docx(doc: PlanDocument) -> bytes:
         document.add_heading(section.heading, level=1)
         if section.priority_area:
             line = document.add_paragraph(
-                f"{_('agreement priority area').capitalize()}: {section.priority_area}"
+                _("Agreement priority area: %(name)s") % {"name": section.priority_area}
             )
             line.runs[0].italic = True
+            line.paragraph_format.keep_with_next = True
         if section.description:
-            document.add_paragraph(section.description)
+            document.add_paragraph(section.description).paragraph_format.keep_with_next = True
         if section.rows:
             _docx_table(document, section, doc.headers)
         else:

@@ -428,6 +428,10 @@ def _council_meetings(demo: DemoContext, council: Forum, local: Agreement) -> No
         ],
     )  # fmt: skip
     carry_over_open_items(september)
+    # Who came: every member but the traffic office, and a guest from social services.
+    september.attendees.set(council.members.exclude(name="Lena Holm"))
+    september.other_attendees = "Nina Karlsson, enhetschef, individ- och familjeomsorg"
+    september.save(update_fields=["other_attendees"])
     Decision.objects.create(
         meeting=september,
         agenda_item=items[4],

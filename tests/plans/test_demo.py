@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from trygg.accounts.models import User
-from trygg.plans.effects import measure_evaluation
-from trygg.plans.models import ActionPlan, Measure
+from trygg.plans.effects import measure_evaluation, read_indicator
+from trygg.plans.models import ActionPlan, Indicator, Measure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,6 +37,10 @@ def read_demo() -> dict:
         ),
         "evaluation": evaluation,
         "reason": reason,
+        "indicators": {
+            indicator.measure.title: read_indicator(coordinator, indicator, today)
+            for indicator in Indicator.objects.select_related("measure", "series")
+        },
         "plan_page": client.get(plan.get_absolute_url()).content.decode(),
         "measure_page": client.get(fokus.get_absolute_url()).content.decode(),
     }
@@ -85,3 +89,12 @@ def test_the_coordinator_sees_the_plan_and_the_evaluation(demo):
     assert "status--forfallet" in demo["plan_page"]
     page = demo["measure_page"]
     assert "Utvärdering" in page and "Kvot (efter/före)" in page and "95 %-intervall" in page
+    assert '<figure class="chart" role="img"' in page and "<svg" in page  # the weekly series
+
+
+def test_indicators_are_computed_from_the_demo_data(demo):
+    fokus = demo["indicators"]["Samverkan Fokus Älvsjö/Solberga"]
+    assert fokus.problem == "" and fokus.baseline.value > fokus.current.value > fokus.target
+    assert 0 < fokus.progress < 100
+    survey = demo["indicators"]["Ökad trygghet i Resecentrum"]
+    assert survey.problem == "" and survey.baseline.value > survey.current.value > survey.target

@@ -9,7 +9,9 @@ elderly about fraud and En väg in for leavers. Traffic lights are mixed and one
 overdue whenever the demo is built. Samverkan Fokus Älvsjö/Solberga starts on 1 September 2022,
 so its evaluation compares the demo's two reporting years: the drug scene around Älvsjö centrum
 eases off in the demo incidents, against Västberga (a neighbouring stadsdel with a drug scene of
-its own that does not ease) as the comparison area and Solberga as the buffer.
+its own that does not ease) as the comparison area and Solberga as the buffer. Its indicator
+is computed from the demo incidents (the 12 months before the start as baseline); the one of
+trygghet i Resecentrum reads the demo trygghetsmätning for Älvsjö.
 
 Contacts are fictional, with addresses under the reserved ``.example`` domain.
 """
@@ -38,6 +40,7 @@ from trygg.plans.models import (
     PlanStatus,
     Problem,
 )
+from trygg.statistics.models import StatisticSeries
 
 if TYPE_CHECKING:
     from trygg.demo.builders import DemoContext
@@ -166,14 +169,13 @@ def build(demo: DemoContext) -> None:
     )  # fmt: skip
     Indicator.objects.create(
         measure=fokus,
-        name="Anmälda narkotikabrott och ordningsstörningar i Älvsjö, senaste 12 månaderna",
-        kind=IndicatorKind.INCIDENTS,
-        baseline=Decimal(480),
-        baseline_on=dt.date(2022, 8, 31),
-        target_value=Decimal(300),
+        name="Rapporterad narkotikahandel, narkotikabrott, samlingar av ungdomar och "
+        "ordningsstörningar i Älvsjö, senaste 12 månaderna",
+        kind=IndicatorKind.INCIDENTS,  # the measure's area and categories
+        window_days=365,
+        baseline_on=dt.date(2022, 8, 31),  # computed: the 12 months before the start
+        target_value=Decimal(150),
         target_on=dt.date(2024, 12, 31),
-        manual_value=Decimal(290),
-        manual_value_on=dt.date(2023, 8, 31),
     )
     resecentrum = measure(
         "Ökad trygghet i Resecentrum", TK,
@@ -186,6 +188,16 @@ def build(demo: DemoContext) -> None:
         status_reason="Granskningen av bruttolistan dröjer.",
         next_follow_up_on=_day(today, -12),
     )  # fmt: skip
+    indicator = Indicator.objects.create(
+        measure=resecentrum,
+        name="Andel som känner sig otrygga utomhus sent en kväll, Älvsjö",
+        kind=IndicatorKind.STATISTICS,
+        series=StatisticSeries.objects.get(code="otrygga-utomhus-sen-kvall"),
+        baseline_on=dt.date(2021, 12, 31),
+        target_value=Decimal(25),
+        target_on=dt.date(2025, 12, 31),
+    )
+    indicator.areas.set([areas["Älvsjö"]])
     measure(
         "Fysisk mötesplats på Medborgarkontoret", SDF,
         ("Få vuxna och få meningsfulla aktiviteter kvällstid",),

@@ -19,5 +19,5 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     plan = get_object_or_404(ActionPlan.objects.select_related("area", "situation_report"), pk=pk)
     check_plan(request.user, plan)
-    content = RENDERERS[fmt](plan_document(plan))
+    content = RENDERERS[fmt](plan_document(plan, request.user))
     return attachment(content, fmt, plan.title, "atgardsplan")

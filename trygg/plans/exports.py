@@ -25,12 +25,13 @@ from trygg.analysis.charts import swedish_number
 from trygg.front import documents
 from trygg.front.documents import LIGHTS, day
 from trygg.lib import word
+from trygg.plans.effects import read_indicator
 from trygg.plans.models import ActionPlan, Measure, PlanStatus, TrafficLight
 
 
 def number(value: Decimal | int | float) -> str:
     """450000 → "450 000", Decimal("12.50") → "12,5"."""
-    value = Decimal(value).normalize()
+    value = Decimal(str(value)).normalize()
     exponent = value.as_tuple().exponent
     decimals = min(2, -exponent) if isinstance(exponent, int) and exponent < 0 else 0
     return swedish_number(float(value), decimals)
@@ -84,26 +85,31 @@ def _when(measure: Measure) -> str:
     return "–"
 
 
-def _goal(measure: Measure) -> list[Line]:
+def _value(value: float | None) -> str:
+    return "–" if value is None else number(round(value, 2))
+
+
+def _goal(measure: Measure, user: object, today: dt.date) -> list[Line]:
     lines: list[Line] = []
     if measure.operational_goal:
         lines.append((measure.operational_goal, {}))
     indicator = getattr(measure, "indicator", None)
     if indicator is not None:
+        reading = read_indicator(user, indicator, today)  # as the measure page shows it
         target = _("from %(baseline)s to %(target)s by %(day)s") % {
-            "baseline": number(indicator.baseline),
-            "target": number(indicator.target_value),
-            "day": day(indicator.target_on),
+            "baseline": _value(reading.baseline.value),
+            "target": _value(reading.target),
+            "day": day(reading.target_on),
         }
         text = _("Measurable target: %(name)s, %(target)s") % {
             "name": indicator.name,
             "target": target,
         }
-        if indicator.manual_value is not None:
-            latest = _("latest value %(value)s") % {"value": number(indicator.manual_value)}
+        if reading.current.value is not None:
+            latest = _("latest value %(value)s") % {"value": _value(reading.current.value)}
             text += f"; {latest}"
-            if indicator.manual_value_on:
-                text += f" ({day(indicator.manual_value_on)})"
+            if reading.current.on:
+                text += f" ({day(reading.current.on)})"
         lines.append((text, {"italic": True}))
     return lines or [("–", {})]
 
@@ -158,13 +164,13 @@ def light_label(status: str) -> str:
     return f"{colour} – {TrafficLight(status).label}"
 
 
-def _row(measure: Measure, causes: list[str], today: dt.date) -> MeasureRow:
+def _row(measure: Measure, causes: list[str], user: object, today: dt.date) -> MeasureRow:
     return MeasureRow(
         measure,
         [
             [(c, {}) for c in causes] or [("–", {})],
             _measure_lines(measure),
-            _goal(measure),
+            _goal(measure, user, today),
             [(_when(measure), {})],
             _who(measure),
             _follow_up(measure, today),
@@ -214,8 +220,11 @@ def _tally(measures: list[Measure]) -> str:
     }
 
 
-def plan_document(plan: ActionPlan, today: dt.date | None = None) -> PlanDocument:
-    """The plan as it is printed, problem by problem (priority order)."""
+def plan_document(plan: ActionPlan, user: object, today: dt.date | None = None) -> PlanDocument:
+    """The plan as it is printed for the user, problem by problem (priority order).
+
+    The user matters for computed indicators: their values need areas the user may analyse.
+    """
     today = today or timezone.localdate()
     measures = list(
         plan.measures.select_related("responsible_organisation", "indicator")
@@ -237,7 +246,7 @@ def plan_document(plan: ActionPlan, today: dt.date | None = None) -> PlanDocumen
         for measure in measures:
             causes = [c.title for c in measure.causes.all() if c.pk in cause_ids]
             if causes:
-                section.rows.append(_row(measure, causes, today))
+                section.rows.append(_row(measure, causes, user, today))
                 placed.add(measure.pk)
         sections.append(section)
     rest = [m for m in measures if m.pk not in placed]
@@ -247,7 +256,7 @@ def plan_document(plan: ActionPlan, today: dt.date | None = None) -> PlanDocumen
                 _("Measures not linked to a prioritised problem"),
                 "",
                 "",
-                [_row(m, [], today) for m in rest],
+                [_row(m, [], user, today) for m in rest],
             )
         )
     return PlanDocument(plan, plan_facts(plan), _tally(measures), sections, bra_headers())

@@ -265,7 +265,7 @@ def plan_document(plan: ActionPlan, user: object, today: dt.date | None = None) 
 # DOCX --------------------------------------------------------------------------------------
 
 # Landscape A4 less 1.6 cm margins: 26.5 cm, shared out by how much each column holds.
-COLUMN_WIDTHS = [Cm(4.0), Cm(5.6), Cm(4.8), Cm(3.2), Cm(4.2), Cm(4.7)]
+COLUMN_WIDTHS = [Cm(3.8), Cm(5.4), Cm(4.8), Cm(3.0), Cm(4.8), Cm(4.7)]
 
 
 def _docx_table(document, section: ProblemSection, headers: list[str]) -> None:  # type: ignore[no-untyped-def]

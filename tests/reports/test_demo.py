@@ -11,6 +11,7 @@ from django.urls import reverse
 from docx import Document
 from pptx import Presentation
 
+from tests.reports.conftest import download
 from trygg.accounts.models import User
 from trygg.compliance.duties import Status, checklist
 from trygg.places.models import Area
@@ -28,6 +29,7 @@ SEED_TITLES = [
     "Fruängen",
     "Liljeholmen",
     "Långbro",
+    "Prioriterade områden och insatser",
     "Stadsövergripande prioriterade samverkansområden",
     "Kommande möten",
 ]
@@ -50,6 +52,12 @@ def test_demo_lagesbild_is_approved_exports_and_has_a_draft():
     assert "13 oktober 2023" in meeting["rows"][0][1]
     assert "Paddan" in meeting["rows"][0][2]
 
+    measures = approved.blocks.get(kind=BlockKind.MEASURES).frozen
+    lights = dict(zip((row[1] for row in measures["rows"]), measures["statuses"], strict=True))
+    assert lights["Samverkan Fokus Älvsjö/Solberga"] == "gron"
+    assert lights["En väg in – rutin för avhoppare"] == "rod"
+    assert lights["Ökad trygghet i Resecentrum"] == "gul"
+
     draft = SituationReport.objects.get(replaces=approved)
     assert (draft.status, draft.version) == (ReportStatus.UTKAST, 2)
 
@@ -64,12 +72,17 @@ def test_demo_lagesbild_is_approved_exports_and_has_a_draft():
     assert client.get(draft.get_absolute_url()).status_code == 200
     assert client.get(reverse("reports:versions", args=[draft.pk])).status_code == 200
     for fmt in ("docx", "pptx", "pdf"):
-        response = client.get(reverse("reports:export", args=[approved.pk, fmt]))
-        assert response.status_code == 200
+        content = download(client, approved, fmt)
         if fmt == "pptx":
-            deck = Presentation(io.BytesIO(response.content))
+            deck = Presentation(io.BytesIO(content))
             assert len(deck.slides) == 1 + approved.blocks.count()
+            slide = next(
+                s for s in deck.slides if s.shapes.title.text == "Prioriterade områden och insatser"
+            )
+            table = next(shape.table for shape in slide.shapes if shape.has_table)
+            cells = [cell.text for row in table.rows for cell in row.cells]
+            assert "● Röd: avviker" in cells and "Unga i risk för kriminalitet" in cells
         if fmt == "docx":
-            document = Document(io.BytesIO(response.content))
+            document = Document(io.BytesIO(content))
             headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
             assert "Västberga" in headings

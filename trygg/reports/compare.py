@@ -44,8 +44,11 @@ def text_diff(old: str, new: str) -> list[tuple[str, str]]:
     return lines
 
 
-def _row_key(row: list[Any]) -> str:
-    """A row is named by its text cells (category, period…), not by position."""
+def _row_key(row: list[Any], key_columns: int | None = None) -> str:
+    """A row is named by its text cells (category, period…), not by position; a figure whose
+    text cells change (a measure's status) names its rows by its first ``key_columns``."""
+    if key_columns:
+        return " · ".join(str(c) for c in row[:key_columns])
     labels = [str(c) for c in row if isinstance(c, str)]
     return " · ".join(labels) if labels else str(row[0])
 
@@ -54,8 +57,9 @@ def figure_diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> Block
     diff = BlockDiff(title="", change="same")
     if not old or not new:
         return diff
-    old_rows = {_row_key(r): r for r in old["rows"]}
-    new_rows = {_row_key(r): r for r in new["rows"]}
+    keys = new.get("key_columns")
+    old_rows = {_row_key(r, keys): r for r in old["rows"]}
+    new_rows = {_row_key(r, keys): r for r in new["rows"]}
     old_columns = {str(h): i for i, h in enumerate(old["headers"])}
     for key, row in new_rows.items():
         if key not in old_rows:

@@ -8,6 +8,7 @@ story. Figures come frozen for an approved version and live for a draft (see
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -21,6 +22,25 @@ from trygg.reports.actions import SECTION_ORDER, ordered_blocks
 from trygg.reports.figures import block_figure, cell_text, chart_figure, chart_notes
 from trygg.reports.markup import Paragraph, paragraphs, render_markdown
 from trygg.reports.models import ReportBlock, Section, SituationReport
+
+# An export's progress: called with (steps done, steps in all) as each block is rendered.
+Progress = Callable[[int, int], None]
+
+# A traffic light's colours (text, fill) as hex, the same as the pages' .status--gron etc.
+STATUS_COLOURS = {
+    "gron": ("1D6B34", "E9F6EC"),
+    "gul": ("7A4B00", "FFF4D6"),
+    "rod": ("A4161A", "FDE8E8"),
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell as shown: its text, whether it is a number, and a traffic light or ""."""
+
+    text: str
+    numeric: bool = False
+    status: str = ""
 
 
 @dataclass
@@ -61,6 +81,43 @@ class BlockView:
             if isinstance(c, int | float) and not isinstance(c, bool)
         }
 
+    @cached_property
+    def statuses(self) -> list[str]:
+        """The traffic light of each row (a measures block), else empty."""
+        return list(self.figure.get("statuses") or []) if self.figure else []
+
+    @property
+    def status_column(self) -> int | None:
+        return self.figure.get("status_column") if self.figure and self.statuses else None
+
+    @cached_property
+    def cells(self) -> list[list[Cell]]:
+        """The rows as cells for the page and the PDF: numbers marked, lights coloured."""
+        numeric = self.numeric_columns
+        status_column = self.status_column
+        statuses = self.statuses
+        return [
+            [
+                Cell(
+                    text,
+                    i in numeric,
+                    statuses[r] if i == status_column and r < len(statuses) else "",
+                )
+                for i, text in enumerate(row)
+            ]
+            for r, row in enumerate(self.rows)
+        ]
+
+    @cached_property
+    def groups(self) -> list[tuple[str, list[list[Cell]]]]:
+        """A measures block's rows under their priority (the first column), in order."""
+        found: list[tuple[str, list[list[Cell]]]] = []
+        for row in self.cells:
+            if not found or found[-1][0] != row[0].text:
+                found.append((row[0].text, []))
+            found[-1][1].append(row[1:])
+        return found
+
     @property
     def note(self) -> str:
         return self.figure.get("note", "") if self.figure else ""
@@ -81,7 +138,7 @@ class BlockView:
         figure = chart_figure(self.figure.get("chart")) if self.figure else None
         return render(figure, "png") if figure else None  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def png_data_uri(self) -> str:
         png = self.png
         return "data:image/png;base64," + base64.b64encode(png).decode("ascii") if png else ""

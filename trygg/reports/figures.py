@@ -255,7 +255,102 @@ def _next_meeting(block: ReportBlock, user: object) -> Frozen:
     }
 
 
+def _plan_for(block: ReportBlock) -> Any:
+    """The action plan a measures block shows: the one chosen in its selection, else the plan
+    based on this lägesbild (any of its versions), else the area's latest decided plan."""
+    from trygg.plans.models import ActionPlan, PlanStatus
+
+    report: SituationReport = block.report
+    plans = ActionPlan.objects.exclude(status=PlanStatus.ERSATT).select_related("area")
+    plan_id = (block.selection or {}).get("plan_id")
+    if plan_id:
+        return ActionPlan.objects.filter(pk=int(plan_id)).select_related("area").first()
+    chain = [v.pk for v in report.versions()]
+    return (
+        plans.filter(situation_report__in=chain).order_by("-period_start", "-pk").first()
+        or plans.filter(area=report.area, status=PlanStatus.BESLUTAD)
+        .order_by("-period_start", "-pk")
+        .first()
+    )
+
+
+# The traffic lights in words, so a status never depends on colour alone.
+STATUS_WORDS = {"gron": _("Green"), "gul": _("Yellow"), "rod": _("Red")}
+
+
+def _measures(block: ReportBlock, user: object) -> Frozen:
+    """The action plan's prioritised problems and their measures with traffic lights.
+
+    Besides ``headers`` and ``rows`` the figure holds ``statuses`` (the light of each row:
+    gron, gul or rod), ``status_column`` (where the light is shown) and ``key_columns`` (the
+    columns that name a row when versions are compared).
+    """
+    from django.apps import apps
+
+    if not apps.is_installed("trygg.plans"):
+        raise FigureError(_("There is no action plan in this installation."))
+    from trygg.plans.permissions import can_plan
+
+    plan = _plan_for(block)
+    if plan is None:
+        raise FigureError(_("No action plan is found for the area."))
+    if not can_plan(user, plan):
+        raise FigureError(_("You may not see the action plan."))
+    problems = list(plan.problems.select_related("priority_area").order_by("priority", "title"))
+    measures = sorted(
+        plan.measures.select_related("responsible_organisation").prefetch_related("causes"),
+        key=lambda m: (m.title.casefold(), m.pk),  # the same order on every database
+    )
+    if not measures:
+        raise FigureError(_("The action plan has no measures yet."))
+    groups: list[tuple[str, list[Any]]] = []
+    for problem in problems:
+        label = problem.title
+        if problem.priority_area and problem.priority_area.name != problem.title:
+            label = f"{problem.title} ({problem.priority_area.name})"
+        found = [m for m in measures if any(c.problem_id == problem.pk for c in m.causes.all())]
+        if found:
+            groups.append((label, found))
+    problem_ids = {p.pk for p in problems}
+    others = [m for m in measures if not any(c.problem_id in problem_ids for c in m.causes.all())]
+    if others:
+        groups.append((_("Other measures"), others))
+    rows: list[list[Any]] = []
+    statuses: list[str] = []
+    for label, found in groups:
+        for measure in found:
+            word = STATUS_WORDS.get(measure.status, measure.status)
+            rows.append(
+                [
+                    label,
+                    measure.title,
+                    str(measure.responsible_organisation),
+                    f"{word}: {measure.get_status_display()}",
+                    measure.status_reason,
+                ]
+            )
+            statuses.append(measure.status)
+    note = plan.title
+    if plan.decided_at:
+        note += ", " + _("decided by %(body)s on %(day)s") % {
+            "body": plan.decided_by or "–",
+            "day": _day(plan.decided_at),
+        }
+    note += ". " + _("Green: on track, yellow: at risk, red: off track.")
+    return {
+        "headers": [_("Priority area"), _("Measure"), _("Responsible"), _("Status"), _("Comment")],
+        "rows": rows,
+        "statuses": statuses,
+        "status_column": 3,
+        "key_columns": 2,
+        "chart": None,
+        "plan": {"id": plan.pk, "title": plan.title},
+        "note": note,
+    }
+
+
 _COMPUTE = {
+    BlockKind.MEASURES: _measures,
     BlockKind.COUNTS: _counts,
     BlockKind.CHANGES: _changes,
     BlockKind.STATISTICS: _statistics,

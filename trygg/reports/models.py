@@ -151,6 +151,7 @@ FIGURE_KINDS = (
     BlockKind.STATISTICS,
     BlockKind.TIME_PATTERN,
     BlockKind.HOTSPOTS,
+    BlockKind.MEASURES,
     BlockKind.NEXT_MEETING,
 )
 
@@ -205,3 +206,73 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:40]}"
+
+
+class ExportJob(models.Model):
+    """A large export (a PDF, a big DOCX or PPTX) made by the task worker, with its progress.
+
+    The file is kept in the database (``content``) rather than in MEDIA, so a worker on another
+    machine needs no shared disk and the file goes when the job or the report goes. A finished
+    export of an approved version is the same for every reader (its figures are frozen) and is
+    served again while ``renderer`` (a fingerprint of the export code) still matches; a draft's
+    export was made with its requester's view of the live data and is theirs alone.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    report = models.ForeignKey(
+        SituationReport,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("report"),
+    )
+    format = models.CharField(_("format"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    steps_done = models.PositiveIntegerField(_("steps done"), default=0)
+    steps_total = models.PositiveIntegerField(_("steps"), null=True, blank=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.BinaryField(_("file"), null=True, blank=True, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    renderer = models.CharField(_("renderer"), max_length=64, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["report", "format", "status"], name="exportjob_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.format}, {self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:export_job", args=[self.report_id, self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.State.DONE:
+            return 100
+        if not self.steps_total:
+            return 0
+        return min(100, round(100 * self.steps_done / self.steps_total))

@@ -8,11 +8,25 @@ from rest_framework import serializers
 from trygg.reports.exports import EXPORTERS
 from trygg.reports.models import SituationReport
 
+JOB_NOTE = (
+    " A large export is made by a background job: the URL then answers 303 See Other to the"
+    " job's page, or, when the request sends `Accept: application/json`, 202 Accepted with the"
+    " job's status (`status`, `steps_done`, `steps_total`, `percent`, `finished`, `error`,"
+    " `url` of the job's page, `status_url` to poll, and `download_url` once it is done) and"
+    " a `Location` header. A finished export of an approved version is answered at once (200)."
+)
+
 
 class ExportLinksSerializer(serializers.Serializer):
-    docx = serializers.URLField()
-    pptx = serializers.URLField()
-    pdf = serializers.URLField()
+    docx = serializers.URLField(
+        help_text="Word document. Answered directly (200) unless the report draws more than"
+        " TRYGG_EXPORT_DIRECT_CHARTS charts (default 4)." + JOB_NOTE
+    )
+    pptx = serializers.URLField(
+        help_text="16:9 deck. Answered directly (200) unless the report draws more than"
+        " TRYGG_EXPORT_DIRECT_CHARTS charts (default 4)." + JOB_NOTE
+    )
+    pdf = serializers.URLField(help_text="A4 PDF, always made by a background job." + JOB_NOTE)
 
 
 class SituationReportSerializer(serializers.ModelSerializer):

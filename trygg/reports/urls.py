@@ -18,4 +18,11 @@ urlpatterns = [
     path("<int:pk>/ny-version/", views.new_version, name="new_version"),
     path("<int:pk>/versioner/", views.versions, name="versions"),
     path("<int:pk>/export.<str:fmt>", views.export, name="export"),
+    path("<int:pk>/export/<int:job_pk>/", views.export_job, name="export_job"),
+    path(
+        "<int:pk>/export/<int:job_pk>/status.json",
+        views.export_job_status,
+        name="export_job_status",
+    ),
+    path("<int:pk>/export/<int:job_pk>/fil", views.export_job_file, name="export_job_file"),
 ]

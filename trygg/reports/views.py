@@ -1,23 +1,23 @@
 """Pages for the lägesbild: list, report with its blocks, editing, remiss, approval, versions
-and the exports (DOCX, PPTX, PDF answered directly)."""
+and the exports (DOCX, PPTX, PDF: small ones answered directly, large ones as jobs)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.front.decorators import page
-from trygg.reports import actions
+from trygg.reports import actions, jobs
 from trygg.reports.compare import compare
 from trygg.reports.content import document
-from trygg.reports.exports import EXPORTERS
+from trygg.reports.exports import EXPORTERS, is_large
 from trygg.reports.forms import ApproveForm, BlockForm, CommentForm, ReportForm
-from trygg.reports.models import ReportBlock, ReportStatus, SituationReport
+from trygg.reports.models import ExportJob, ReportBlock, ReportStatus, SituationReport
 from trygg.reports.permissions import (
     APPROVE,
     CHANGE,
@@ -284,12 +284,97 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page("reports")
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The report as a file. A small export is the file itself; a large one (a PDF, or a DOCX
+    or PPTX with many charts) is made by the task worker: the answer is the job page (303), or
+    for a client that asks for JSON a 202 with the job's status. A finished export of an
+    approved version is served again at once."""
     if fmt not in EXPORTERS:
         raise Http404
     report = _report(request, pk)
     exporter = EXPORTERS[fmt]
-    content = exporter.render(document(report, request.user))
-    response = HttpResponse(content, content_type=exporter.content_type)
-    name = slugify(f"{report.title}-v{report.version}") or "lagesbild"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    if not is_large(report, fmt):
+        content = exporter.export(document(report, request.user))
+        return _file(content, exporter.content_type, jobs.filename(report, fmt))
+    cached = jobs.cached_export(report, fmt)
+    if cached is not None:
+        return _job_file(cached)
+    job = jobs.pending_export(report, fmt, request.user) or jobs.start_export_job(
+        report, fmt, request.user
+    )
+    if request.get_preferred_type(["text/html", "application/json"]) == "application/json":
+        response = JsonResponse(_job_status(request, job), status=202)
+        response["Location"] = request.build_absolute_uri(job.get_absolute_url())
+        return response
+    response = HttpResponseRedirect(job.get_absolute_url())
+    response.status_code = 303  # See Other: follow with GET to the job's page
     return response
+
+
+def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _job_file(job: ExportJob) -> HttpResponse:
+    content = ExportJob.objects.values_list("content", flat=True).get(pk=job.pk)
+    return _file(bytes(content), EXPORTERS[job.format].content_type, job.filename)
+
+
+def _export_job(request: HttpRequest, pk: int, job_pk: int) -> ExportJob:
+    """The job, if the user reads the report and the file is theirs to see: an approved
+    version's export is everyone's, a draft's was made with its requester's access."""
+    report = _report(request, pk)
+    job = get_object_or_404(ExportJob.objects.defer("content"), pk=job_pk, report=report)
+    if not report.is_locked and job.requested_by_id != request.user.pk:
+        raise Http404
+    job.report = report
+    return job
+
+
+def _job_status(request: HttpRequest, job: ExportJob) -> dict:
+    done = job.status == ExportJob.State.DONE
+    return {
+        "id": job.pk,
+        "format": job.format,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "steps_done": job.steps_done,
+        "steps_total": job.steps_total,
+        "percent": job.percent,
+        "finished": job.finished,
+        "error": job.error,
+        "url": request.build_absolute_uri(job.get_absolute_url()),
+        "status_url": request.build_absolute_uri(
+            reverse("reports:export_job_status", args=[job.report_id, job.pk])
+        ),
+        "download_url": request.build_absolute_uri(
+            reverse("reports:export_job_file", args=[job.report_id, job.pk])
+        )
+        if done
+        else None,
+    }
+
+
+@page("reports")
+def export_job(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    job = _export_job(request, pk, job_pk)
+    return render(
+        request,
+        "reports/export_job.html",
+        {"job": job, "report": job.report, "exporter": EXPORTERS[job.format]},
+    )
+
+
+@page("reports")
+def export_job_status(request: HttpRequest, pk: int, job_pk: int) -> JsonResponse:
+    """The job's progress for the page's polling script (and API clients)."""
+    return JsonResponse(_job_status(request, _export_job(request, pk, job_pk)))
+
+
+@page("reports")
+def export_job_file(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    job = _export_job(request, pk, job_pk)
+    if job.status != ExportJob.State.DONE:
+        raise Http404
+    return _job_file(job)

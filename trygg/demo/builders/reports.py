@@ -4,7 +4,8 @@ draft for the next period.
 The approved version follows the seed's deck: how the lägesbild was made (the sources), the
 police statistics per category over three reporting years (the demo statistics series), what
 partners reported in Trygg during 2021/22, the summary from the survey and other information,
-the priority areas with places and measures, the city-wide priority areas, the evaluation of
+the priority areas with the åtgärdsplan's measures and their traffic lights (a measures
+block, frozen on approval), the city-wide priority areas, the evaluation of
 the intensive team, and the next council meeting (13 October 2023). It was approved by the
 local council on 8 December 2022, the date the demo åtgärdsplan names, and the åtgärdsplan is
 linked to it when the plans app is installed. The draft (version 2) covers two reporting
@@ -14,7 +15,7 @@ years, with tested changes, time patterns and hotspots computed from the demo in
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 TITLE = "Lägesbild 2022 och handlingsplan 2023, Hägersten-Älvsjö"
 APPROVED_ON = dt.date(2022, 12, 8)
 APPROVED_BY = "Lokala brottsförebyggande rådet, Hägersten-Älvsjö"
+PLAN_BASED_ON = "Lägesbild 2022, Hägersten-Älvsjö"  # how the demo åtgärdsplan names it
 
 K, A, N = Section.KARTLAGGNING, Section.ANNAN_INFORMATION, Section.ANALYS
 
@@ -116,12 +118,9 @@ PLACES = [
     ),
 ]
 
-YOUNG = """**Prioriterat område – Unga i risk för kriminalitet**
-
-- SSPF och samlokalisering av socialtjänst och polis fortsätter att utvecklas.
-- Metoder och funktioner för arbetet med målgruppen tas fram.
-- Platssamverkan Älvsjö/Solberga och Fruängen/Västertorp/Hägerstensåsen följer rörelsen bland \
-ungdomar."""
+YOUNG = """Rådet prioriterar tre områden utifrån lägesbilden: unga i risk för kriminalitet, \
+riktat arbete mot avgränsade platser och utsatta områden, och skolan som brottsplats. Insatserna \
+och deras status följer åtgärdsplanen."""
 
 CITY_WIDE = """- **Avhopparverksamhet för kriminella:** En väg in – en rutin för avhoppare; \
 projekt kring insluss efter tid på kriminalvårdsanstalt.
@@ -183,8 +182,10 @@ def build(demo: DemoContext) -> None:
     add(A, BlockKind.TEXT, "Sammanfattning utifrån enkät och övrig inkommen information", SUMMARY)
     for place, text in PLACES:
         add(N, BlockKind.TEXT, place, text)
-    add(N, BlockKind.MEASURES, "Prioriterade områden och insatser", YOUNG)
-    add(N, BlockKind.MEASURES, "Stadsövergripande prioriterade samverkansområden", CITY_WIDE)
+    plan = _action_plan()
+    if plan is not None:
+        add(N, BlockKind.MEASURES, "Prioriterade områden och insatser", YOUNG, plan_id=plan.pk)
+    add(N, BlockKind.TEXT, "Stadsövergripande prioriterade samverkansområden", CITY_WIDE)
     add(N, BlockKind.TEXT, "Utvärdering av intensivteamet", EVALUATION)
     if meeting is not None:
         add(N, BlockKind.NEXT_MEETING, "Kommande möten", meeting_id=meeting.pk)
@@ -229,6 +230,14 @@ def build(demo: DemoContext) -> None:
     demo.log(f"{TITLE}: godkänd och ett utkast")
 
 
+def _action_plan() -> Any:
+    """The demo åtgärdsplan, whose measures and traffic lights the lägesbild shows."""
+    if not apps.is_installed("trygg.plans"):
+        return None
+    plan_model = apps.get_model("plans", "ActionPlan")
+    return plan_model.objects.filter(situation_report_title=PLAN_BASED_ON).first()
+
+
 def _link_action_plan(report: object) -> None:
     """The demo åtgärdsplan names this lägesbild; link it when the plans app is installed."""
     if not apps.is_installed("trygg.plans"):
@@ -237,6 +246,4 @@ def _link_action_plan(report: object) -> None:
         plan_model = apps.get_model("plans", "ActionPlan")
     except LookupError:
         return
-    plan_model.objects.filter(situation_report_title="Lägesbild 2022, Hägersten-Älvsjö").update(
-        situation_report=report
-    )
+    plan_model.objects.filter(situation_report_title=PLAN_BASED_ON).update(situation_report=report)

@@ -12,9 +12,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 
-from trygg.reports.content import BlockView, DocumentView
+from trygg.reports.content import STATUS_COLOURS, BlockView, DocumentView, Progress
 from trygg.reports.markup import Paragraph
 
 
@@ -37,6 +37,48 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:  # type:
         run._r.append(element)
 
 
+def _fld_char(kind: str):  # type: ignore[no-untyped-def]
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    if kind == "begin":
+        element.set(qn("w:dirty"), "true")
+    return element
+
+
+def _toc(document, doc: DocumentView) -> None:  # type: ignore[no-untyped-def]
+    """A TOC field whose shown result already lists the sections and blocks.
+
+    Word rebuilds it with page numbers when the file opens (``updateFields``); LibreOffice
+    shows the stored result as it is, so the result must be the real contents, not a hint.
+    """
+    entries = [
+        (level, text)
+        for part in doc.sections
+        if part.blocks
+        for level, text in [(1, part.label), *((2, b.title) for b in part.blocks)]
+    ]
+    entries.append((0, _("Page numbers are filled in when the table of contents is updated.")))
+    paragraphs = [document.add_paragraph() for _entry in entries]
+    first = paragraphs[0].add_run()
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = r'TOC \o "1-2" \h \z \u'
+    for element in (_fld_char("begin"), instruction, _fld_char("separate")):
+        first._r.append(element)
+    for paragraph, (level, text) in zip(paragraphs, entries, strict=True):
+        run = paragraph.add_run(text)
+        paragraph.paragraph_format.space_after = Pt(2)
+        if level == 1:
+            run.bold = True
+        elif level == 2:
+            paragraph.paragraph_format.left_indent = Cm(0.6)
+        else:
+            run.italic = True
+            run.font.size = Pt(9)
+            paragraph.paragraph_format.space_before = Pt(6)
+    paragraphs[-1].add_run()._r.append(_fld_char("end"))
+
+
 def _update_fields_on_open(document) -> None:  # type: ignore[no-untyped-def]
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
@@ -57,6 +99,22 @@ def _paragraphs(document, items: list[Paragraph]) -> None:  # type: ignore[no-un
             run.italic = piece.italic or None
 
 
+TEXT_WIDTH = Cm(16.6)  # A4 less the margins
+
+
+def _widths(table, widths: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """Fixed column widths, set on the grid and on every cell (Word reads one, LibreOffice
+    the other)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = width
+    for row in table.rows:
+        column = 0
+        for tc in row._tr.tc_lst:  # a merged cell spans several columns
+            tc.width = sum(widths[column : column + tc.grid_span])
+            column += tc.grid_span
+
+
 def _table(document, block: BlockView) -> None:  # type: ignore[no-untyped-def]
     table = document.add_table(rows=1, cols=len(block.headers))
     table.style = "Light Grid Accent 1"
@@ -69,19 +127,81 @@ def _table(document, block: BlockView) -> None:  # type: ignore[no-untyped-def]
             cell.text = text
             if i in block.numeric_columns:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if len(block.headers) > 8:  # the weekday × hour table: small type so it fits the page
+    columns = len(block.headers)
+    if columns > 8:  # the weekday × hour table: small type and narrow columns to fit the page
+        first = Cm(1.9)
+        _widths(table, [first] + [int((TEXT_WIDTH - first) / (columns - 1))] * (columns - 1))
         for row in table.rows:
             for cell in row.cells:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
                 for run in cell.paragraphs[0].runs:
                     run.font.size = Pt(6)
+                _cell_margins(cell, Cm(0.02))
+    elif block.numeric_columns and 0 not in block.numeric_columns and columns > 1:
+        # A label and its numbers: room for the label, the numbers share the rest.
+        first = min(Cm(7.5), int(TEXT_WIDTH * 0.45))
+        _widths(table, [first] + [int((TEXT_WIDTH - first) / (columns - 1))] * (columns - 1))
 
 
-def render(doc: DocumentView) -> bytes:
+def _cell_margins(cell, margin: int) -> None:  # type: ignore[no-untyped-def]
+    margins = OxmlElement("w:tcMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(int(margin / 635)))  # EMU to twentieths of a point
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    cell._tc.get_or_add_tcPr().append(margins)
+
+
+def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
+    """A cell's background colour (hex without #)."""
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _measures_table(document, block: BlockView) -> None:  # type: ignore[no-untyped-def]
+    """Priorities as full-width rows, each followed by its measures with coloured lights."""
+    headers = block.headers[1:]
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.autofit = False
+    widths = [Cm(5.2), Cm(3.9), Cm(3.4), Cm(4.1)][: len(headers)]
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = header
+        cell.paragraphs[0].runs[0].bold = True
+        _shade(cell, "EEF3F8")
+    for label, rows in block.groups:
+        merged = table.add_row().cells
+        merged[0].merge(merged[-1])
+        merged[0].text = label
+        merged[0].paragraphs[0].runs[0].bold = True
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row, strict=False):
+                cell.text = value.text
+                if value.status:
+                    text, fill = STATUS_COLOURS[value.status]
+                    _shade(cell, fill)
+                    run = cell.paragraphs[0].runs[0]
+                    run.bold = True
+                    run.font.color.rgb = RGBColor.from_string(text)
+    _widths(table, widths)
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(9.5)
+
+
+def render(doc: DocumentView, progress: Progress | None = None) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
-        return _render(doc)
+        return _render(doc, progress or (lambda done, total: None))
 
 
-def _render(doc: DocumentView) -> bytes:
+def _render(doc: DocumentView, progress: Progress) -> bytes:
     report = doc.report
     document = Document()
     section = document.sections[0]
@@ -105,15 +225,12 @@ def _render(doc: DocumentView) -> bytes:
     if report.version > 1:
         document.add_paragraph(_("Version %(version)s") % {"version": report.version})
 
-    document.add_heading(_("Contents"), level=1)
-    _field(
-        document.add_paragraph(),
-        r'TOC \o "1-2" \h \z \u',
-        _("The table of contents is updated when the document is opened (or press F9)."),
-    )
+    document.add_paragraph(_("Contents"), style="TOC Heading")
+    _toc(document, doc)
     _update_fields_on_open(document)
     document.add_page_break()
 
+    total, done = len(doc.blocks) + 1, 0
     for part in doc.sections:
         if not part.blocks:
             continue
@@ -125,12 +242,17 @@ def _render(doc: DocumentView) -> bytes:
                 document.add_paragraph(block.error).runs[0].italic = True
             if block.png:
                 document.add_picture(io.BytesIO(block.png), width=Cm(16))
-            if block.figure and block.rows:
+            if block.figure and block.rows and block.statuses:
+                _measures_table(document, block)
+            elif block.figure and block.rows:
                 _table(document, block)
             if block.note:
                 note = document.add_paragraph(block.note)
                 note.runs[0].italic = True
                 note.runs[0].font.size = Pt(9)
+            done += 1
+            progress(done, total)
     buffer = io.BytesIO()
     document.save(buffer)
+    progress(total, total)
     return buffer.getvalue()

@@ -220,9 +220,10 @@ def evaluation_chart(
         _("Start %(day)s") % {"day": series.start.isoformat()},
         xy=(series.start, 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(4, -2),
+        xytext=(0, 3),
         textcoords="offset points",
-        va="top",
+        ha="center",
+        va="bottom",
         fontsize=8,
     )
     months = month_names()
@@ -238,8 +239,9 @@ def evaluation_chart(
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.yaxis.set_major_formatter(_integer_axis)
     axes.set_ylabel(_("Incidents per week"), fontsize=8)
-    axes.legend(frameon=False, fontsize=8, ncols=3, loc="upper right")
+    # Below the plot, so that it never hides the weeks around the start.
+    axes.legend(frameon=False, fontsize=8, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     if title:
-        axes.set_title(title, loc="left")
+        axes.set_title(title, loc="left", pad=14)
     figure.tight_layout()
     return figure

@@ -347,6 +347,7 @@ class IndicatorForm(forms.ModelForm):
         self.fields["areas"].label_from_instance = area_label  # type: ignore[attr-defined]
         self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
         self.fields["series"].queryset = StatisticSeries.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["series"].empty_label = _("– none –")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

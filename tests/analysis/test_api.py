@@ -1,5 +1,6 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
+import numpy as np
 import pytest
 from rest_framework.test import APIClient
 
@@ -140,3 +141,45 @@ def test_hotspots_endpoint_returns_cells_as_geojson(world, incidents, api):
     assert hot and max(f["properties"]["count"] for f in hot) >= 10
     assert api.get("/api/v1/analysis/hotspots/", {"cell_m": 5}).status_code == 400
     assert api.get("/api/v1/analysis/hotspots/", {"q": 2}).status_code == 400
+
+
+def test_hotspots_endpoint_text_equals_the_dict_based_output(world, incidents, api):
+    import json
+
+    from trygg.analysis.hotspots import hotspots
+    from trygg.incidents.actions import IncidentDraft, record_incidents
+    from trygg.incidents.models import Category
+
+    category = Category.objects.filter(children__isnull=True).order_by("id").first()
+    rng = np.random.default_rng(3)
+    # 200 incidents spread over the district (a 3 km circle) and 60 in a cluster at Liljeholmen.
+    lat = np.concatenate([rng.uniform(59.275, 59.305, 200), rng.normal(59.31, 0.0008, 60)])
+    lon = np.concatenate([rng.uniform(17.975, 18.025, 200), rng.normal(18.02, 0.0015, 60)])
+    record_incidents(
+        [
+            IncidentDraft(
+                category=category,
+                occurred_at=datetime(2023, 2, 1, 12, tzinfo=UTC),
+                latitude=float(a),
+                longitude=float(o),
+            )
+            for a, o in zip(lat, lon, strict=True)
+        ],
+        source="import",
+    )
+    params = {"area": world.district.pk, "cell_m": 250}
+    response = api.get("/api/v1/analysis/hotspots/", params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    found = hotspots(build_selection(world.carol, area_ids=[world.district.pk]), cell_m=250)
+    # What the endpoint returned before it wrote the text itself: DRF rendering the dicts.
+    former = json.loads(json.dumps(found.feature_collection() | {"cell_m": 250.0, "q": 0.05}))
+    assert body == former
+    assert sum(f["properties"]["count"] for f in body["features"]) > 0
+    nonzero = api.get("/api/v1/analysis/hotspots/", params | {"cells": "nonzero"}).json()
+    assert nonzero["features"] == [f for f in body["features"] if f["properties"]["count"]]
+    assert len(nonzero["features"]) < len(body["features"])
+    flagged = api.get("/api/v1/analysis/hotspots/", params | {"cells": "flagged"}).json()
+    assert flagged["features"] == [f for f in body["features"] if f["properties"]["hotspot"]]
+    assert api.get("/api/v1/analysis/hotspots/", params | {"cells": "hot"}).status_code == 400

@@ -170,3 +170,56 @@ def test_geojson_area_and_bad_input():
         SquareGrid.over(shapely.Point(18, 59))
     rows, cols = SquareGrid.over(SQUARE).cells_of([np.nan, 0.0], [np.nan, 0.0])
     assert rows.tolist() == [-1, -1] and cols.tolist() == [-1, -1]
+
+
+def reference_counts(grid, x, y):
+    """Counts from each point's (row, col) as ``cells_of_projected`` gives it, one by one."""
+    rows, cols = grid.cells_of_projected(x, y)
+    counts = np.zeros(grid.shape, dtype=np.int64)
+    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+        if row >= 0:
+            counts[row, col] += 1
+    return counts
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([100, 200, 250, 333.5]),
+    st.lists(
+        st.sampled_from([np.nan, np.inf, -np.inf, 0.0, 674_000.0, 6_578_000.0, 1e300, -1e300]),
+        max_size=6,
+    ),
+)
+def test_fast_counts_equal_counts_from_each_points_cell(seed, cell_m, odd):
+    # Points inside, outside, on edges (multiples of the cell size), not a number or infinite.
+    rng = np.random.default_rng(seed)
+    grid = SquareGrid.over_projected(
+        shapely.Polygon([(673_950, 6_577_950), (676_000, 6_578_300), (674_600, 6_580_100)]),
+        cell_m=cell_m,
+    )
+    n = 400
+    x = rng.uniform(673_500, 676_500, n)
+    y = rng.uniform(6_577_500, 6_580_500, n)
+    on_edge = rng.uniform(size=n) < 0.3
+    x[on_edge] = np.round(x[on_edge] / cell_m) * cell_m
+    y[on_edge[::-1]] = np.round(y[on_edge[::-1]] / cell_m) * cell_m
+    x = np.concatenate([x, odd, rng.uniform(673_500, 676_500, len(odd))])
+    y = np.concatenate([y, rng.uniform(6_577_500, 6_580_500, len(odd)), odd])
+    assert np.array_equal(grid.counts_projected(x, y), reference_counts(grid, x, y))
+
+
+def test_cell_polygons_are_the_cells_rings():
+    grid = SquareGrid.over(SQUARE, cell_m=200)
+    rows, cols = np.nonzero(grid.mask)
+    lon, lat = grid.cell_rings(rows, cols)
+    polygons = grid.cell_polygons(rows, cols)
+    assert lon.shape == lat.shape == (100, 5)
+    first = polygons[0]["coordinates"][0]
+    assert first[0] == first[-1] and len(first) == 5
+    west, south = grid.cell_corners(rows[0], cols[0])
+    corners = TO_WGS84.transform(
+        [west, west + 200, west + 200, west], [south] * 2 + [south + 200] * 2
+    )
+    assert np.allclose(np.array(first[:4]), np.c_[corners], atol=1e-7)
+    assert [[p[0] for p in poly["coordinates"][0]] for poly in polygons] == lon.tolist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import numpy as np
@@ -16,8 +17,11 @@ from scipy import stats as sps
 from tests.lib.test_grid import SQUARE, TO_WGS84, stockholm
 from trygg.lib.grid import SquareGrid
 from trygg.lib.hotspots import (
+    ALL_CELLS,
     COLD,
+    FLAGGED_CELLS,
     HOT,
+    NONZERO_CELLS,
     find_hotspots,
     getis_ord_gi_star,
     label_cells,
@@ -212,3 +216,58 @@ def test_find_hotspots_reuses_a_grid_and_handles_no_points():
     assert result.cell_m == 300
     assert result.points == 0 and all(cell.count == 0 for cell in result.cells)
     assert result.hot == [] and result.cold == []
+
+
+def map_with_a_cluster(seed=4):
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([rng.uniform(674_100, 675_900, 2000), rng.normal(675_100, 60, 300)])
+    y = np.concatenate([rng.uniform(6_578_100, 6_579_900, 2000), rng.normal(6_579_100, 60, 300)])
+    lon, lat = TO_WGS84.transform(x, y)
+    return find_hotspots(SQUARE, lon, lat, cell_m=200, q=0.05)
+
+
+def dict_based(result, cells, **members):
+    """The former output: the feature collection built as dicts, through json.dumps."""
+    return json.loads(json.dumps(result.feature_collection(cells) | members))
+
+
+@pytest.mark.parametrize("cells", [ALL_CELLS, NONZERO_CELLS, FLAGGED_CELLS])
+def test_geojson_text_equals_the_dict_based_feature_collection(cells):
+    result = map_with_a_cluster()
+    text = result.geojson(cells, cell_m=result.cell_m, q=result.q)
+    assert json.loads(text) == dict_based(result, cells, cell_m=200.0, q=0.05)
+    features = json.loads(text)["features"]
+    complete = result.feature_collection()["features"]
+    if cells == ALL_CELLS:
+        assert len(features) == 100 and features == json.loads(json.dumps(complete))
+    elif cells == NONZERO_CELLS:
+        assert features == [f for f in complete if f["properties"]["count"] > 0]
+    else:
+        assert features == [f for f in complete if f["properties"]["hotspot"]]
+        assert {f["properties"]["hotspot"] for f in features} <= {HOT, COLD} and features
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([150, 200, 333.5]), st.integers(0, 400))
+def test_geojson_text_equals_the_dict_based_output_on_any_map(seed, cell_m, n):
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([rng.uniform(673_800, 676_200, n), rng.normal(675_000, 80, n // 3)])
+    y = np.concatenate([rng.uniform(6_577_800, 6_580_200, n), rng.normal(6_579_000, 80, n // 3)])
+    lon, lat = TO_WGS84.transform(x, y)
+    result = find_hotspots(SQUARE, lon, lat, cell_m=cell_m)
+    for cells in (ALL_CELLS, NONZERO_CELLS, FLAGGED_CELLS):
+        assert json.loads(result.geojson(cells, q=0.05)) == dict_based(result, cells, q=0.05)
+
+
+def test_cells_from_the_arrays_agree_with_the_arrays():
+    result = map_with_a_cluster()
+    assert result.n_cells == len(result.cells) == 100
+    assert result.hot == [cell for cell in result.cells if cell.hotspot == HOT]
+    assert result.cold == [cell for cell in result.cells if cell.hotspot == COLD]
+    assert [cell.count for cell in result.cells] == result.counts.tolist()
+    assert [cell.z for cell in result.cells] == result.z.tolist()
+    assert [(cell.row, cell.col) for cell in result.cells] == list(
+        zip(*np.nonzero(result.grid.mask), strict=True)
+    )
+    with pytest.raises(ValueError, match="cells must be one of"):
+        result.geojson("some")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -30,7 +31,7 @@ from trygg.analysis.selection import Selection, SelectionError, analysable_area_
 from trygg.analysis.serializers import EvaluationQuerySerializer, EvaluationSerializer
 from trygg.analysis.tables import change_dicts, count_dicts, weekday_hour_dict
 from trygg.incidents.models import Source
-from trygg.lib.hotspots import DEFAULT_Q
+from trygg.lib.hotspots import ALL_CELLS, CELL_CHOICES, DEFAULT_Q
 from trygg.lib.periods import PeriodKind
 
 SELECTION_PARAMETERS = [
@@ -221,6 +222,17 @@ class HotspotsView(APIView):
             OpenApiParameter(
                 "q", OpenApiTypes.FLOAT, description="False-discovery rate (default 0.05)."
             ),
+            OpenApiParameter(
+                "cells",
+                OpenApiTypes.STR,
+                enum=list(CELL_CHOICES),
+                description=(
+                    "Which cells to return: all (default; every cell of the study area, empty "
+                    "ones with count 0), nonzero (cells with at least one incident) or flagged "
+                    "(hot or cold cells only). The statistics are always computed over all "
+                    "cells; this only shortens the answer."
+                ),
+            ),
         ],
         responses=inline_serializer(
             "AnalysisHotspots",
@@ -237,8 +249,11 @@ class HotspotsView(APIView):
             'and hotspot ("hot", "cold" or null after Benjamini–Hochberg control at q).'
         ),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         selection = selection_from(request)
+        cells = request.query_params.get("cells") or ALL_CELLS
+        if cells not in CELL_CHOICES:
+            raise ValidationError({"cells": [f"One of {', '.join(CELL_CHOICES)}."]})
         try:
             cell_m = float(request.query_params.get("cell_m") or settings.TRYGG_HOTSPOT_CELL_M)
             q = float(request.query_params.get("q") or DEFAULT_Q)
@@ -252,9 +267,11 @@ class HotspotsView(APIView):
             found = hotspots(selection, cell_m=cell_m, q=q)
         except NoStudyArea as error:
             raise ValidationError({"area": ["None of the areas has a boundary."]}) from error
-        body = found.feature_collection()
-        body.update(cell_m=found.cell_m, q=found.q)
-        return Response(body)
+        # Written as JSON text from the map's arrays (equal, parsed, to the feature collection
+        # rendered by DRF; a test holds it to that): for 5,600 cells this is tens of
+        # milliseconds instead of most of a second of dicts and JSON rendering.
+        body = found.geojson(cells, cell_m=found.cell_m, q=found.q)
+        return HttpResponse(body, content_type="application/json")
 
 
 class EvaluationView(APIView):

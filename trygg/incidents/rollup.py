@@ -1,11 +1,16 @@
-"""The monthly incident rollup: counts per Stockholm month × area × category × organisation ×
-source × status, kept equal to a count of the raw incident rows.
+"""The monthly incident rollups, kept equal to a count of the raw incident rows.
+
+``IncidentRollup`` counts per Stockholm month × area × category × organisation × source ×
+status; ``CountedRollup``, the narrow one, counts the incidents analyses count (all but the
+rejected) per month × area × category, twelve months to a row. Both are refreshed together,
+the narrow one from the wide one's fresh rows.
 
 Analyses count from ``IncidentRollup`` where the question is about whole months, so every
 write to incidents refreshes the months it touches: ``record_incidents`` (form, API, Open311,
 file imports, the police feed), ``update_incident``, ``review_incidents`` and deletes. A refresh
-recomputes those months from the raw rows (delete, then one grouped INSERT … SELECT) inside
-the caller's transaction, so the rollup commits or rolls back with the incidents themselves.
+recomputes those months from the raw rows (delete, then one grouped INSERT … SELECT) and then
+the same months' columns of the narrow rollup from the wide one, inside the caller's
+transaction, so the rollups commit or roll back with the incidents themselves.
 
 Months are Europe/Stockholm calendar months whatever ``settings.TIME_ZONE`` says: the month of
 an incident at 2023-03-31 23:30 UTC is April. The month boundaries are computed here with
@@ -25,10 +30,18 @@ from django.db.models import F
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from trygg.incidents.models import Incident, IncidentRollup
+from trygg.incidents.models import (
+    MONTH_COLUMNS,
+    CountedRollup,
+    Incident,
+    IncidentRollup,
+    Status,
+)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 GROUPED_COLUMNS = ("area_id", "category_id", "organisation_id", "source", "status")
+# What the narrow rollup counts: every incident not rejected on review.
+COUNTED_STATUSES = tuple(s for s in Status.values if s != Status.AVVISAD)
 # Months per INSERT … SELECT: one scan of the incident table covers a run of this many months.
 _MONTHS_PER_STATEMENT = 120
 # First key of PostgreSQL's two-key advisory locks taken per month ("TRYG" in ASCII).
@@ -74,16 +87,18 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def refresh_rollup(months: Iterable[dt.date], *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Recompute exactly these months (first days of Stockholm months) from the raw rows."""
-    _refresh(sorted({m.replace(day=1) for m in months}), Incident, IncidentRollup, using)
+    _refresh(
+        sorted({m.replace(day=1) for m in months}), Incident, IncidentRollup, using, CountedRollup
+    )
 
 
 def rebuild_rollup(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Recompute the whole rollup from the raw rows."""
-    _rebuild(Incident, IncidentRollup, using)
+    """Recompute both rollups wholly from the raw rows."""
+    _rebuild(Incident, IncidentRollup, using, CountedRollup)
 
 
-def _rebuild(incident_model: Any, rollup_model: Any, using: str) -> None:
-    """Shared with the data migration, which passes its historical models."""
+def _rebuild(incident_model: Any, rollup_model: Any, using: str, counted_model: Any = None) -> None:
+    """Shared with the data migrations, which pass their historical models."""
     with transaction.atomic(using=using):
         span = incident_model.objects.using(using).values_list("occurred_at", flat=True)
         first = span.order_by("occurred_at").first()
@@ -91,9 +106,17 @@ def _rebuild(incident_model: Any, rollup_model: Any, using: str) -> None:
         stale = set(rollup_model.objects.using(using).values_list("month", flat=True).distinct())
         months = set(months_between(month_of(first), month_of(last))) if first else set()
         _refresh(sorted(months | stale), incident_model, rollup_model, using)
+        if counted_model is not None:
+            rebuild_counted(rollup_model, counted_model, using)
 
 
-def _refresh(months: list[dt.date], incident_model: Any, rollup_model: Any, using: str) -> None:
+def _refresh(
+    months: list[dt.date],
+    incident_model: Any,
+    rollup_model: Any,
+    using: str,
+    counted_model: Any = None,
+) -> None:
     if not months:
         return
     connection = connections[using]
@@ -104,6 +127,8 @@ def _refresh(months: list[dt.date], incident_model: Any, rollup_model: Any, usin
             for start in range(0, len(run), _MONTHS_PER_STATEMENT):
                 chunk = run[start : start + _MONTHS_PER_STATEMENT]
                 _insert_counts(connection, chunk, incident_model, rollup_model)
+        if counted_model is not None:
+            _refresh_counted(connection, months, rollup_model, counted_model)
 
 
 def _contiguous_runs(months: list[dt.date]) -> list[list[dt.date]]:
@@ -154,6 +179,97 @@ def _insert_counts(
         cursor.execute(sql, params)
 
 
+# --- the narrow rollup -------------------------------------------------------------------------
+
+
+def _names(connection: Any, rollup_model: Any, counted_model: Any) -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {
+        "counted": quote(counted_model._meta.db_table),
+        "rollup": quote(rollup_model._meta.db_table),
+        "statuses": ", ".join("%s" for _ in COUNTED_STATUSES),
+    }
+
+
+def _refresh_counted(
+    connection: Any, months: list[dt.date], rollup_model: Any, counted_model: Any
+) -> None:
+    """Set these months' columns of the narrow rollup from the wide rollup's (fresh) rows.
+
+    Per month: zero the groups that have nothing left, then upsert the groups that have
+    something, writing only the rows whose count changed; last, drop rows whose year is all
+    zeros. Plain SQL that SQLite and PostgreSQL both run.
+    """
+    names = _names(connection, rollup_model, counted_model)
+    statuses = list(COUNTED_STATUSES)
+    columns = ", ".join(MONTH_COLUMNS)
+    with connection.cursor() as cursor:
+        for month in months:
+            column = MONTH_COLUMNS[month.month - 1]
+            values = ", ".join("SUM(count)" if name == column else "0" for name in MONTH_COLUMNS)
+            day = connection.ops.adapt_datefield_value(month)
+            cursor.execute(
+                f"UPDATE {names['counted']} SET {column} = 0 "
+                f"WHERE year = %s AND {column} <> 0 AND NOT EXISTS ("
+                f"SELECT 1 FROM {names['rollup']} AS r WHERE r.month = %s"
+                f" AND r.area_id = {names['counted']}.area_id"
+                f" AND r.category_id = {names['counted']}.category_id"
+                f" AND r.status IN ({names['statuses']}))",
+                [month.year, day, *statuses],
+            )
+            cursor.execute(
+                f"INSERT INTO {names['counted']} (year, area_id, category_id, {columns}) "
+                f"SELECT %s, area_id, category_id, {values} FROM {names['rollup']} "
+                f"WHERE month = %s AND status IN ({names['statuses']}) "
+                f"GROUP BY area_id, category_id "
+                f"ON CONFLICT (year, area_id, category_id) DO UPDATE "
+                f"SET {column} = excluded.{column} "
+                f"WHERE {names['counted']}.{column} <> excluded.{column}",
+                [month.year, day, *statuses],
+            )
+        years = sorted({m.year for m in months})
+        empty = " AND ".join(f"{name} = 0" for name in MONTH_COLUMNS)
+        cursor.execute(
+            f"DELETE FROM {names['counted']} "
+            f"WHERE year IN ({', '.join('%s' for _ in years)}) AND {empty}",
+            years,
+        )
+
+
+def rebuild_counted(rollup_model: Any, counted_model: Any, using: str) -> None:
+    """Recompute the whole narrow rollup from the wide one, one calendar year per statement.
+
+    Also what the migration that adds the narrow rollup runs.
+    """
+    connection = connections[using]
+    names = _names(connection, rollup_model, counted_model)
+    statuses = list(COUNTED_STATUSES)
+    adapt = connection.ops.adapt_datefield_value
+    columns = ", ".join(MONTH_COLUMNS)
+    sums = ", ".join("SUM(CASE WHEN month = %s THEN count ELSE 0 END)" for _ in MONTH_COLUMNS)
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {names['counted']}")
+        months = rollup_model.objects.using(using).order_by("month").values_list("month", flat=True)
+        first, last = months.first(), months.last()
+        if first is None:
+            return
+        for year in range(first.year, last.year + 1):
+            firsts = [dt.date(year, m, 1) for m in range(1, 13)]
+            cursor.execute(
+                f"INSERT INTO {names['counted']} (year, area_id, category_id, {columns}) "
+                f"SELECT %s, area_id, category_id, {sums} FROM {names['rollup']} "
+                f"WHERE month >= %s AND month < %s AND status IN ({names['statuses']}) "
+                f"GROUP BY area_id, category_id HAVING SUM(count) > 0",
+                [
+                    year,
+                    *(adapt(d) for d in firsts),
+                    adapt(firsts[0]),
+                    adapt(dt.date(year + 1, 1, 1)),
+                    *statuses,
+                ],
+            )
+
+
 def _lock_months(connection: Any, months: list[dt.date]) -> None:
     """Serialise refreshes of the same month on PostgreSQL until the transaction ends.
 
@@ -194,3 +310,11 @@ def _count_out_deleted(sender: type[Incident], instance: Incident, using: str, *
         )
         group.filter(count__gt=0).update(count=F("count") - 1)
         group.filter(count=0).delete()
+        if instance.status not in COUNTED_STATUSES:
+            return
+        column = MONTH_COLUMNS[month.month - 1]
+        counted = CountedRollup.objects.using(using).filter(
+            year=month.year, area_id=instance.area_id, category_id=instance.category_id
+        )
+        counted.filter(**{f"{column}__gt": 0}).update(**{column: F(column) - 1})
+        counted.filter(**dict.fromkeys(MONTH_COLUMNS, 0)).delete()

@@ -127,13 +127,32 @@ class SquareGrid:
 
         Points outside every cell of the study area are not counted.
         """
-        row, col = self.cells_of(lon, lat)
-        return self._count(row, col)
+        x, y = _to_sweref().transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        return self.counts_projected(x, y)
 
     def counts_projected(self, x: object, y: object) -> np.ndarray:
-        """As :meth:`counts` for points already in SWEREF 99 TM."""
-        row, col = self.cells_of_projected(x, y)
-        return self._count(row, col)
+        """As :meth:`counts` for points already in SWEREF 99 TM.
+
+        The same cells as :meth:`cells_of_projected` (the same floor of the same quotient),
+        counted without a Python object or a boolean selection per point: every point gets
+        the index of its cell in the grid padded by one cell on each side, where the padding
+        stands for "no cell" (outside the grid, or not a number), and one ``np.bincount``
+        counts them all; cells outside the area are then zeroed by the mask.
+        """
+        col = np.floor((np.asarray(x, dtype=float) - self.x0) / self.cell_m)
+        row = np.floor((np.asarray(y, dtype=float) - self.y0) / self.cell_m)
+        # fmax/fmin (not clip) so that NaN lands in the padding too.
+        np.fmin(np.fmax(col, -1.0, out=col), float(self.n_cols), out=col)
+        np.fmin(np.fmax(row, -1.0, out=row), float(self.n_rows), out=row)
+        width = self.n_cols + 2
+        row += 1.0
+        row *= width
+        row += col
+        row += 1.0
+        flat = row.astype(np.intp)
+        padded = np.bincount(flat, minlength=(self.n_rows + 2) * width)
+        counts = padded.reshape(self.n_rows + 2, width)[1:-1, 1:-1]
+        return np.where(self.mask, counts, 0).astype(np.int64)
 
     def counts_of_cells(self, ix: object, iy: object, n: object) -> np.ndarray:
         """Counts from points already binned on the national lattice of this cell size.
@@ -151,12 +170,6 @@ class SquareGrid:
         counts = np.bincount(flat, weights=weights[inside], minlength=self.n_rows * self.n_cols)
         return counts.astype(np.int64).reshape(self.n_rows, self.n_cols)
 
-    def _count(self, row: np.ndarray, col: np.ndarray) -> np.ndarray:
-        kept = row >= 0
-        flat = row[kept] * self.n_cols + col[kept]
-        counts = np.bincount(flat, minlength=self.n_rows * self.n_cols)
-        return counts.reshape(self.n_rows, self.n_cols)
-
     def cell_corners(self, rows: object, cols: object) -> tuple[np.ndarray, np.ndarray]:
         """South-west corners (x, y) in SWEREF 99 TM of the cells given by row and column."""
         return (
@@ -164,25 +177,24 @@ class SquareGrid:
             self.y0 + np.asarray(rows) * self.cell_m,
         )
 
-    def cell_polygons(self, rows: object, cols: object) -> list[dict[str, Any]]:
-        """GeoJSON Polygons in WGS84 for the cells given, corners counter-clockwise.
+    def cell_rings(self, rows: object, cols: object) -> tuple[np.ndarray, np.ndarray]:
+        """WGS84 outlines of the cells given: longitudes and latitudes as (cells, 5) arrays.
 
-        The four corners are projected exactly; in WGS84 the cell is a slightly skewed
-        quadrilateral, as a SWEREF square is. Coordinates are rounded to 7 decimals (~1 cm).
+        Corners SW, SE, NE, NW and SW again (counter-clockwise, closed), each projected
+        exactly in one transform for all cells; in WGS84 the cell is a slightly skewed
+        quadrilateral, as a SWEREF square is. Rounded to 7 decimals (~1 cm).
         """
         west, south = self.cell_corners(rows, cols)
         west = np.atleast_1d(west).astype(float)
         south = np.atleast_1d(south).astype(float)
         size = self.cell_m
-        # SW, SE, NE, NW for every cell; the ring closes on SW.
-        xs = np.stack([west, west + size, west + size, west], axis=1)
-        ys = np.stack([south, south, south + size, south + size], axis=1)
+        xs = np.stack([west, west + size, west + size, west, west], axis=1)
+        ys = np.stack([south, south, south + size, south + size, south], axis=1)
         lon, lat = _from_sweref().transform(xs, ys)
-        lon = np.round(lon, 7).tolist()
-        lat = np.round(lat, 7).tolist()
-        polygons = []
-        for cell_lon, cell_lat in zip(lon, lat, strict=True):
-            ring = [[x, y] for x, y in zip(cell_lon, cell_lat, strict=True)]
-            ring.append(ring[0])
-            polygons.append({"type": "Polygon", "coordinates": [ring]})
-        return polygons
+        return np.round(lon, 7), np.round(lat, 7)
+
+    def cell_polygons(self, rows: object, cols: object) -> list[dict[str, Any]]:
+        """GeoJSON Polygons in WGS84 for the cells given (outlines as :meth:`cell_rings`)."""
+        lon, lat = self.cell_rings(rows, cols)
+        rings = np.stack([lon, lat], axis=2).tolist()
+        return [{"type": "Polygon", "coordinates": [ring]} for ring in rings]

@@ -194,3 +194,11 @@ def test_old_finished_jobs_are_deleted_when_a_new_one_starts(world, approved):
     )
     new = jobs.start_export_job(approved, "pdf", world.alice)
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [new.pk]
+
+
+def test_admin_shows_jobs_without_their_files(admin_client, world, approved):
+    job = jobs.start_export_job(approved, "pdf", world.alice)
+    listing = admin_client.get(reverse("admin:reports_exportjob_changelist"))
+    assert listing.status_code == 200 and "pdf" in listing.content.decode()
+    detail = admin_client.get(reverse("admin:reports_exportjob_change", args=[job.pk]))
+    assert detail.status_code == 200 and job.filename in detail.content.decode()

@@ -193,3 +193,33 @@ def test_a_long_plan_continues_on_more_slides(world, alice, measures_report, act
             if shape.has_table:
                 shown += [row.cells[0].text for row in list(shape.table.rows)[1:]]
     assert {f"Insats {n:02d}" for n in range(30)} <= set(shown)
+
+
+def test_a_measures_block_is_added_on_the_page_with_a_chosen_plan(
+    world, alice, report, action_plan
+):
+    from trygg.plans.models import ActionPlan
+
+    other = ActionPlan.objects.create(
+        title="Skärholmens plan",
+        area=world.skarholmen,
+        period_start=dt.date(2023, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+    )
+    form = alice.get(reverse("reports:block_add", args=[report.pk])).content.decode()
+    assert "Åtgärdsplan 2023–2024" in form and other.title not in form  # alice's areas only
+    response = alice.post(
+        reverse("reports:block_add", args=[report.pk]),
+        {
+            "section": "analys",
+            "kind": "measures",
+            "title": "Insatser",
+            "text": "",
+            "plan": action_plan.pk,
+        },
+    )
+    assert response.status_code == 302
+    block = report.blocks.get(kind=BlockKind.MEASURES)
+    assert block.selection == {"plan_id": action_plan.pk}
+    html = alice.get(report.get_absolute_url()).content.decode()
+    assert "Samverkan Fokus Älvsjö" in html and "status--gul" in html

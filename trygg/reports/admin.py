@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from trygg.reports.models import Comment, ReportBlock, SituationReport
+from trygg.reports.models import Comment, ExportJob, ReportBlock, SituationReport
 
 
 class BlockInline(admin.StackedInline):
@@ -37,3 +37,22 @@ class SituationReportAdmin(SimpleHistoryAdmin):
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["block", "author", "created_at"]
     raw_id_fields = ["block", "author"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Export jobs, to see what failed and why; they are made by the export links only."""
+
+    list_display = ["report", "format", "status", "steps_done", "steps_total", "created_at"]
+    list_filter = ["status", "format"]
+    exclude = ["content"]
+    readonly_fields = [
+        "report", "format", "status", "steps_done", "steps_total", "filename", "size",
+        "renderer", "error", "requested_by", "created_at", "started_at", "finished_at",
+    ]  # fmt: skip
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).defer("content").select_related("report")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

@@ -66,6 +66,25 @@ class BlockForm(forms.Form):
         queryset=StatisticSeries.objects.order_by("name"),
         required=False,
     )
+    plan = forms.ModelChoiceField(
+        label=_("Action plan"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Priorities and measures: empty = the plan based on this lägesbild, else the "
+            "area's latest decided plan."
+        ),
+    )
+
+    def __init__(self, *args: Any, user: object = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from trygg.plans.models import ActionPlan
+        from trygg.plans.permissions import visible_plans
+
+        plans = visible_plans(user) if user is not None else ActionPlan.objects.none()
+        self.fields["plan"].queryset = plans.exclude(status="ersatt").order_by(  # type: ignore[attr-defined]
+            "-period_start", "title"
+        )
 
     @classmethod
     def initial_for(cls, block: ReportBlock) -> dict[str, Any]:
@@ -81,6 +100,7 @@ class BlockForm(forms.Form):
             "comparison": params.get("comparison", "previous"),
             "pattern": params.get("pattern", "weekday_hour"),
             "series_ids": params.get("series_ids", []),
+            "plan": params.get("plan_id"),
         }
 
     def selection(self) -> dict[str, Any]:
@@ -98,6 +118,8 @@ class BlockForm(forms.Form):
             params["comparison"] = data["comparison"]
         if kind == BlockKind.TIME_PATTERN and data.get("pattern"):
             params["pattern"] = data["pattern"]
+        if kind == BlockKind.MEASURES and data.get("plan"):
+            params["plan_id"] = data["plan"].pk
         return params
 
 

@@ -116,7 +116,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _save_block(request: HttpRequest, report: SituationReport, block: ReportBlock | None):
     initial = BlockForm.initial_for(block) if block else {"section": request.GET.get("avsnitt")}
-    form = BlockForm(request.POST or None, initial=initial)
+    form = BlockForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

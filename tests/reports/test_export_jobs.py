@@ -164,6 +164,7 @@ def test_a_queued_job_is_followed_rather_than_started_again(world, alice, approv
     assert ExportJob.objects.count() == 1
     page = alice.get(queued.get_absolute_url()).content.decode()
     assert "Väntar på sin tur" in page and "<progress" in page
+    assert 'data-steps-template="Steg %(done)s av %(total)s"' in page  # for the script
 
 
 def test_a_json_client_gets_202_and_polls_to_the_file(world, alice, approved):

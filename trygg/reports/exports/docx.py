@@ -168,7 +168,7 @@ def _measures_table(document, block: BlockView) -> None:  # type: ignore[no-unty
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.autofit = False
-    widths = [Cm(5.2), Cm(3.9), Cm(3.4), Cm(4.1)][: len(headers)]
+    widths = [Cm(4.6), Cm(4.3), Cm(3.8), Cm(3.9)][: len(headers)]
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         cell.text = header
         cell.paragraphs[0].runs[0].bold = True
@@ -178,6 +178,7 @@ def _measures_table(document, block: BlockView) -> None:  # type: ignore[no-unty
         merged[0].merge(merged[-1])
         merged[0].text = label
         merged[0].paragraphs[0].runs[0].bold = True
+        _shade(merged[0], "DCE6F1")
         for row in rows:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=False):
@@ -193,7 +194,7 @@ def _measures_table(document, block: BlockView) -> None:  # type: ignore[no-unty
         for cell in row.cells:
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
-                    run.font.size = Pt(9.5)
+                    run.font.size = Pt(9)
 
 
 def render(doc: DocumentView, progress: Progress | None = None) -> bytes:

@@ -340,7 +340,7 @@ def _map_points(request: HttpRequest, selection: Selection) -> list[dict[str, An
 
 
 def hotspot_summary(found: Any) -> dict[str, Any]:
-    cells = [c for c in found.cells if c.hotspot]
+    cells = found.hot + found.cold  # only the flagged cells (no object for every cell)
     hot = sorted(found.hot, key=lambda c: -c.z)
     centres = [
         (

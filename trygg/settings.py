@@ -196,6 +196,8 @@ TRYGG_LAGESBILD_REVIEW_MONTHS = env_int("TRYGG_LAGESBILD_REVIEW_MONTHS", 24, min
 TRYGG_ACTION_PLAN_REVIEW_YEARS = env_int("TRYGG_ACTION_PLAN_REVIEW_YEARS", 2, minimum=1)
 # Side of the square grid cells in hotspot analyses, in metres.
 TRYGG_HOTSPOT_CELL_M = env_int("TRYGG_HOTSPOT_CELL_M", 200, minimum=25)
+# A lägesbild DOCX/PPTX drawing more charts than this is made by the task worker (a PDF always).
+TRYGG_EXPORT_DIRECT_CHARTS = env_int("TRYGG_EXPORT_DIRECT_CHARTS", 4, minimum=0)
 # The installation's address, for links in e-mail sent from cron (e.g. the weekly digest).
 TRYGG_BASE_URL = env_str("TRYGG_BASE_URL", "") or ""
 

@@ -50,3 +50,20 @@ def test_schema_describes_the_exports(db):
     assert "/api/v1/situation-reports/" in schema["paths"]
     report = schema["components"]["schemas"]["SituationReport"]["properties"]
     assert {"status", "exports", "approved_at"} <= set(report)
+
+
+def test_an_api_client_follows_a_pdf_export_with_its_token(world, approved):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=world.alice)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    item = client.get(f"/api/v1/situation-reports/{approved.pk}/").json()
+    assert client.get(item["exports"]["docx"]).status_code == 200  # small: the file itself
+    started = client.get(item["exports"]["pdf"], HTTP_ACCEPT="application/json")
+    assert started.status_code == 202
+    status = client.get(started.json()["status_url"]).json()
+    assert status["finished"] and status["status"] == "done"
+    pdf = client.get(status["download_url"])
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    wrong = Client(HTTP_AUTHORIZATION="Token nonsense")
+    assert wrong.get(item["exports"]["pdf"]).status_code == 401

@@ -14,6 +14,7 @@ JOB_NOTE = (
     " job's status (`status`, `steps_done`, `steps_total`, `percent`, `finished`, `error`,"
     " `url` of the job's page, `status_url` to poll, and `download_url` once it is done) and"
     " a `Location` header. A finished export of an approved version is answered at once (200)."
+    " Every link takes the API's `Authorization: Token …` header, or a signed-in session."
 )
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trygg.front.decorators import page
+from trygg.front.decorators import download, page
 from trygg.reports import actions, jobs
 from trygg.reports.compare import compare
 from trygg.reports.content import document
@@ -282,7 +282,7 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page("reports")
+@download  # a session, or an API token (the API hands out these links)
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The report as a file. A small export is the file itself; a large one (a PDF, or a DOCX
     or PPTX with many charts) is made by the task worker: the answer is the job page (303), or
@@ -366,13 +366,13 @@ def export_job(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
     )
 
 
-@page("reports")
+@download  # a session, or an API token (the API hands out these links)
 def export_job_status(request: HttpRequest, pk: int, job_pk: int) -> JsonResponse:
     """The job's progress for the page's polling script (and API clients)."""
     return JsonResponse(_job_status(request, _export_job(request, pk, job_pk)))
 
 
-@page("reports")
+@download  # a session, or an API token (the API hands out these links)
 def export_job_file(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
     job = _export_job(request, pk, job_pk)
     if job.status != ExportJob.State.DONE:

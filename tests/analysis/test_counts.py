@@ -1,3 +1,4 @@
+import json
 from collections import Counter
 from datetime import date
 
@@ -5,10 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rest_framework.renderers import JSONRenderer
 
 from trygg.analysis.counts import CountError, count_incidents
 from trygg.analysis.selection import build_selection
-from trygg.incidents.models import Category, Incident, Status
+from trygg.analysis.tables import count_dicts, count_json
+from trygg.incidents.models import Category, Incident, Source, Status
 from trygg.lib.periods import Period, PeriodKind, local_date, period_of
 
 
@@ -17,6 +20,13 @@ def reference_counts(incidents, selection, periods, group_by):
     counts = Counter()
     for incident in incidents:
         if incident.status == Status.AVVISAD:
+            continue
+        if (
+            selection.organisation_ids
+            and incident.organisation_id not in selection.organisation_ids
+        ):
+            continue
+        if selection.sources and incident.source not in selection.sources:
             continue
         day = local_date(incident.occurred_at)
         for index, period in enumerate(periods):
@@ -89,17 +99,20 @@ def test_rejected_incidents_are_not_counted(world, incidents):
     assert total == counted < len(incidents)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     kind=st.sampled_from(list(PeriodKind)),
     start=st.dates(min_value=date(2021, 7, 1), max_value=date(2023, 9, 30)),
     length=st.integers(0, 500),
     group_by=st.sets(st.sampled_from(["area", "category", "period", "organisation", "source"])),
     category_pick=st.integers(0, 3),
+    narrowed=st.sampled_from(["", "organisation", "source"]),
 )
 def test_engine_equals_plain_count_for_any_range(
-    world_and_incidents, kind, start, length, group_by, category_pick
+    world_and_incidents, kind, start, length, group_by, category_pick, narrowed
 ):
+    """Raw rows, the wide rollup and the narrow rollup give the same rows for any selection
+    they can answer, and all equal a plain count; the API's JSON text equals the dicts."""
     world, incidents = world_and_incidents
     categories = list(Category.objects.filter(parent__isnull=True).order_by("id"))
     chosen = [categories[category_pick].pk] if category_pick < len(categories) else []
@@ -110,13 +123,59 @@ def test_engine_equals_plain_count_for_any_range(
         start=start,
         end=date.fromordinal(start.toordinal() + length),
         period_kind=kind,
+        organisation_ids=[world.housing.pk, world.police.pk] if narrowed == "organisation" else (),
+        sources=[Source.WEBB, Source.POLISEN] if narrowed == "source" else (),
     )
-    result = count_incidents(selection, group_by=sorted(group_by), use_rollup=False)
+    group_by = sorted(group_by)
+    result = count_incidents(selection, group_by=group_by, use_rollup=False)
+    assert result.table == "incidents"
     reference = reference_counts(incidents, selection, result.periods, result.group_by)
     assert engine_counts(result) == +reference
-    if all(p.month_aligned for p in result.periods):
-        rolled = count_incidents(selection, group_by=sorted(group_by), use_rollup=True)
-        assert rolled.rows == result.rows
+    assert_json_equals_dicts(result)
+    if not all(p.month_aligned for p in result.periods):
+        assert count_incidents(selection, group_by=group_by).table == "incidents"
+        return
+    wide = count_incidents(selection, group_by=group_by, table="rollup")
+    assert wide.rows == result.rows
+    narrow_fits = not narrowed and not {"organisation", "source"} & set(group_by)
+    chosen_table = count_incidents(selection, group_by=group_by).table
+    assert chosen_table == ("counted" if narrow_fits else "rollup")
+    if narrow_fits:
+        narrow = count_incidents(selection, group_by=group_by, table="counted")
+        assert narrow.rows == result.rows
+        assert narrow.total == result.total
+        assert_json_equals_dicts(narrow)
+    else:
+        with pytest.raises(CountError):
+            count_incidents(selection, group_by=group_by, table="counted")
+
+
+def assert_json_equals_dicts(result):
+    """The endpoint's JSON text says what DRF would render from ``count_dicts``."""
+    expected = {
+        "group_by": list(result.group_by),
+        "rows": count_dicts(result),
+        "total": result.total,
+    }
+    assert json.loads(count_json(result)) == json.loads(JSONRenderer().render(expected))
+
+
+def test_narrow_rollup_answers_reporting_years_over_sub_areas_and_sub_categories(world, incidents):
+    world.liljeholmen.population = 12_345
+    world.liljeholmen.save()
+    selection = build_selection(
+        world.carol,
+        area_ids=[world.district.pk, world.liljeholmen.pk, world.skarholmen.pk],
+        start=date(2021, 9, 1),
+        end=date(2023, 8, 31),
+    )
+    narrow = count_incidents(selection)
+    assert narrow.table == "counted" and narrow.from_rollup
+    raw = count_incidents(selection, use_rollup=False)
+    assert narrow.rows == raw.rows
+    assert_json_equals_dicts(narrow)
+    rates = [r["rate_per_1000"] for r in json.loads(count_json(narrow))["rows"]]
+    assert any(r is None for r in rates) and any(r for r in rates)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from trygg.analysis.hotspots import NoStudyArea, hotspots
 from trygg.analysis.patterns import monthly_profile, weekday_hour
 from trygg.analysis.selection import Selection, SelectionError, analysable_area_ids, can_analyse
 from trygg.analysis.serializers import EvaluationQuerySerializer, EvaluationSerializer
-from trygg.analysis.tables import change_dicts, count_dicts, weekday_hour_dict
+from trygg.analysis.tables import change_dicts, count_json, weekday_hour_dict
 from trygg.incidents.models import Source
 from trygg.lib.hotspots import ALL_CELLS, CELL_CHOICES, DEFAULT_Q
 from trygg.lib.periods import PeriodKind
@@ -107,7 +107,7 @@ class CountsView(APIView):
             "when grouped by area, rate_per_1000 (null when the population is unknown)."
         ),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         selection = selection_from(request)
         raw = request.query_params.get("group_by", "area,category,period")
         group_by = tuple(part.strip() for part in raw.split(",") if part.strip())
@@ -117,9 +117,9 @@ class CountsView(APIView):
             raise ValidationError(
                 {"group_by": [str(error)], "choices": list(DIMENSIONS)}
             ) from error
-        return Response(
-            {"group_by": list(result.group_by), "rows": count_dicts(result), "total": result.total}
-        )
+        # Written as JSON text from the counts (equal, parsed, to DRF's rendering of
+        # ``count_dicts``; a test holds it to that): 18,000 rows in tens of milliseconds.
+        return HttpResponse(count_json(result), content_type="application/json")
 
 
 class ChangesView(APIView):

@@ -4,21 +4,24 @@ One engine answers every count question: it groups in the database by the *store
 category (the most specific ones) and by period, then adds each row into every chosen area and
 category group it belongs to (a district counts its neighbourhoods, "Våld" its sub-categories).
 
-When every period is a run of whole months the engine reads the monthly rollup
-(``IncidentRollup``); otherwise (weeks, arbitrary date ranges) it reads the incident table,
-with periods bounded at Stockholm midnight. Both give the same answer — the tests hold them to
-it — and ``use_rollup`` forces either.
+When every period is a run of whole months the engine reads a monthly rollup: the narrow
+``CountedRollup`` (counted incidents per month × area × category) when nothing filters or
+groups by organisation or source, else ``IncidentRollup``; otherwise (weeks, arbitrary date
+ranges) it reads the incident table, with periods bounded at Stockholm midnight. All give the
+same answer — the tests hold them to it — and ``table`` (or ``use_rollup``) forces one.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property, partial
 from typing import Any
 
+import numpy as np
 from django.db import connections
 from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
 from django.db.models.expressions import RawSQL
@@ -26,7 +29,13 @@ from django.utils.translation import gettext as _
 
 from trygg.accounts.models import Organisation
 from trygg.analysis.selection import COUNTED_STATUSES, Group, Selection
-from trygg.incidents.models import Incident, IncidentRollup, Source
+from trygg.incidents.models import (
+    MONTH_COLUMNS,
+    CountedRollup,
+    Incident,
+    IncidentRollup,
+    Source,
+)
 from trygg.lib.periods import Period, PeriodKind, local_date, periods_between
 
 DIMENSIONS = ("area", "category", "period", "organisation", "source")
@@ -54,16 +63,61 @@ class CountRow:
         return self.count * 1000 / self.area.population
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CountResult:
+    """Counts on four axes — area groups, category groups, periods, (organisation, source) —
+    held as one array; ``rows`` lists them as ``CountRow`` objects when a caller wants them.
+
+    An axis the question does not group by has one position, ``None``. ``counts`` has the
+    shape ``(areas, categories, periods, extras)``; ``table`` names what was read:
+    ``counted`` (the narrow rollup), ``rollup`` (the wide one) or ``incidents`` (raw rows).
+    """
+
     group_by: tuple[str, ...]
     periods: tuple[Period, ...]
-    rows: tuple[CountRow, ...]
     from_rollup: bool
+    table: str = "incidents"
+    areas: tuple[Group | None, ...] = (None,)
+    categories: tuple[Group | None, ...] = (None,)
+    extras: tuple[tuple[int | None, str | None], ...] = ((None, None),)
+    organisation_names: dict[int, str] = field(default_factory=dict)
+    counts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0, 0), dtype=np.int64))
+
+    @property
+    def open_ended(self) -> bool:
+        """Organisations and sources are open-ended: only those that occur are listed."""
+        return "organisation" in self.group_by or "source" in self.group_by
+
+    def cells(self) -> Iterator[tuple[int, int, int, int, int]]:
+        """(area, category, period, extra) positions and the count of every row, in order:
+        area, then category, then period, then organisation and source."""
+        flat = self.counts.ravel()
+        index = np.flatnonzero(flat) if self.open_ended else np.arange(flat.size)
+        a, c, p, e = np.unravel_index(index, self.counts.shape)
+        return zip(
+            a.tolist(), c.tolist(), p.tolist(), e.tolist(), flat[index].tolist(), strict=True
+        )
+
+    @cached_property
+    def rows(self) -> tuple[CountRow, ...]:
+        periods: list[Period | None] = list(self.periods) if "period" in self.group_by else [None]
+        names = self.organisation_names
+        return tuple(
+            CountRow(
+                count=n,
+                area=self.areas[a],
+                category=self.categories[c],
+                period=periods[p],
+                organisation_id=self.extras[e][0],
+                organisation_name=names.get(self.extras[e][0]) if self.extras[e][0] else None,
+                source=self.extras[e][1],
+            )
+            for a, c, p, e, n in self.cells()
+        )
 
     @property
     def total(self) -> int:
-        return sum(row.count for row in self.rows)
+        return int(self.counts.sum())
 
 
 def selection_periods(selection: Selection) -> list[Period]:
@@ -116,17 +170,29 @@ def resolve_range(selection: Selection) -> Selection:
     return replace(selection, start=start, end=end)
 
 
+# What a count may be read from (``table``): the narrow rollup (counted incidents per month ×
+# area × category), the wide rollup (… × organisation × source × status) or the raw rows.
+TABLES = ("counted", "rollup", "incidents")
+# Periods per query on the narrow rollup: each is one column of the answer.
+_PERIODS_PER_QUERY = 100
+
+
 def count_incidents(
     selection: Selection,
     group_by: Sequence[str] = ("area", "category", "period"),
     *,
     periods: Sequence[Period] | None = None,
     use_rollup: bool | None = None,
+    table: str | None = None,
 ) -> CountResult:
     """Counts per group; zeros included for every area × category × period combination.
 
     ``periods`` overrides the selection's own periods (e.g. the windows of a comparison); with
-    ``period`` not in ``group_by`` the count covers all of them together.
+    ``period`` not in ``group_by`` the count covers all of them together. The engine reads
+    the narrowest table that can answer: the narrow rollup when every period is whole months
+    and nothing filters or groups by organisation or source, else the wide rollup for whole
+    months, else the incident table. ``use_rollup=False`` forces the incident table,
+    ``use_rollup=True`` a rollup; ``table`` names one of ``TABLES``.
     """
     group_by = tuple(dict.fromkeys(group_by))
     unknown = [d for d in group_by if d not in DIMENSIONS]
@@ -136,15 +202,51 @@ def count_incidents(
             % {"dimension": unknown[0], "choices": ", ".join(DIMENSIONS)}
         )
     periods = tuple(selection_periods(selection) if periods is None else periods)
-    rollup_fits = all(p.month_aligned for p in periods)
-    if use_rollup is None:
-        use_rollup = rollup_fits
-    elif use_rollup and not rollup_fits:
-        raise CountError("periods are not whole months; the rollup cannot answer")
+    table = _choose_table(selection, group_by, periods, use_rollup, table)
+    result = partial(CountResult, group_by, periods, table != "incidents", table)
     if not periods:
-        return CountResult(group_by, periods, (), use_rollup)
+        return result(counts=np.zeros((0, 0, 0, 0), dtype=np.int64))
+    if table == "counted":
+        columns, extras = _from_counted(selection, group_by, periods), [(None, None)]
+    else:
+        columns, extras = _from_table(selection, group_by, periods, table)
+    return _tally(selection, group_by, periods, columns, extras, result)
 
-    if use_rollup:
+
+def _choose_table(
+    selection: Selection,
+    group_by: tuple[str, ...],
+    periods: tuple[Period, ...],
+    use_rollup: bool | None,
+    table: str | None,
+) -> str:
+    whole_months = all(p.month_aligned for p in periods)
+    narrow = whole_months and not (
+        selection.organisation_ids
+        or selection.sources
+        or "organisation" in group_by
+        or "source" in group_by
+    )
+    if table is None:
+        if use_rollup is False:
+            return "incidents"
+        if use_rollup and not whole_months:
+            raise CountError("periods are not whole months; the rollup cannot answer")
+        return "counted" if narrow else "rollup" if whole_months else "incidents"
+    if table not in TABLES:
+        raise CountError(f"no table {table!r}; choose among {', '.join(TABLES)}")
+    if table == "rollup" and not whole_months:
+        raise CountError("periods are not whole months; the rollup cannot answer")
+    if table == "counted" and not narrow:
+        raise CountError("the narrow rollup answers whole months without organisations or sources")
+    return table
+
+
+def _from_table(
+    selection: Selection, group_by: tuple[str, ...], periods: tuple[Period, ...], table: str
+) -> tuple[dict[str, np.ndarray], list[tuple[int | None, str | None]]]:
+    """Grouped counts from the wide rollup or the raw rows, as columns of stored ids."""
+    if table == "rollup":
         queryset = filtered_rollup(selection)
         field, bounds = "month", [(p.start, p.stop) for p in periods]
         measure = Sum("count")
@@ -159,13 +261,178 @@ def count_incidents(
         period_index, buckets = _period_index(field, bounds, queryset.db)
         queryset = queryset.annotate(period_index=period_index)
     if keys:
-        rows = list(queryset.values(*keys).annotate(n=measure).order_by())
+        rows = list(queryset.values_list(*keys).annotate(n=measure).order_by())
     else:
-        rows = [{"n": queryset.aggregate(n=measure)["n"] or 0}]
-    if buckets is not None:
-        for row in rows:
-            row["period_index"] = buckets[row["period_index"]]
-    return CountResult(group_by, periods, _assemble(selection, group_by, periods, rows), use_rollup)
+        rows = [(queryset.aggregate(n=measure)["n"] or 0,)]
+    columns: dict[str, np.ndarray] = {}
+    for position, key in enumerate(keys):
+        if key in ("area_id", "category_id"):
+            columns[key[:-3]] = np.array([row[position] for row in rows], dtype=np.int64)
+    if "period" in group_by:
+        position = keys.index("period_index")
+        found = [row[position] for row in rows]
+        if buckets is not None:
+            found = [buckets[value] for value in found]
+        columns["period"] = np.array(found, dtype=np.int64)
+    extras: list[tuple[int | None, str | None]] = [(None, None)]
+    if "organisation" in group_by or "source" in group_by:
+        org = keys.index("organisation_id") if "organisation" in group_by else None
+        src = keys.index("source") if "source" in group_by else None
+        pairs = [
+            (row[org] if org is not None else None, row[src] if src is not None else None)
+            for row in rows
+        ]
+        extras = sorted(
+            set(pairs), key=lambda pair: (pair[0] is None, pair[0] or 0, pair[1] or "")
+        ) or [(None, None)]
+        where = {pair: position for position, pair in enumerate(extras)}
+        columns["extra"] = np.array([where[pair] for pair in pairs], dtype=np.int64)
+    columns["n"] = np.array([row[-1] for row in rows], dtype=np.int64)
+    return columns, extras
+
+
+def _from_counted(
+    selection: Selection, group_by: tuple[str, ...], periods: tuple[Period, ...]
+) -> dict[str, np.ndarray]:
+    """Grouped counts from the narrow rollup, one column of the answer per period.
+
+    Each period is a sum of month columns over the years it touches (a reporting year is
+    ``m09 + … + m12`` of one year and ``m01 + … + m08`` of the next), so the database reads
+    each row of twelve months once and groups only by the stored area and category.
+    """
+    keys = [key for key in ("area_id", "category_id") if key[:-3] in group_by]
+    spans = [[(p.start, p.stop)] for p in periods]
+    if "period" not in group_by:
+        spans = [[(p.start, p.stop) for p in periods]]  # together: their union
+    connection = connections[CountedRollup.objects.db]
+    quote = connection.ops.quote_name
+    table = quote(CountedRollup._meta.db_table)
+    area_ids = sorted(selection.area_ids)
+    category_ids = sorted(selection.category_ids) if selection.category_ids is not None else None
+    if not area_ids or category_ids == []:
+        return dict.fromkeys(("area", "category", "period", "n"), np.zeros(0, dtype=np.int64))
+    filters = [f"area_id IN ({', '.join('%s' for _ in area_ids)})"]
+    params: list[int] = list(area_ids)
+    if category_ids is not None:
+        filters.append(f"category_id IN ({', '.join('%s' for _ in category_ids)})")
+        params += category_ids
+    found: list[np.ndarray] = []
+    period_of: list[np.ndarray] = []
+    for offset in range(0, len(spans), _PERIODS_PER_QUERY):
+        chunk = spans[offset : offset + _PERIODS_PER_QUERY]
+        sums, years = [], set()
+        for ranges in chunk:
+            months = _months_by_year(ranges)
+            years |= set(months)
+            sums.append(_sum_of_months(months))
+        where = [f"year >= {min(years)}", f"year <= {max(years)}", *filters]
+        sql = f"SELECT {', '.join([*keys, *sums])} FROM {table} WHERE {' AND '.join(where)}" + (
+            f" GROUP BY {', '.join(keys)}" if keys else ""
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        matrix = np.array(rows, dtype=np.int64).reshape(len(rows), len(keys) + len(chunk))
+        # One row per group and period: the key columns repeated beside each period column.
+        found.append(
+            np.column_stack(
+                [
+                    np.repeat(matrix[:, : len(keys)], len(chunk), axis=0),
+                    matrix[:, len(keys) :].reshape(-1),
+                ]
+            )
+        )
+        period_of.append(np.tile(np.arange(offset, offset + len(chunk)), len(rows)))
+    stacked = np.concatenate(found)
+    columns = {key[:-3]: stacked[:, position] for position, key in enumerate(keys)}
+    if "period" in group_by:
+        columns["period"] = np.concatenate(period_of)
+    columns["n"] = stacked[:, -1]
+    return columns
+
+
+def _months_by_year(ranges: list[tuple[date, date]]) -> dict[int, set[int]]:
+    """Calendar year → the month numbers the [start, stop) month ranges cover in it."""
+    months: dict[int, set[int]] = defaultdict(set)
+    for start, stop in ranges:
+        month = start
+        while month < stop:
+            months[month.year].add(month.month)
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+def _sum_of_months(months: dict[int, set[int]]) -> str:
+    """SQL summing the given months of each year: one CASE branch per distinct set of months."""
+    years_by_months: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for year, chosen in sorted(months.items()):
+        years_by_months[tuple(sorted(chosen))].append(year)
+    branches = " ".join(
+        f"WHEN year IN ({', '.join(str(int(y)) for y in years)}) "
+        f"THEN {' + '.join(MONTH_COLUMNS[m - 1] for m in chosen)}"
+        for chosen, years in years_by_months.items()
+    )
+    return f"COALESCE(SUM(CASE {branches} ELSE 0 END), 0)"
+
+
+def _tally(
+    selection: Selection,
+    group_by: tuple[str, ...],
+    periods: tuple[Period, ...],
+    columns: dict[str, np.ndarray],
+    extras: list[tuple[int | None, str | None]],
+    result: Callable[..., CountResult],
+) -> CountResult:
+    """Add each stored area × category count into every group it belongs to (a district
+    counts its neighbourhoods, "Våld" its sub-categories), vectorised: every database row is
+    repeated once per area group and category group that holds it, then one ``bincount``."""
+    areas = selection.areas if "area" in group_by else (None,)
+    categories = selection.categories if "category" in group_by else (None,)
+    shape = (
+        len(areas),
+        len(categories),
+        len(periods) if "period" in group_by else 1,
+        len(extras),
+    )
+    n = columns["n"]
+    rows = np.arange(len(n))
+    area_at = np.zeros(len(rows), dtype=np.int64)
+    if "area" in group_by:
+        rows, area_at = _expand(columns["area"], selection.areas)
+    category_at = np.zeros(len(rows), dtype=np.int64)
+    if "category" in group_by:
+        picked, category_at = _expand(columns["category"][rows], selection.categories)
+        rows, area_at = rows[picked], area_at[picked]
+    period_at = columns["period"][rows] if "period" in group_by else 0
+    extra_at = columns["extra"][rows] if "extra" in columns else 0
+    flat = ((area_at * shape[1] + category_at) * shape[2] + period_at) * shape[3] + extra_at
+    size = int(np.prod(shape))
+    counts = np.bincount(flat, weights=n[rows], minlength=size)[:size]
+    organisations = [o for o, _s in extras if o]
+    names = (
+        dict(Organisation.objects.filter(pk__in=organisations).values_list("id", "name"))
+        if organisations
+        else {}
+    )
+    return result(
+        areas=tuple(areas),
+        categories=tuple(categories),
+        extras=tuple(extras),
+        organisation_names=names,
+        counts=np.rint(counts).astype(np.int64).reshape(shape),
+    )
+
+
+def _expand(ids: np.ndarray, groups: Sequence[Group]) -> tuple[np.ndarray, np.ndarray]:
+    """For stored ids, every (row, group position) pair where the group holds the row's id."""
+    pairs = sorted((member, position) for position, g in enumerate(groups) for member in g.members)
+    members = np.array([m for m, _p in pairs], dtype=np.int64)
+    positions = np.array([p for _m, p in pairs], dtype=np.int64)
+    left = np.searchsorted(members, ids, "left")
+    counts = np.searchsorted(members, ids, "right") - left
+    rows = np.repeat(np.arange(len(ids)), counts)
+    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return rows, positions[np.repeat(left, counts) + offsets]
 
 
 def _period_index(field: str, bounds: list[tuple], using: str) -> tuple[Any, dict | None]:
@@ -244,83 +511,6 @@ def filtered_incidents(selection: Selection):
 
 def filtered_rollup(selection: Selection):
     return IncidentRollup.objects.filter(_common_filter(selection))
-
-
-def _membership(groups: Sequence[Group]) -> dict[int, list[int]]:
-    """Stored id → the positions of the groups it counts towards.
-
-    Positions, not the groups themselves: hashing a Group hashes its members, and the rows
-    are added into totals hundreds of thousands of times.
-    """
-    found: dict[int, list[int]] = defaultdict(list)
-    for position, group in enumerate(groups):
-        for member in group.members:
-            found[member].append(position)
-    return found
-
-
-def _assemble(
-    selection: Selection,
-    group_by: tuple[str, ...],
-    periods: tuple[Period, ...],
-    rows,
-) -> tuple[CountRow, ...]:
-    by_area = _membership(selection.areas) if "area" in group_by else None
-    by_category = _membership(selection.categories) if "category" in group_by else None
-    totals: dict[tuple, int] = defaultdict(int)
-    for row in rows:
-        areas = by_area.get(row["area_id"], ()) if by_area is not None else (None,)
-        categories = by_category.get(row["category_id"], ()) if by_category is not None else (None,)
-        period = row.get("period_index")
-        organisation = row.get("organisation_id")
-        source = row.get("source")
-        n = row["n"]
-        for area in areas:
-            for category in categories:
-                totals[(area, category, period, organisation, source)] += n
-
-    # Every area × category × period combination appears, with zero when nothing happened.
-    area_axis = list(enumerate(selection.areas)) if "area" in group_by else [(None, None)]
-    category_axis = (
-        list(enumerate(selection.categories)) if "category" in group_by else [(None, None)]
-    )
-    period_axis = list(range(len(periods))) if "period" in group_by else [None]
-    extra = sorted(
-        {(key[3], key[4]) for key in totals},
-        key=lambda pair: (pair[0] is None, pair[0] or 0, pair[1] or ""),
-    ) or [(None, None)]
-    names = (
-        dict(
-            Organisation.objects.filter(pk__in=[o for o, _s in extra if o]).values_list(
-                "id", "name"
-            )
-        )
-        if "organisation" in group_by
-        else {}
-    )
-    # Organisations and sources are open-ended: only those that occur are listed.
-    open_ended = "organisation" in group_by or "source" in group_by
-    result = []
-    for area_position, area in area_axis:
-        for category_position, category in category_axis:
-            for period in period_axis:
-                for organisation, source in extra:
-                    key = (area_position, category_position, period, organisation, source)
-                    count = totals.get(key, 0)
-                    if count == 0 and open_ended:
-                        continue
-                    result.append(
-                        CountRow(
-                            count=count,
-                            area=area,
-                            category=category,
-                            period=periods[period] if period is not None else None,
-                            organisation_id=organisation,
-                            organisation_name=names.get(organisation) if organisation else None,
-                            source=source,
-                        )
-                    )
-    return tuple(result)
 
 
 SOURCE_LABELS = dict(Source.choices)

@@ -33,6 +33,15 @@ class CommaMultipleField(forms.TypedMultipleChoiceField):
         values = super().to_python(value)
         return [part.strip() for item in values for part in str(item).split(",") if part.strip()]
 
+    def validate(self, value: Any) -> None:
+        # Look values up in a set: Django scans the choices once per value, and an API call
+        # may name every one of hundreds of areas.
+        self._valid = {str(key) for key, _label in self.choices}
+        super().validate(value)
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self._valid
+
 
 class SelectionForm(forms.Form):
     area = CommaMultipleField(label=_("Areas"), coerce=int, required=False)

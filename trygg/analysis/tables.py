@@ -6,8 +6,11 @@ so the API, the CSV/XLSX exports and the tables beside each chart say the same t
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from trygg.analysis.changes import ChangeResult, WeeklyResult
@@ -40,29 +43,121 @@ def _period_fields(period: Period | None) -> dict[str, Any]:
     }
 
 
-def count_dicts(result: CountResult) -> list[dict[str, Any]]:
+def _count_parts(result: CountResult) -> list[list[dict[str, Any]]]:
+    """The fields each axis position contributes to a row, worked out once per position."""
+    group_by = result.group_by
+    areas = [
+        {"area": g.id, "area_name": g.name} if "area" in group_by and g else {}
+        for g in result.areas
+    ]
+    categories = [
+        {"category": g.id, "category_name": g.name} if "category" in group_by and g else {}
+        for g in result.categories
+    ]
     # A period's label is translated and formatted once, not once per row.
-    period_fields = {period: _period_fields(period) for period in result.periods}
-    rows = []
-    for row in result.rows:
+    periods = [_period_fields(p) for p in result.periods] if "period" in group_by else [{}]
+    extras = []
+    for organisation, source in result.extras:
         item: dict[str, Any] = {}
-        if "area" in result.group_by and row.area:
-            item.update(area=row.area.id, area_name=row.area.name)
-        if "category" in result.group_by and row.category:
-            item.update(category=row.category.id, category_name=row.category.name)
-        if "period" in result.group_by:
-            fields = period_fields.get(row.period) if row.period is not None else None
-            item.update(fields if fields is not None else _period_fields(row.period))
-        if "organisation" in result.group_by:
-            item.update(organisation=row.organisation_id, organisation_name=row.organisation_name)
-        if "source" in result.group_by:
-            item.update(source=row.source)
-        item["count"] = row.count
-        if "area" in result.group_by:
-            rate = row.rate_per_1000
-            item["rate_per_1000"] = round(rate, 3) if rate is not None else None
+        if "organisation" in group_by:
+            name = result.organisation_names.get(organisation) if organisation else None
+            item.update(organisation=organisation, organisation_name=name)
+        if "source" in group_by:
+            item.update(source=source)
+        extras.append(item)
+    return [areas, categories, periods, extras]
+
+
+def _rates(result: CountResult) -> list | None:
+    """Incidents per 1,000 inhabitants per cell as nested lists of floats shaped like
+    ``result.counts`` (NaN where the area's population is unknown); None when not grouped
+    by area."""
+    if "area" not in result.group_by:
+        return None
+    populations = np.array(
+        [g.population if g and g.population else np.nan for g in result.areas], dtype=float
+    )
+    return (result.counts * 1000 / populations[:, None, None, None]).tolist()
+
+
+def count_dicts(result: CountResult) -> list[dict[str, Any]]:
+    areas, categories, periods, extras = _count_parts(result)
+    rates = _rates(result)
+    rows = []
+    for a, c, p, e, n in result.cells():
+        item = {**areas[a], **categories[c], **periods[p], **extras[e], "count": n}
+        if rates is not None:
+            rate = rates[a][c][p][e]
+            item["rate_per_1000"] = None if math.isnan(rate) else round(rate, 3)
         rows.append(item)
     return rows
+
+
+def count_json(result: CountResult) -> str:
+    """``{"group_by": …, "rows": count_dicts(result), "total": …}`` as JSON text, written
+    straight from the counts: each axis position's fields are encoded once, and rows are
+    formatted in nested loops over the axes, so 18,000 rows take about 10 ms rather than
+    the dicts plus DRF's rendering of them (~50 ms). Equal, parsed, to DRF's JSON of the
+    same dicts (a test holds it to that); rates are written with three decimals, which is
+    the same number as ``round(rate, 3)``."""
+
+    def encoded(parts: list[dict[str, Any]]) -> list[str]:
+        return [
+            "".join(f"{_json(key)}:{_json(value)}," for key, value in part.items())
+            for part in parts
+        ]
+
+    areas, categories, periods, extras = (encoded(p) for p in _count_parts(result))
+    rates = _rates(result)
+    counts = result.counts.tolist()
+    skip_zeros = result.open_ended
+    rows: list[str] = []
+    append = rows.append
+    if len(extras) == 1 and not skip_zeros:
+        # The common shape (no organisation or source axis): one row per area × category ×
+        # period, without the innermost loop.
+        extra = extras[0]
+        for a, area in enumerate(areas):
+            for c, category in enumerate(categories):
+                head = "{" + area + category
+                cells = counts[a][c]
+                if rates is None:
+                    for p, period in enumerate(periods):
+                        append(f'{head}{period}{extra}"count":{cells[p][0]}}}')
+                    continue
+                cell_rates = rates[a][c]
+                for p, period in enumerate(periods):
+                    rate = cell_rates[p][0]
+                    written = "null" if rate != rate else f"{rate:.3f}"  # NaN: no population
+                    append(
+                        f'{head}{period}{extra}"count":{cells[p][0]},"rate_per_1000":{written}}}'
+                    )
+    else:
+        for a, area in enumerate(areas):
+            for c, category in enumerate(categories):
+                head = "{" + area + category
+                for p, period in enumerate(periods):
+                    cell = counts[a][c][p]
+                    cell_rates = rates[a][c][p] if rates is not None else None
+                    for e, extra in enumerate(extras):
+                        n = cell[e]
+                        if skip_zeros and not n:
+                            continue
+                        if cell_rates is None:
+                            append(f'{head}{period}{extra}"count":{n}}}')
+                            continue
+                        rate = cell_rates[e]
+                        written = "null" if rate != rate else f"{rate:.3f}"
+                        append(f'{head}{period}{extra}"count":{n},"rate_per_1000":{written}}}')
+    return (
+        f'{{"group_by":{_json(list(result.group_by))},"rows":[{",".join(rows)}],'
+        f'"total":{result.total}}}'
+    )
+
+
+def _json(value: Any) -> str:
+    # ASCII only (non-ASCII letters escaped): the text is then encoded to UTF-8 by a copy.
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
 
 
 def count_table(result: CountResult) -> tuple[list[str], list[list[Any]]]:

@@ -268,6 +268,9 @@ def rebuild_counted(rollup_model: Any, counted_model: Any, using: str) -> None:
                     *statuses,
                 ],
             )
+        if connection.vendor == "postgresql":
+            # The planner's row estimates for the refilled table (autovacuum comes later).
+            cursor.execute(f"ANALYZE {names['counted']}")
 
 
 def _lock_months(connection: Any, months: list[dt.date]) -> None:

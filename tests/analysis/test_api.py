@@ -174,7 +174,8 @@ def test_hotspots_endpoint_text_equals_the_dict_based_output(world, incidents, a
     body = response.json()
     found = hotspots(build_selection(world.carol, area_ids=[world.district.pk]), cell_m=250)
     # What the endpoint returned before it wrote the text itself: DRF rendering the dicts.
-    former = json.loads(json.dumps(found.feature_collection() | {"cell_m": 250.0, "q": 0.05}))
+    members = {"cell_m": 250.0, "q": 0.05, "p_values": "normal"}
+    former = json.loads(json.dumps(found.feature_collection() | members))
     assert body == former
     assert sum(f["properties"]["count"] for f in body["features"]) > 0
     nonzero = api.get("/api/v1/analysis/hotspots/", params | {"cells": "nonzero"}).json()
@@ -183,3 +184,18 @@ def test_hotspots_endpoint_text_equals_the_dict_based_output(world, incidents, a
     flagged = api.get("/api/v1/analysis/hotspots/", params | {"cells": "flagged"}).json()
     assert flagged["features"] == [f for f in body["features"] if f["properties"]["hotspot"]]
     assert api.get("/api/v1/analysis/hotspots/", params | {"cells": "hot"}).status_code == 400
+    exact = api.get("/api/v1/analysis/hotspots/", params | {"p_values": "permutation"}).json()
+    assert exact["p_values"] == "permutation"
+    by_permutation = hotspots(
+        build_selection(world.carol, area_ids=[world.district.pk]),
+        cell_m=250,
+        p_values="permutation",
+    )
+    assert [f["properties"]["p_value"] for f in exact["features"]] == (
+        by_permutation.p_values.tolist()
+    )
+    # The same cells, counts and z-scores; only the p-values (and so perhaps labels) differ.
+    assert [f["properties"]["gi_z"] for f in exact["features"]] == [
+        f["properties"]["gi_z"] for f in body["features"]
+    ]
+    assert api.get("/api/v1/analysis/hotspots/", params | {"p_values": "x"}).status_code == 400

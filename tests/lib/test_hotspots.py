@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import warnings
 
@@ -22,9 +23,11 @@ from trygg.lib.hotspots import (
     FLAGGED_CELLS,
     HOT,
     NONZERO_CELLS,
+    TooDenseForPermutation,
     find_hotspots,
     getis_ord_gi_star,
     label_cells,
+    permutation_p_values,
     two_sided_p_values,
 )
 
@@ -271,3 +274,146 @@ def test_cells_from_the_arrays_agree_with_the_arrays():
     )
     with pytest.raises(ValueError, match="cells must be one of"):
         result.geojson("some")
+
+
+def enumerated_p_values(counts, mask):
+    """Conditional randomisation by enumeration: for each cell, every choice of k other cells
+    (k = its neighbours in the mask) as its neighbours, the cell's own count kept."""
+    rows, cols = np.nonzero(mask)
+    y = counts[rows, cols]
+    position = {
+        (r, c): i for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True))
+    }
+    p = np.full(mask.shape, np.nan)
+    for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+        around = [
+            position[(r + dr, c + dc)]
+            for dr in (-1, 0, 1)
+            for dc in (-1, 0, 1)
+            if (dr or dc) and (r + dr, c + dc) in position
+        ]
+        observed = y[around].sum()
+        others = np.delete(y, i)
+        sums = np.array([sum(chosen) for chosen in itertools.combinations(others, len(around))])
+        p[r, c] = min(1.0, 2 * min((sums >= observed).mean(), (sums <= observed).mean()))
+    return p
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([(3, 4), (2, 5), (4, 3)]),
+    st.sampled_from([0.3, 1.0, 4.0]),
+)
+def test_permutation_p_values_equal_an_enumeration_of_every_draw(seed, shape, mean):
+    rng = np.random.default_rng(seed)
+    mask = rng.uniform(size=shape) < 0.85
+    counts = rng.poisson(mean, shape)
+    ours = permutation_p_values(counts, mask)
+    reference = enumerated_p_values(counts, mask)
+    assert np.array_equal(np.isnan(ours), ~mask)
+    assert np.allclose(ours[mask], reference[mask], rtol=0, atol=1e-12)
+
+
+def test_permutation_p_values_agree_with_esdas_sampled_randomisation():
+    # esda draws the neighbours' counts (permutations=R); we compute the same distribution.
+    # esda compares floats, where ties between counts break by rounding, so its own draws
+    # (rGs) are compared as integer sums here. Each p within 4.5 binomial standard errors.
+    rng = np.random.default_rng(12)
+    mask = np.ones((10, 12), dtype=bool)
+    mask[:3, :4] = False
+    counts = rng.poisson(0.5, mask.shape)
+    counts[5:8, 6:9] += 3
+    rows, cols = np.nonzero(mask)
+    y = counts[rows, cols].astype(float)
+    permutations = 9999
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = Queen.from_iterable(list(lattice_cells(mask)))
+        result = G_Local(
+            y,
+            w,
+            transform="B",
+            star=True,
+            permutations=permutations,
+            seed=7,
+            n_jobs=1,
+            keep_simulations=True,
+            alternative="greater",
+        )
+    drawn = np.rint(result.rGs * y.sum()).astype(np.int64)  # own count + drawn neighbours
+    observed = np.rint(result.Gs * y.sum()).astype(np.int64)[:, None]
+    sampled = np.minimum(
+        1, 2 * np.minimum((drawn >= observed).mean(axis=1), (drawn <= observed).mean(axis=1))
+    )
+    ours = permutation_p_values(counts, mask)[rows, cols]
+    one_sided = np.minimum(ours / 2, 0.5)
+    error = 2 * np.sqrt(one_sided * (1 - one_sided) / permutations)
+    assert np.all(np.abs(sampled - ours) <= 4.5 * error + 1e-12)
+    assert ours.min() < 1e-3  # the planted block is far in the tail
+
+
+@pytest.mark.parametrize("mean", [0.2, 0.5])
+def test_permutation_p_values_keep_sparse_null_maps_clean(mean):
+    # Without any cluster, at a fraction of an incident per cell: the normal approximation
+    # flags false hotspots on about a third or more of the maps even after BH; exact
+    # randomisation p-values keep that near or under q.
+    normal = exact = 0
+    for seed in range(60):
+        counts = np.random.default_rng(seed).poisson(mean, (40, 50))
+        mask = np.ones(counts.shape, dtype=bool)
+        z = getis_ord_gi_star(counts, mask)
+        normal += (label_cells(z, two_sided_p_values(z), mask) != None).any()  # noqa: E711
+        exact += (label_cells(z, permutation_p_values(counts, mask), mask) != None).any()  # noqa: E711
+    assert normal >= 15
+    assert exact <= 6
+
+
+def test_a_sparse_planted_cluster_is_found_with_permutation_p_values():
+    rng = np.random.default_rng(31)
+    mask = np.ones((30, 40), dtype=bool)
+    counts = rng.poisson(0.4, mask.shape)
+    counts[14:17, 20:23] += rng.poisson(3, (3, 3))
+    z = getis_ord_gi_star(counts, mask)
+    labels = label_cells(z, permutation_p_values(counts, mask), mask)
+    hot = labels == HOT
+    assert hot[15, 21]
+    near = np.zeros(mask.shape, dtype=bool)
+    near[13:18, 19:24] = True
+    assert not hot[~near].any() and not (labels == COLD).any()
+
+
+def test_permutation_p_values_on_a_map_and_their_limits():
+    result = map_with_a_cluster()
+    default = find_hotspots(result.grid, *TO_WGS84.transform([675_100.0], [6_579_100.0]))
+    assert default.p_value_method == "normal"
+    rng = np.random.default_rng(4)
+    x = np.concatenate([rng.uniform(674_100, 675_900, 60), rng.normal(675_100, 60, 25)])
+    y = np.concatenate([rng.uniform(6_578_100, 6_579_900, 60), rng.normal(6_579_100, 60, 25)])
+    lon, lat = TO_WGS84.transform(x, y)
+    sparse = find_hotspots(SQUARE, lon, lat, cell_m=200, p_values="permutation")
+    assert sparse.p_value_method == "permutation"
+    assert np.array_equal(
+        sparse.p_values, permutation_p_values(*_grid_counts(sparse))[np.nonzero(sparse.grid.mask)]
+    )
+    hot = {(cell.row, cell.col) for cell in sparse.hot}
+    assert hot and all(abs(row - 5) <= 1 and abs(col - 5) <= 1 for row, col in hot)
+    # Islands and a whole-area neighbourhood: nothing random, p = 1.
+    lone = np.zeros((3, 3), dtype=bool)
+    lone[0, 0] = lone[2, 2] = True
+    assert np.array_equal(
+        permutation_p_values(np.array([[5, 0, 0], [0, 0, 0], [0, 0, 1]]), lone)[lone], [1, 1]
+    )
+    with pytest.raises(ValueError, match="non-negative integers"):
+        permutation_p_values(np.array([[0.5, 1.0]]), np.ones((1, 2), dtype=bool))
+    with pytest.raises(ValueError, match="p_values must be one of"):
+        find_hotspots(SQUARE, lon, lat, p_values="bootstrap")
+    dense = np.random.default_rng(1).poisson(3000, (60, 60))
+    with pytest.raises(TooDenseForPermutation):
+        permutation_p_values(dense, np.ones(dense.shape, dtype=bool))
+
+
+def _grid_counts(result):
+    counts = np.zeros(result.grid.shape, dtype=np.int64)
+    counts[result.rows, result.cols] = result.counts
+    return counts, result.grid.mask

@@ -31,7 +31,14 @@ from trygg.analysis.selection import Selection, SelectionError, analysable_area_
 from trygg.analysis.serializers import EvaluationQuerySerializer, EvaluationSerializer
 from trygg.analysis.tables import change_dicts, count_json, weekday_hour_dict
 from trygg.incidents.models import Source
-from trygg.lib.hotspots import ALL_CELLS, CELL_CHOICES, DEFAULT_Q
+from trygg.lib.hotspots import (
+    ALL_CELLS,
+    CELL_CHOICES,
+    DEFAULT_Q,
+    NORMAL,
+    P_VALUE_METHODS,
+    TooDenseForPermutation,
+)
 from trygg.lib.periods import PeriodKind
 
 SELECTION_PARAMETERS = [
@@ -233,6 +240,19 @@ class HotspotsView(APIView):
                     "cells; this only shortens the answer."
                 ),
             ),
+            OpenApiParameter(
+                "p_values",
+                OpenApiTypes.STR,
+                enum=list(P_VALUE_METHODS),
+                description=(
+                    "normal (default): two-sided p-values from the normal approximation of "
+                    "Gi*, as esda's p_norm. permutation: exact p-values by conditional "
+                    "randomisation (esda's permutation test, computed instead of sampled); "
+                    "use it for sparse maps (around one incident per cell or fewer), where "
+                    "the normal approximation flags too many cells. 400 if the counts are "
+                    "too large and varied for it (there the normal approximation is good)."
+                ),
+            ),
         ],
         responses=inline_serializer(
             "AnalysisHotspots",
@@ -241,6 +261,7 @@ class HotspotsView(APIView):
                 "features": serializers.ListField(child=serializers.DictField()),
                 "cell_m": serializers.FloatField(),
                 "q": serializers.FloatField(),
+                "p_values": serializers.ChoiceField(choices=list(P_VALUE_METHODS)),
             },
         ),
         description=(
@@ -254,6 +275,9 @@ class HotspotsView(APIView):
         cells = request.query_params.get("cells") or ALL_CELLS
         if cells not in CELL_CHOICES:
             raise ValidationError({"cells": [f"One of {', '.join(CELL_CHOICES)}."]})
+        p_values = request.query_params.get("p_values") or NORMAL
+        if p_values not in P_VALUE_METHODS:
+            raise ValidationError({"p_values": [f"One of {', '.join(P_VALUE_METHODS)}."]})
         try:
             cell_m = float(request.query_params.get("cell_m") or settings.TRYGG_HOTSPOT_CELL_M)
             q = float(request.query_params.get("q") or DEFAULT_Q)
@@ -264,13 +288,15 @@ class HotspotsView(APIView):
         if not 0 < q < 1:
             raise ValidationError({"q": ["Between 0 and 1."]})
         try:
-            found = hotspots(selection, cell_m=cell_m, q=q)
+            found = hotspots(selection, cell_m=cell_m, q=q, p_values=p_values)
         except NoStudyArea as error:
             raise ValidationError({"area": ["None of the areas has a boundary."]}) from error
+        except TooDenseForPermutation as error:
+            raise ValidationError({"p_values": [str(error)]}) from error
         # Written as JSON text from the map's arrays (equal, parsed, to the feature collection
         # rendered by DRF; a test holds it to that): for 5,600 cells this is tens of
         # milliseconds instead of most of a second of dicts and JSON rendering.
-        body = found.geojson(cells, cell_m=found.cell_m, q=found.q)
+        body = found.geojson(cells, cell_m=found.cell_m, q=found.q, p_values=p_values)
         return HttpResponse(body, content_type="application/json")
 
 

@@ -15,7 +15,7 @@ from django.db import connections
 from trygg.analysis.counts import filtered_incidents, selection_periods, within
 from trygg.analysis.selection import Selection
 from trygg.lib.geo import union
-from trygg.lib.hotspots import DEFAULT_Q, HotspotMap, find_hotspots
+from trygg.lib.hotspots import DEFAULT_Q, NORMAL, HotspotMap, find_hotspots
 from trygg.lib.periods import Period, PeriodKind
 from trygg.places.models import Area
 
@@ -74,8 +74,12 @@ def _points_in_one_value(connection, pairs) -> tuple[np.ndarray, np.ndarray]:
 
 
 def hotspots(
-    selection: Selection, *, cell_m: float | None = None, q: float = DEFAULT_Q
+    selection: Selection,
+    *,
+    cell_m: float | None = None,
+    q: float = DEFAULT_Q,
+    p_values: str = NORMAL,
 ) -> HotspotMap:
     cell_m = cell_m or settings.TRYGG_HOTSPOT_CELL_M
     lon, lat = selection_points(selection)
-    return find_hotspots(study_area(selection), lon, lat, cell_m=cell_m, q=q)
+    return find_hotspots(study_area(selection), lon, lat, cell_m=cell_m, q=q, p_values=p_values)

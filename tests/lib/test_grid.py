@@ -223,3 +223,57 @@ def test_cell_polygons_are_the_cells_rings():
     )
     assert np.allclose(np.array(first[:4]), np.c_[corners], atol=1e-7)
     assert [[p[0] for p in poly["coordinates"][0]] for poly in polygons] == lon.tolist()
+
+
+def points_around_the_square(seed, n, cell_m):
+    """WGS84 points in and around SQUARE: random, on cell edges (projected back from exact
+    multiples of the cell size), far away, not numbers and infinite."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(673_000, 677_000, n)
+    y = rng.uniform(6_577_000, 6_581_000, n)
+    on_edge = rng.uniform(size=n) < 0.2
+    x[on_edge] = np.round(x[on_edge] / cell_m) * cell_m
+    y[on_edge[::-1]] = np.round(y[on_edge[::-1]] / cell_m) * cell_m
+    lon, lat = TO_WGS84.transform(x, y)
+    odd_lon = [np.nan, 18.0, np.inf, -np.inf, 15.0, 18.02, 0.0]
+    odd_lat = [59.3, np.nan, 59.3, 59.3, 62.0, np.inf, 0.0]
+    return np.concatenate([lon, odd_lon]), np.concatenate([lat, odd_lat])
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([25, 100, 200, 333.5, 1000]))
+def test_counts_through_the_local_fit_equal_counts_of_projected_points(seed, cell_m):
+    from trygg.lib.grid import FIT_MIN_POINTS
+
+    lon, lat = points_around_the_square(seed, FIT_MIN_POINTS + 5_000, cell_m)
+    grid = SquareGrid.over(SQUARE, cell_m=cell_m)
+    assert grid.local_fit is not None  # the fast path is the one tested
+    x, y = TO_SWEREF.transform(lon, lat)
+    assert np.array_equal(grid.counts(lon, lat), grid.counts_projected(x, y))
+
+
+def test_the_local_fit_over_stockholm_is_within_decimetres_and_places_almost_every_point():
+    grid = SquareGrid.over(stockholm(), cell_m=200)
+    fit = grid.local_fit
+    assert fit is not None and fit.bound < 0.5
+    rng = np.random.default_rng(8)
+    lon = rng.uniform(fit.west, fit.east, 50_000)
+    lat = rng.uniform(fit.south, fit.north, 50_000)
+    col, row, sure = fit.cell_positions(grid, lon, lat)
+    x, y = TO_SWEREF.transform(lon, lat)
+    # Where the fit is sure, its cell is PROJ's; it is unsure of very few points.
+    assert np.array_equal(col[sure], np.floor((x[sure] - grid.x0) / 200))
+    assert np.array_equal(row[sure], np.floor((y[sure] - grid.y0) / 200))
+    assert (~sure).sum() < 0.01 * lon.size
+    assert np.array_equal(grid.counts(lon, lat), grid.counts_projected(x, y))
+
+
+def test_no_local_fit_over_a_whole_country_and_counts_stay_exact():
+    # 1,500 km of Sweden from north to south: no low-degree polynomial is close enough.
+    grid = SquareGrid.over_projected(box(270_000, 6_130_000, 920_000, 7_680_000), cell_m=5_000)
+    assert grid.local_fit is None
+    rng = np.random.default_rng(2)
+    x, y = rng.uniform(270_000, 920_000, 30_000), rng.uniform(6_130_000, 7_680_000, 30_000)
+    lon, lat = TO_WGS84.transform(x, y)
+    xx, yy = TO_SWEREF.transform(lon, lat)
+    assert np.array_equal(grid.counts(lon, lat), grid.counts_projected(xx, yy))

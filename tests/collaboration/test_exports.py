@@ -262,3 +262,16 @@ def test_the_api_lists_who_was_present(world, held):
     api.force_authenticate(world.carol)
     found = api.get(f"/api/v1/meetings/{held.pk}/").json()
     assert found["attendees"] == ["Extern Person", "Gäst"]
+
+
+def test_a_meeting_without_agenda_or_minutes_still_exports(alice, meeting_on):
+    empty = meeting_on(dt.date(2023, 12, 1), online_url="https://meet.example/rum")
+    document, _response = _docx(alice, empty, "protokoll")
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Ingen dagordning än." in paragraphs and "Inga minnesanteckningar än." in paragraphs
+    assert "Inga åtgärdspunkter." in paragraphs
+    assert (
+        "Var: Telefonvägen 30, plan 10, rum Paddan; delta digitalt: https://meet.example/rum"
+        in paragraphs
+    )
+    assert "Ingen dagordning än." in _pdf_text(alice, empty, "dagordning")

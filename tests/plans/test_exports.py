@@ -224,3 +224,22 @@ def test_the_schema_documents_the_export_links(world):
     )
     links = schema["components"]["schemas"]["DocumentLinks"]["properties"]
     assert set(links) == {"docx", "pdf"}
+
+
+def test_an_empty_draft_plan_exports_with_its_status(alice, world):
+    from trygg.plans.models import ActionPlan
+
+    draft = ActionPlan.objects.create(
+        title="Åtgärdsplan 2025", area=world.district,
+        period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31),
+    )  # fmt: skip
+    text = "\n".join(p.text for p in _docx_of(alice, draft).paragraphs)
+    assert "Status: Utkast" in text and "Ses över senast: –" in text
+    assert "0 åtgärder: grön 0, gul 0, röd 0" in text
+    assert _download(alice, draft, "pdf").content.startswith(b"%PDF")
+
+
+def _docx_of(client, plan):
+    response = _download(client, plan, "docx")
+    assert response.status_code == 200
+    return Document(io.BytesIO(response.content))

@@ -243,3 +243,11 @@ def _docx_of(client, plan):
     response = _download(client, plan, "docx")
     assert response.status_code == 200
     return Document(io.BytesIO(response.content))
+
+
+def test_the_document_is_swedish_when_the_pages_are_in_english(alice, full_plan, settings):
+    alice.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Measures" in alice.get(full_plan.get_absolute_url()).content.decode()
+    document = _docx_of(alice, full_plan)
+    assert [c.text for c in document.tables[0].rows[0].cells] == BRÅ
+    assert document.tables[0].rows[1].cells[5].text.startswith("Grön – enligt plan")

@@ -3,9 +3,10 @@ page; API clients fetch the same links with their token."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from trygg.collaboration.exports import RENDERERS, Kind, meeting_document
 from trygg.collaboration.models import Meeting
@@ -20,7 +21,8 @@ def meeting_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpRe
         raise Http404
     meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
     check_meeting(request.user, meeting)
-    content = RENDERERS[fmt](meeting_document(meeting, Kind(kind)))
+    with translation.override(settings.LANGUAGE_CODE):  # Swedish documents, whatever the UI
+        content = RENDERERS[fmt](meeting_document(meeting, Kind(kind)))
     started = timezone.localtime(meeting.starts_at)
     name = f"{kind}-{meeting.display_title}-{started:%Y-%m-%d}"
     return attachment(content, fmt, name, kind)

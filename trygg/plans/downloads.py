@@ -3,8 +3,10 @@ API clients fetch the same links with their token."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 
 from trygg.front.decorators import download
 from trygg.front.documents import attachment
@@ -19,5 +21,6 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     plan = get_object_or_404(ActionPlan.objects.select_related("area", "situation_report"), pk=pk)
     check_plan(request.user, plan)
-    content = RENDERERS[fmt](plan_document(plan, request.user))
+    with translation.override(settings.LANGUAGE_CODE):  # Swedish documents, whatever the UI
+        content = RENDERERS[fmt](plan_document(plan, request.user))
     return attachment(content, fmt, plan.title, "atgardsplan")

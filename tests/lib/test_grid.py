@@ -277,3 +277,60 @@ def test_no_local_fit_over_a_whole_country_and_counts_stay_exact():
     lon, lat = TO_WGS84.transform(x, y)
     xx, yy = TO_SWEREF.transform(lon, lat)
     assert np.array_equal(grid.counts(lon, lat), grid.counts_projected(xx, yy))
+
+
+def every_cell_tested(area, grid):
+    """The mask by the definition, cell by cell: the square intersects the area and does not
+    merely touch it."""
+    rows, cols = np.divmod(np.arange(grid.n_rows * grid.n_cols), grid.n_cols)
+    west, south = grid.cell_corners(rows, cols)
+    boxes = shapely.box(west, south, west + grid.cell_m, south + grid.cell_m)
+    overlaps = shapely.intersects(area, boxes) & ~shapely.touches(area, boxes)
+    return overlaps.reshape(grid.shape)
+
+
+@st.composite
+def projected_areas(draw):
+    """Areas in SWEREF 99 TM: unions of discs and squares (some with edges on grid lines),
+    with holes, several parts, thin slivers and long diagonal edges."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    shapes = []
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["disc", "square", "aligned", "triangle", "sliver"]))
+        cx, cy = rng.uniform(674_000, 676_000), rng.uniform(6_578_000, 6_580_000)
+        size = rng.uniform(50, 900)
+        if kind == "disc":
+            shapes.append(shapely.Point(cx, cy).buffer(size, quad_segs=int(rng.integers(2, 9))))
+        elif kind == "square":
+            shapes.append(box(cx, cy, cx + size, cy + size))
+        elif kind == "aligned":  # edges exactly on multiples of 100 m (grid lines)
+            x, y = np.round(cx, -2), np.round(cy, -2)
+            shapes.append(box(x, y, x + np.round(size, -2) + 100, y + 200))
+        elif kind == "triangle":
+            shapes.append(
+                shapely.Polygon([(cx, cy), (cx + 3 * size, cy + size), (cx, cy + 2 * size)])
+            )
+        else:
+            shapes.append(box(cx, cy, cx + 2 * size, cy + 0.5))
+    area = shapely.union_all(shapes)
+    if draw(st.booleans()) and not area.is_empty:
+        hole = shapely.Point(area.centroid).buffer(rng.uniform(20, 300))
+        area = area.difference(hole)
+    return area
+
+
+@settings(max_examples=80, deadline=None)
+@given(projected_areas(), st.sampled_from([25, 100, 200, 333.5]))
+def test_the_mask_is_every_cell_whose_interior_overlaps_the_area(area, cell_m):
+    if area.is_empty or not isinstance(area, shapely.Polygon | shapely.MultiPolygon):
+        return
+    grid = SquareGrid.over_projected(area, cell_m=cell_m)
+    assert np.array_equal(grid.mask, every_cell_tested(area, grid))
+
+
+def test_the_mask_over_stockholm_is_every_overlapping_cell():
+    projected = shapely.transform(stockholm(), TO_SWEREF.transform, interleaved=False)
+    for cell_m in (100, 200, 1000):
+        grid = SquareGrid.over_projected(projected, cell_m=cell_m)
+        assert np.array_equal(grid.mask, every_cell_tested(projected, grid))

@@ -78,22 +78,13 @@ class SquareGrid:
                 f"a {cell_m:g} m grid over this area would have {n_rows * n_cols:,} cells; "
                 "choose larger cells"
             )
-        rows, cols = np.divmod(np.arange(n_rows * n_cols), n_cols)
-        west = x0 + cols * cell_m
-        south = y0 + rows * cell_m
-        boxes = shapely.box(west, south, west + cell_m, south + cell_m)
-        shapely.prepare(projected)
-        overlaps = shapely.intersects(projected, boxes)
-        candidates = np.nonzero(overlaps)[0]
-        # A cell that shares only an edge or a corner with the area is not part of it.
-        overlaps[candidates[shapely.touches(projected, boxes[candidates])]] = False
         return cls(
             cell_m=float(cell_m),
             x0=x0,
             y0=y0,
             n_rows=n_rows,
             n_cols=n_cols,
-            mask=overlaps.reshape(n_rows, n_cols),
+            mask=_cells_overlapping(projected, x0, y0, float(cell_m), n_rows, n_cols),
         )
 
     @property
@@ -226,6 +217,60 @@ class SquareGrid:
         lon, lat = self.cell_rings(rows, cols)
         rings = np.stack([lon, lat], axis=2).tolist()
         return [{"type": "Polygon", "coordinates": [ring]} for ring in rings]
+
+
+def _cells_overlapping(
+    area: Polygon | MultiPolygon, x0: float, y0: float, cell_m: float, n_rows: int, n_cols: int
+) -> np.ndarray:
+    """Whether each cell's interior overlaps the area, as (n_rows, n_cols) booleans.
+
+    A cell whose interior the area's boundary does not cross lies wholly inside or wholly
+    outside the area, and its centre says which: one vectorised point-in-polygon test for
+    all of them. Only the cells the boundary may cross — those within the bounding box of a
+    boundary segment, with a cell to spare on each side — get the exact test: the square
+    intersects the area and does not merely touch it (an edge or a corner in common).
+    """
+    shapely.prepare(area)
+    n_cells = n_rows * n_cols
+    rings = shapely.get_rings(shapely.get_parts(area))
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    same_ring = ring[:-1] == ring[1:]
+    start, end = coords[:-1][same_ring], coords[1:][same_ring]
+
+    def span(a: np.ndarray, b: np.ndarray, origin: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+        low = np.floor((np.minimum(a, b) - origin) / cell_m) - 1
+        high = np.floor((np.maximum(a, b) - origin) / cell_m) + 1
+        return (
+            np.clip(low, 0, n - 1).astype(np.int64),
+            np.clip(high, 0, n - 1).astype(np.int64),
+        )
+
+    col_low, col_high = span(start[:, 0], end[:, 0], x0, n_cols)
+    row_low, row_high = span(start[:, 1], end[:, 1], y0, n_rows)
+    widths = col_high - col_low + 1
+    sizes = widths * (row_high - row_low + 1)
+    near = np.zeros(n_cells, dtype=bool)
+    if sizes.sum() > 8 * n_cells:  # long diagonal edges: test every cell exactly
+        near[:] = True
+    elif sizes.size:
+        segment = np.repeat(np.arange(sizes.size), sizes)
+        offset = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        row = row_low[segment] + offset // widths[segment]
+        col = col_low[segment] + offset % widths[segment]
+        near[row * n_cols + col] = True
+    rows, cols = np.divmod(np.arange(n_cells), n_cols)
+    west = x0 + cols * cell_m
+    south = y0 + rows * cell_m
+    inside = np.zeros(n_cells, dtype=bool)
+    far = np.flatnonzero(~near)
+    inside[far] = shapely.contains_xy(area, west[far] + cell_m / 2, south[far] + cell_m / 2)
+    close = np.flatnonzero(near)
+    boxes = shapely.box(west[close], south[close], west[close] + cell_m, south[close] + cell_m)
+    overlaps = shapely.intersects(area, boxes)
+    # A cell that shares only an edge or a corner with the area is not part of it.
+    overlaps[overlaps] = ~shapely.touches(area, boxes[overlaps])
+    inside[close] = overlaps
+    return inside.reshape(n_rows, n_cols)
 
 
 # From this many points on, ``SquareGrid.counts`` places points with a LocalFit.

@@ -131,7 +131,7 @@ def test_docx_has_one_brå_table_per_problem_with_coloured_status_cells(alice, f
     assert team[5].text.split("\n") == ["Röd – avviker", "Ansökan avslogs."]
     assert info[0].text == "–" and info[5].text.startswith("Gul – risk för avvikelse")
     fills = [cell_fill(t.rows[1].cells[5]) for t in document.tables]
-    assert fills == ["C6EFCE", "FFC7CE", "FFEB9C"]
+    assert fills == ["E9F6EC", "FDE8E8", "FFF4D6"]
     assert all(cell_fill(t.rows[1].cells[0]) is None for t in document.tables)
 
 

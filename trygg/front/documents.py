@@ -48,6 +48,7 @@ def attachment(content: bytes, fmt: str, name: str, fallback: str) -> HttpRespon
     return response
 
 
-# Brå's traffic lights as (fill, text) colours: the status cell of the åtgärdsplan. The same
-# colours are in templates/print/base.html (.light--gron …).
-LIGHTS = {"gron": ("C6EFCE", "006100"), "gul": ("FFEB9C", "7A4B00"), "rod": ("FFC7CE", "9C0006")}
+# Brå's traffic lights as (fill, text) colours, the same as the pages' status badges
+# (trygg.css .status--gron …): the åtgärdsplan's status cells and the lägesbild's measures
+# block. The PDF templates use them too (templates/print/base.html, .light--gron …).
+LIGHTS = {"gron": ("E9F6EC", "1D6B34"), "gul": ("FFF4D6", "7A4B00"), "rod": ("FDE8E8", "A4161A")}

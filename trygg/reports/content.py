@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from trygg.analysis.charts import render
+from trygg.front.documents import LIGHTS
 from trygg.reports.actions import SECTION_ORDER, ordered_blocks
 from trygg.reports.figures import block_figure, cell_text, chart_figure, chart_notes
 from trygg.reports.markup import Paragraph, paragraphs, render_markdown
@@ -26,12 +27,9 @@ from trygg.reports.models import ReportBlock, Section, SituationReport
 # An export's progress: called with (steps done, steps in all) as each block is rendered.
 Progress = Callable[[int, int], None]
 
-# A traffic light's colours (text, fill) as hex, the same as the pages' .status--gron etc.
-STATUS_COLOURS = {
-    "gron": ("1D6B34", "E9F6EC"),
-    "gul": ("7A4B00", "FFF4D6"),
-    "rod": ("A4161A", "FDE8E8"),
-}
+# A traffic light's colours (text, fill) as hex: the documents' shared palette, the same as the
+# pages' .status--gron etc.
+STATUS_COLOURS = {status: (text, fill) for status, (fill, text) in LIGHTS.items()}
 
 
 @dataclass(frozen=True)

@@ -14,27 +14,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from trygg.lib import word
 from trygg.reports.content import STATUS_COLOURS, BlockView, DocumentView, Progress
 from trygg.reports.markup import Paragraph
-
-
-def _field(paragraph, instruction: str, placeholder: str = "") -> None:  # type: ignore[no-untyped-def]
-    """A Word field (PAGE, TOC…); Word and LibreOffice compute it when the file opens."""
-    run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
-    text.text = instruction
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    shown = OxmlElement("w:t")
-    shown.text = placeholder
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    for element in (begin, text, separate, shown, end):
-        run._r.append(element)
 
 
 def _fld_char(kind: str):  # type: ignore[no-untyped-def]
@@ -77,12 +59,6 @@ def _toc(document, doc: DocumentView) -> None:  # type: ignore[no-untyped-def]
             run.font.size = Pt(9)
             paragraph.paragraph_format.space_before = Pt(6)
     paragraphs[-1].add_run()._r.append(_fld_char("end"))
-
-
-def _update_fields_on_open(document) -> None:  # type: ignore[no-untyped-def]
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    document.settings.element.append(update)
 
 
 def _paragraphs(document, items: list[Paragraph]) -> None:  # type: ignore[no-untyped-def]
@@ -153,15 +129,6 @@ def _cell_margins(cell, margin: int) -> None:  # type: ignore[no-untyped-def]
     cell._tc.get_or_add_tcPr().append(margins)
 
 
-def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
-    """A cell's background colour (hex without #)."""
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
 def _measures_table(document, block: BlockView) -> None:  # type: ignore[no-untyped-def]
     """Priorities as full-width rows, each followed by its measures with coloured lights."""
     headers = block.headers[1:]
@@ -172,20 +139,20 @@ def _measures_table(document, block: BlockView) -> None:  # type: ignore[no-unty
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         cell.text = header
         cell.paragraphs[0].runs[0].bold = True
-        _shade(cell, "EEF3F8")
+        word.shade(cell, "EEF3F8")
     for label, rows in block.groups:
         merged = table.add_row().cells
         merged[0].merge(merged[-1])
         merged[0].text = label
         merged[0].paragraphs[0].runs[0].bold = True
-        _shade(merged[0], "DCE6F1")
+        word.shade(merged[0], "DCE6F1")
         for row in rows:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=False):
                 cell.text = value.text
                 if value.status:
                     text, fill = STATUS_COLOURS[value.status]
-                    _shade(cell, fill)
+                    word.shade(cell, fill)
                     run = cell.paragraphs[0].runs[0]
                     run.bold = True
                     run.font.color.rgb = RGBColor.from_string(text)
@@ -217,7 +184,7 @@ def _render(doc: DocumentView, progress: Progress) -> bytes:
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run(f"{report.title} – {_('page')} ")
-    _field(footer, "PAGE", "1")
+    word.field(footer, "PAGE", "1")
 
     document.add_heading(report.title, level=0)
     document.add_paragraph(str(report.area))
@@ -228,7 +195,7 @@ def _render(doc: DocumentView, progress: Progress) -> bytes:
 
     document.add_paragraph(_("Contents"), style="TOC Heading")
     _toc(document, doc)
-    _update_fields_on_open(document)
+    word.update_fields_on_open(document)
     document.add_page_break()
 
     total, done = len(doc.blocks) + 1, 0

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,7 +28,8 @@ from trygg.reports.models import ExportJob, SituationReport
 
 logger = logging.getLogger(__name__)
 
-# Finished jobs are deleted this many days after they finished (when a new job starts).
+# Jobs are deleted this many days after they finished or, if they never did, were created
+# (when a new job starts).
 KEEP_DAYS = 7
 # A job queued or running for longer than this is taken to be lost (a stopped worker) and is
 # not waited for again.
@@ -95,7 +97,9 @@ def start_export_job(report: SituationReport, fmt: str, user: Any) -> ExportJob:
 
     if fmt not in EXPORTERS:
         raise ValueError(f"unknown export format {fmt!r}")
-    ExportJob.objects.filter(finished_at__lt=timezone.now() - dt.timedelta(days=KEEP_DAYS)).delete()
+    cutoff = timezone.now() - dt.timedelta(days=KEEP_DAYS)
+    # Finished a while ago, or never finished (a worker that was stopped): gone.
+    ExportJob.objects.filter(Q(finished_at__lt=cutoff) | Q(created_at__lt=cutoff)).delete()
     job = ExportJob.objects.create(
         report=report,
         format=fmt,

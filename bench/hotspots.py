@@ -12,7 +12,8 @@ Timed for Trygg (best and median of 5 runs, on WGS84 lon/lat arrays already in m
   counts   project the points and count them per cell (np.bincount);
   gi*      Gi* z-scores by two 3×3 convolutions;
   fdr      two-sided p-values and Benjamini–Hochberg labels;
-  map      find_hotspots end to end, including a WGS84 polygon and a result object per cell.
+  map      find_hotspots end to end (its result holds arrays; cell polygons and objects are
+           built only when asked, e.g. for the GeoJSON: see bench/analysis_hotspots_api.py).
 
 Timed for esda on the same cells and counts: the libpysal queen-contiguity weights built from
 the cells' squares, and ``esda.G_Local(y, w, transform="B", star=True, permutations=0)`` — z-scores
@@ -163,7 +164,7 @@ def main() -> None:
         ("Trygg Gi* z-scores (3×3 convolutions)", gi_best, gi_median),
         ("Trygg p-values + BH labels", fdr_best, fdr_median),
         ("Trygg grid + counts + Gi* + FDR", core_best, core_median),
-        ("Trygg find_hotspots (with cell polygons)", map_best, map_median),
+        ("Trygg find_hotspots (end to end)", map_best, map_median),
         ("libpysal Queen weights from the cells", weights_best, float("nan")),
         ("esda.G_Local, permutations=0", esda_best, esda_median),
         ("esda.G_Local, 999 permutations (once)", esda_999, float("nan")),

@@ -61,7 +61,8 @@ def _toc(document, doc: DocumentView) -> None:  # type: ignore[no-untyped-def]
     paragraphs[-1].add_run()._r.append(_fld_char("end"))
 
 
-def _paragraphs(document, items: list[Paragraph]) -> None:  # type: ignore[no-untyped-def]
+def _paragraphs(document, items: list[Paragraph], keep_with_next: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """The block's text; ``keep_with_next`` keeps it on the page of the chart that follows."""
     for item in items:
         if item.style == "heading":
             paragraph = document.add_heading(level=3)
@@ -73,6 +74,8 @@ def _paragraphs(document, items: list[Paragraph]) -> None:  # type: ignore[no-un
             run = paragraph.add_run(piece.text)
             run.bold = piece.bold or None
             run.italic = piece.italic or None
+        if keep_with_next:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 TEXT_WIDTH = Cm(16.6)  # A4 less the margins
@@ -205,7 +208,7 @@ def _render(doc: DocumentView, progress: Progress) -> bytes:
         document.add_heading(part.label, level=1)
         for block in part.blocks:
             document.add_heading(block.title, level=2)
-            _paragraphs(document, block.paragraphs)
+            _paragraphs(document, block.paragraphs, keep_with_next=bool(block.png))
             if block.error:
                 document.add_paragraph(block.error).runs[0].italic = True
             if block.png:

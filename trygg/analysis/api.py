@@ -248,9 +248,9 @@ class HotspotsView(APIView):
                     "normal (default): two-sided p-values from the normal approximation of "
                     "Gi*, as esda's p_norm. permutation: exact p-values by conditional "
                     "randomisation (esda's permutation test, computed instead of sampled); "
-                    "use it for sparse maps (around one incident per cell or fewer), where "
-                    "the normal approximation flags too many cells. 400 if the counts are "
-                    "too large and varied for it (there the normal approximation is good)."
+                    "use it for sparse maps (around one incident per cell or fewer) or "
+                    "skewed counts, where the normal approximation flags too many cells. 400 "
+                    "if the counts are too large and varied to compute it quickly."
                 ),
             ),
         ],

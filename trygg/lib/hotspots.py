@@ -89,7 +89,7 @@ NORMAL = "normal"
 PERMUTATION = "permutation"
 P_VALUE_METHODS = (NORMAL, PERMUTATION)
 # The exact randomisation's work grows with (distinct counts) × (largest count); past this many
-# array cells it refuses (at such counts the normal approximation is accurate anyway).
+# array cells it refuses rather than keep a request busy for seconds (about 0.1 s here).
 PERMUTATION_BUDGET = 60_000_000
 
 
@@ -144,7 +144,8 @@ def permutation_p_values(counts: np.ndarray, mask: np.ndarray) -> np.ndarray:
     if work > PERMUTATION_BUDGET:
         raise TooDenseForPermutation(
             f"{len(distinct)} distinct counts up to {int(y.max())}: too large and varied for "
-            "exact randomisation p-values; the normal approximation is accurate at such counts"
+            "exact randomisation p-values; use the normal approximation, or fewer areas, "
+            "categories or a shorter period"
         )
     # subsets[j, s]: how many j-subsets of the n cells have counts summing to s (j ≤ k_max).
     subsets = np.zeros((k_max + 1, size))

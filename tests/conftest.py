@@ -9,6 +9,16 @@ import pytest
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: cached page blocks are keyed by data versions
+    (newest ids), and ids start over when a test's transaction is rolled back on SQLite."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES

@@ -84,3 +84,36 @@ def test_overview_shows_the_week(world, incidents, signed_in):
     response = signed_in.get(reverse("front:overview"))
     assert response.status_code == 200
     assert "week-heading" in response.content.decode()
+
+
+def test_overview_week_is_renewed_by_every_kind_of_write(world, incidents):
+    """The week block is cached, but a new incident, a correction, a rejection and a
+    delete in the week shown each change it at once (the cache key holds data versions)."""
+    from datetime import timedelta
+
+    from trygg.analysis.views import overview_week
+    from trygg.incidents.actions import IncidentDraft, record_incidents, update_incident
+    from trygg.incidents.models import Category, Incident, Source, Status
+    from trygg.incidents.review import review_incidents
+
+    block = overview_week(world.carol)
+    assert block is not None
+    week, total = block["week"], block["total"]
+    assert overview_week(world.carol)["total"] == total  # from the cache
+    inside = week.bounds()[0] + timedelta(days=2, hours=12)
+    category = Category.objects.filter(children__isnull=True).order_by("id").first()
+    [incident] = record_incidents(
+        [IncidentDraft(category=category, occurred_at=inside, area=world.liljeholmen)],
+        source=Source.WEBB,
+    ).created
+    assert overview_week(world.carol)["total"] == total + 1
+    update_incident(incident, {"occurred_at": inside - timedelta(days=60)}, world.alice)
+    assert overview_week(world.carol)["total"] == total
+    update_incident(incident, {"occurred_at": inside}, world.alice)
+    assert overview_week(world.carol)["total"] == total + 1
+    review_incidents([Incident.objects.get(pk=incident.pk)], Status.AVVISAD, world.alice)
+    assert overview_week(world.carol)["total"] == total
+    review_incidents([Incident.objects.get(pk=incident.pk)], Status.GRANSKAD, world.alice)
+    assert overview_week(world.carol)["total"] == total + 1
+    Incident.objects.get(pk=incident.pk).delete()
+    assert overview_week(world.carol)["total"] == total

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import json_script
+from django.utils.translation import get_language
 
 from trygg.accounts.models import Role
 from trygg.accounts.permissions import visible_memberships, visible_organisations
@@ -34,7 +41,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "roots": roots,
-            "map_data": feature_collection(map_areas_for_roots(roots, scope.tree)),
+            "map_script": _map_script(roots, scope.tree, "overview-map"),
             "organisations": visible_organisations(request.user).active().select_related("area"),
             "category_roots": categories.active()
             .roots()
@@ -43,6 +50,28 @@ def overview(request: HttpRequest) -> HttpResponse:
             "category_count": categories.active().count(),
         },
     )
+
+
+# How long a rendered map of areas may be served from the cache; its key holds a version of
+# the area table, so this bounds only changes made around Django (SQL by hand).
+MAP_SECONDS = 600
+
+
+def _map_script(roots: list[Area], tree: Any, element_id: str) -> str:
+    """The roots' map (each root and three levels below) as a ``json_script`` element.
+
+    Cached per roots, language and a version of the area table (count and latest change):
+    building and serialising a hundred boundaries is a large share of Översikt's time, and
+    areas seldom change.
+    """
+    version = Area.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
+    parts = [sorted(root.pk for root in roots), get_language(), element_id, sorted(version.items())]
+    key = "trygg:area-map:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    script = cache.get(key)
+    if script is None:
+        script = json_script(feature_collection(map_areas_for_roots(roots, tree)), element_id)
+        cache.set(key, script, MAP_SECONDS)
+    return script
 
 
 @page("administration")

@@ -252,3 +252,18 @@ def test_resolving_an_open_range_changes_no_count(world, incidents):
     assert resolved.start is not None and resolved.end is not None
     assert count_incidents(resolved).rows == count_incidents(selection).rows
     assert resolve_range(resolved) is resolved
+
+
+@pytest.mark.parametrize("group_by", [("area", "category", "period"), ("period",), ("area",), ()])
+def test_narrow_rollup_splits_many_periods_over_several_queries(
+    world, incidents, monkeypatch, group_by
+):
+    from trygg.analysis import counts
+
+    monkeypatch.setattr(counts, "_PERIODS_PER_QUERY", 2)
+    selection = build_selection(
+        world.carol, period_kind="month", start=date(2021, 8, 1), end=date(2023, 9, 30)
+    )
+    narrow = count_incidents(selection, group_by, table="counted")
+    assert len(narrow.periods) == 26
+    assert narrow.rows == count_incidents(selection, group_by, use_rollup=False).rows

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from trygg.incidents.actions import FUTURE_TOLERANCE, RecordResult, reporting_scope
+from trygg.incidents.bulk import lock_for_bulk_load, without_indexes_and_foreign_keys
 from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Incident, Source, Status
 from trygg.incidents.rollup import month_of, refresh_rollup
 from trygg.lib.csvio import ColumnTable, parse_datetime, parse_decimal
@@ -60,9 +61,13 @@ def import_columns(
     organisation: Any,
     dry_run: bool,
     progress: Callable[[int, int], None] | None = None,
+    bulk: bool = False,
 ) -> Any:
     """Import a clean table column-wise and return its ImportReport; None if any row has a
-    problem (the caller then runs the row-wise import, which names them)."""
+    problem (the caller then runs the row-wise import, which names them).
+
+    ``bulk`` writes in bulk-load mode (``trygg.incidents.bulk``: PostgreSQL only, the incident
+    table locked, its indexes and foreign keys re-created after the COPY)."""
     from trygg.incidents.importers import ImportReport, _Lookups, _tz, table_columns
 
     columns, ignored = table_columns(table)
@@ -74,17 +79,25 @@ def import_columns(
         return None
     report = ImportReport(format=table.format, rows=len(table), ignored_columns=ignored)
     report.dry_run = dry_run
-
-    fresh = _not_yet_recorded(rows["external_id"])
-    result = RecordResult(already_recorded=int((~fresh).sum()), created_total=int(fresh.sum()))
-    report.result = result
-    if dry_run or not fresh.any():
-        return report
-    keep = pa.array(fresh)
-    rows = {name: column.filter(keep) for name, column in rows.items()}
     reporter = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
     with transaction.atomic():
-        _write(rows, reporter, progress)
+        shape = None
+        if bulk and not dry_run:
+            # Locked before the external ids are read, so that none can arrive in between.
+            shape = lock_for_bulk_load(Incident._meta.db_table)
+        fresh = _not_yet_recorded(rows["external_id"])
+        result = RecordResult(already_recorded=int((~fresh).sum()), created_total=int(fresh.sum()))
+        report.result = result
+        if dry_run or not fresh.any():
+            return report
+        keep = pa.array(fresh)
+        rows = {name: column.filter(keep) for name, column in rows.items()}
+        if shape is not None:
+            with without_indexes_and_foreign_keys(Incident._meta.db_table, shape):
+                _write(rows, reporter, progress)
+            report.bulk = True
+        else:
+            _write(rows, reporter, progress)
         hours = np.unique(rows["occurred_at"].to_numpy() // 3600).tolist()
         refresh_rollup({month_of(_EPOCH + dt.timedelta(hours=h)) for h in hours})
     result.written = True

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from trygg.accounts.models import Organisation
@@ -99,6 +100,7 @@ class ImportReport:
     skipped_types: Counter[str] = field(default_factory=Counter)
     areas_created: list[str] = field(default_factory=list)
     dry_run: bool = False
+    bulk: bool = False  # written in bulk-load mode (trygg.incidents.bulk)
 
     @property
     def created(self) -> int:
@@ -324,20 +326,35 @@ def import_incidents(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     columnar: bool | None = None,
+    bulk: bool = False,
 ) -> ImportReport:
     """Read a file and record its incidents. Raises ImportFailed or IncidentsRefused.
 
     Large clean CSV/XLSX tables are imported column-wise (``trygg.incidents.columnar``),
     with the same result; ``columnar`` forces that path (True) or the row-wise one (False).
+    ``bulk`` (PostgreSQL only) writes a clean CSV/XLSX table of any size in bulk-load mode
+    (``trygg.incidents.bulk``): the incident table and the tables it refers to are locked
+    for the whole import. A file that only the row-wise import takes is imported normally
+    (``report.bulk`` says which).
     """
+    from trygg.incidents.bulk import BulkLoadUnavailable
+
     kind = format or guess_format(filename, data)
     if kind not in FORMATS:
         raise ImportFailed(_("Unknown format “%(format)s”.") % {"format": kind})
+    if bulk and connection.vendor != "postgresql":
+        raise ImportFailed(
+            _("Bulk mode (--bulk) needs PostgreSQL. On SQLite, import without --bulk.")
+        )
     if kind != "polisen" and columnar is not False:
-        fast = _import_columnar(
-            data, filename if kind != "xlsx" else "upload.xlsx", user=user,
-            organisation=organisation, dry_run=dry_run, progress=progress, force=bool(columnar),
-        )  # fmt: skip
+        try:
+            fast = _import_columnar(
+                data, filename if kind != "xlsx" else "upload.xlsx", user=user,
+                organisation=organisation, dry_run=dry_run, progress=progress,
+                force=bool(columnar) or bulk, bulk=bulk,
+            )  # fmt: skip
+        except BulkLoadUnavailable as error:
+            raise ImportFailed(str(error)) from None
         if fast is not None:
             return fast
     report = ImportReport(format=kind, dry_run=dry_run)
@@ -396,6 +413,7 @@ def _import_columnar(
     dry_run: bool,
     progress: Callable[[int, int], None] | None,
     force: bool,
+    bulk: bool = False,
 ) -> ImportReport | None:
     """The column-wise import's report, or None when the row-wise import must run."""
     from trygg.incidents.columnar import MIN_ROWS, import_columns
@@ -409,7 +427,7 @@ def _import_columnar(
     if len(table) < MIN_ROWS and not force:
         return None
     return import_columns(
-        table, user=user, organisation=organisation, dry_run=dry_run, progress=progress
+        table, user=user, organisation=organisation, dry_run=dry_run, progress=progress, bulk=bulk
     )
 
 

@@ -1,4 +1,5 @@
-"""``trygg import-incidents FILE [--format csv|xlsx|polisen] [--organisation ORG] [--dry-run]``."""
+"""``trygg import-incidents FILE [--format csv|xlsx|polisen] [--organisation ORG] [--dry-run]
+[--skip-invalid] [--bulk]``."""
 
 from __future__ import annotations
 
@@ -28,6 +29,18 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", help="reporting organisation (name or short name)")
         parser.add_argument("--skip-invalid", action="store_true", help="import the good rows")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help=(
+                "bulk-load mode for maintenance windows (PostgreSQL only): drops the incident "
+                "table's indexes and foreign keys during the load and re-creates them, all in "
+                "one transaction. LOCKS EVERY READER AND WRITER OUT of the incident table and "
+                "the tables it refers to (users, areas, categories, organisations) until the "
+                "import ends, so Trygg stands still meanwhile. Pays off for loads that are "
+                "large next to the table."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -55,6 +68,7 @@ class Command(BaseCommand):
                 skip_invalid=options["skip_invalid"],
                 dry_run=options["dry_run"],
                 progress=self._progress,
+                bulk=options["bulk"],
             )
         except ImportFailed as error:
             raise CommandError(str(error)) from None
@@ -85,6 +99,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(n)s events skipped (summaries or types mapped to no category): %(types)s")
                 % {"n": skipped, "types": common}
+            )
+        if options["bulk"] and report.written and not report.bulk:
+            self.stdout.write(
+                _("Bulk mode was not used: this file can only be imported row by row.")
             )
         prefix = _("Dry run, nothing written: ") if report.dry_run else ""
         self.stdout.write(

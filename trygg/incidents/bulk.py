@@ -1,0 +1,141 @@
+"""Bulk-load mode for very large imports into PostgreSQL (``import-incidents --bulk``).
+
+Maintaining the incident table's secondary indexes row by row and checking its deferred
+foreign keys row by row at commit costs PostgreSQL far more than taking the rows themselves
+(see docs/benchmarks.md). In bulk mode the import instead, inside its one transaction:
+
+1. takes an ACCESS EXCLUSIVE lock on the incident table (nobody reads or writes it until the
+   import ends), with a lock timeout so that a long-running reader makes the import fail at
+   once rather than queue every other request behind it;
+2. reads the table's secondary indexes and foreign keys from the catalogue (``pg_index``,
+   ``pg_constraint``), so that it follows the migrations, and drops them; dropping a foreign
+   key also takes an ACCESS EXCLUSIVE lock on the table it refers to (users, areas,
+   categories, organisations), so the whole site waits for the import;
+3. lets the caller COPY the rows;
+4. re-creates every index from its stored definition (with more ``maintenance_work_mem``)
+   and re-adds every foreign key ``NOT VALID`` followed by ``VALIDATE CONSTRAINT``: one
+   set-wise check per key instead of one lookup per row.
+
+DDL is transactional in PostgreSQL: any error (a bad row, a duplicate external id found by
+the unique index being rebuilt, a dangling reference found by the validation, a lock
+timeout) rolls back the rows and the dropped indexes and keys together, leaving the table
+exactly as it was. The primary key and indexes that back a constraint (primary key, UNIQUE,
+EXCLUDE) are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.utils import OperationalError
+from django.utils.translation import gettext as _
+
+# How long the import waits for each lock before it gives up (a reader still running).
+LOCK_TIMEOUT = "30s"
+# Memory per index build; the sort of 1,000,000 keys fits, so no build spills to disk.
+MAINTENANCE_WORK_MEM = "256MB"
+
+
+class BulkLoadUnavailable(Exception):
+    """Bulk mode cannot run here (not PostgreSQL, or the table is in use); says why."""
+
+
+@dataclass(frozen=True)
+class TableShape:
+    """What bulk mode drops and re-creates: index definitions and foreign keys by name."""
+
+    indexes: tuple[tuple[str, str], ...]  # (qualified name, CREATE INDEX statement)
+    foreign_keys: tuple[tuple[str, str], ...]  # (constraint name, definition)
+    referenced: tuple[str, ...]  # the tables the foreign keys refer to, qualified
+
+
+def table_shape(table: str, *, using: str = "default") -> TableShape:
+    """The table's secondary indexes (those not backing a constraint) and foreign keys."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT format('%%I.%%I', n.nspname, c.relname), pg_get_indexdef(i.indexrelid)"
+            " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE i.indrelid = %s::regclass AND NOT EXISTS ("
+            "   SELECT 1 FROM pg_constraint k"
+            "   WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid"
+            "   AND k.contype IN ('p', 'u', 'x'))"
+            " ORDER BY c.relname",
+            [table],
+        )
+        indexes = tuple(cursor.fetchall())
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [table],
+        )
+        foreign_keys = tuple(cursor.fetchall())
+        cursor.execute(
+            "SELECT DISTINCT format('%%I.%%I', n.nspname, c.relname) FROM pg_constraint k"
+            " JOIN pg_class c ON c.oid = k.confrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE k.conrelid = %s::regclass AND k.contype = 'f' AND k.confrelid <> k.conrelid"
+            " ORDER BY 1",
+            [table],
+        )
+        referenced = tuple(row[0] for row in cursor.fetchall())
+    return TableShape(indexes, foreign_keys, referenced)
+
+
+def lock_for_bulk_load(table: str, *, using: str = "default") -> TableShape:
+    """Take the table, and the tables its foreign keys refer to, for this transaction alone
+    (dropping a foreign key needs that lock on both sides; taking them all at once, in a
+    fixed order, cannot deadlock halfway). BulkLoadUnavailable if one stays in use."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        raise BulkLoadUnavailable(_("Bulk mode needs PostgreSQL."))
+    if not connection.in_atomic_block:
+        raise RuntimeError("bulk mode runs inside the import's transaction")
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+        try:
+            cursor.execute(f"LOCK TABLE {quote(table)} IN ACCESS EXCLUSIVE MODE")
+            shape = table_shape(table, using=using)
+            if shape.referenced:
+                cursor.execute(f"LOCK TABLE {', '.join(shape.referenced)} IN ACCESS EXCLUSIVE MODE")
+        except OperationalError as error:
+            raise BulkLoadUnavailable(
+                _(
+                    "A table the bulk import needs is in use (waited %(timeout)s for it): "
+                    "%(error)s. Run the bulk import when nobody uses Trygg."
+                )
+                % {"timeout": LOCK_TIMEOUT, "error": str(error).strip()}
+            ) from error
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+    return shape
+
+
+@contextmanager
+def without_indexes_and_foreign_keys(
+    table: str, shape: TableShape, *, using: str = "default"
+) -> Iterator[TableShape]:
+    """Drop the table's secondary indexes and foreign keys; re-create them when the block
+    ends without an error. Call with the shape ``lock_for_bulk_load`` returned, in the same
+    transaction; an error in the block (or in re-creating) must roll the transaction back,
+    which restores everything."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for name, _definition in shape.foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for qualified, _definition in shape.indexes:
+            cursor.execute(f"DROP INDEX {qualified}")
+    yield shape
+    with connection.cursor() as cursor:
+        for _qualified, definition in shape.indexes:
+            cursor.execute(definition)
+        for name, definition in shape.foreign_keys:
+            add = f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+            if definition.endswith("NOT VALID"):
+                cursor.execute(add)  # not validated before either: put it back as it was
+                continue
+            cursor.execute(f"{add} NOT VALID")
+            cursor.execute(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {quote(name)}")

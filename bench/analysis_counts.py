@@ -9,10 +9,12 @@ counts itself and the areas below it, a category its sub-categories), by reporti
 (1 September – 31 August) over the five years 2019/20–2023/24: 120 × 30 × 5 = 18,000 counts.
 
 Timed, each ``RUNS`` times (default 30) after three untimed warm-up runs, median and p95:
-  engine    ``count_incidents(selection, ("area", "category", "period"))`` (from the rollup);
+  engine    ``count_incidents(selection, ("area", "category", "period"))`` (from the narrow
+            rollup, ``CountedRollup``: one row per year × area × category, twelve months);
   endpoint  GET /api/v1/analysis/counts/ with the same selection through Django's test client
             (session of the coordinator, in-process: no network), i.e. selection building,
-            the engine, JSON rendering;
+            the engine, JSON rendering (nothing is cached between calls: every call reads
+            the database and writes the JSON anew);
   duckdb    the baseline: DuckDB aggregating the same 1,000,000 raw rows (area, category,
             occurred_at, status) held in an in-memory table, and read from a Parquet file:
             rejected rows out, reporting year from the Stockholm time (and, a second in-memory
@@ -77,8 +79,11 @@ def main() -> None:
     chosen = selection()
     group_by = ("area", "category", "period")
     result = count_incidents(chosen, group_by)
-    assert result.from_rollup, "the engine should read the rollup for reporting years"
-    print(f"engine: {len(result.rows):,} counts from the rollup")
+    assert result.table == "counted", "the engine should read the narrow rollup here"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM incidents_countedrollup")
+        narrow_rows = cursor.fetchone()[0]
+    print(f"engine: {len(result.rows):,} counts from the narrow rollup ({narrow_rows:,} rows)")
     with CaptureQueriesContext(connection) as queries:
         count_incidents(chosen, group_by)
     sql = queries.captured_queries[-1]["sql"]

@@ -63,6 +63,16 @@ class SelectionForm(forms.Form):
         super().__init__(data)
         self.user = user
         allowed = analysable_area_ids(user)
+        if api:
+            # The API only checks ids: no names to fetch, nothing to order.
+            self.fields["area"].choices = [(pk, pk) for pk in allowed]
+            self.fields["category"].choices = [
+                (pk, pk) for pk in visible_categories(user).values_list("id", flat=True)
+            ]
+            self.fields["organisation"].choices = [
+                (pk, pk) for pk in visible_organisations(user).values_list("id", flat=True)
+            ]
+            return
         areas = Area.objects.filter(pk__in=allowed).order_by("name").values_list("id", "name")
         self.fields["area"].choices = list(areas)
         self.fields["category"].choices = list(

@@ -1,4 +1,4 @@
-"""``trygg rebuild-rollup``: recount the monthly incident rollup from the raw rows.
+"""``trygg rebuild-rollup``: recount the monthly incident rollups from the raw rows.
 
 Every write keeps the rollup up to date; this is for after changes made around Trygg's
 actions (SQL by hand, a restored backup) and is safe to run at any time.
@@ -16,7 +16,10 @@ from trygg.incidents.rollup import rebuild_rollup
 
 
 class Command(BaseCommand):
-    help = "Recount the monthly incident rollup (month × area × category × …) from the incidents."
+    help = (
+        "Recount the monthly incident rollups (month × area × category × organisation × source "
+        "× status, and the narrow counted month × area × category) from the incidents."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         rebuild_rollup()

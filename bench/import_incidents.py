@@ -1,15 +1,21 @@
 """Benchmark: importing N CSV rows of incidents into PostgreSQL, against COPY of the same rows.
 
 Usage:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/trygg_bench \
-        .venv/bin/python bench/import_incidents.py [ROWS]
+        .venv/bin/python bench/import_incidents.py [ROWS ...]      (default: 100000 1000000)
 
-Creates (and drops) its own database named by DATABASE_URL, builds the demo areas, writes a
-CSV with the import template's columns (Swedish Excel style: semicolons, decimal commas),
-then times:
+Creates (and drops) its own database named by DATABASE_URL, builds the demo areas, and for
+each size writes a CSV with the import template's columns (Swedish Excel style: semicolons,
+decimal commas), then times, in the same run:
   1. baseline: PostgreSQL's COPY of the same CSV into a bare table with the same columns;
-  2. Trygg:    ``import_incidents`` (parsing, checks incl. the personnummer guard, area from
-               point, bulk insert) into the real incident table.
-and prints both and their ratio.
+  2. normal:   ``import_incidents`` (parsing, checks incl. the personnummer guard, area from
+               point, COPY, rollup) into the real incident table;
+  3. bulk:     the same file with ``bulk=True`` (``import-incidents --bulk``: indexes and
+               foreign keys dropped and re-created in the import's transaction), after the
+               normal import's rows were deleted and the table vacuumed;
+and prints each and its ratio to the baseline.
+
+BENCH_PROFILE=1 prints a cProfile of each import; BENCH_FLOOR=1 also times PostgreSQL alone
+taking the finished rows into copies of the incident table (columns, + indexes, + keys).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import random
 import sys
 import time
 
-ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+SIZES = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
 os.environ.setdefault("SECRET_KEY", "bench")
 os.environ.setdefault("DEBUG", "false")
@@ -44,76 +50,122 @@ def main() -> None:
     old = setup_databases(verbosity=0, interactive=False)
     try:
         call_command("demo", verbosity=0)
-        from trygg.demo.builders.places import PLACES
-        from trygg.incidents.importers import import_incidents
-        from trygg.incidents.models import Incident
-        from trygg.places.models import Area
-
-        rng = random.Random(1)
-        places = list(Area.objects.filter(kind="plats").values_list("name", flat=True))
-        codes = ["klotter", "skadegorelse", "nedskrapning", "ordningsstorning", "stold", "inbrott"]
-        lines = [
-            "kategori;tidpunkt;område;latitud;longitud;plats;beskrivning;organisation;extern_id"
-        ]
-        for n in range(ROWS):
-            day = rng.randrange(1, 28)
-            month = rng.randrange(1, 13)
-            if n % 2:
-                _name, _parent, plat, plon, *_rest = rng.choice(PLACES)
-                lat = f"{plat + (rng.random() - 0.5) * 0.001:.5f}".replace(".", ",")
-                lon = f"{plon + (rng.random() - 0.5) * 0.002:.5f}".replace(".", ",")
-                area = ""
-            else:
-                lat = lon = ""
-                area = rng.choice(places)
-            when = f"2023-{month:02d}-{day:02d} {rng.randrange(24):02d}:{rng.randrange(60):02d}"
-            lines.append(
-                f"{rng.choice(codes)};{when};{area};{lat};{lon};Vid entrén;"
-                f"Iakttagelse nummer {n} vid platsen;SHIS Bostäder;b-{n}"
-            )
-        data = ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
         name = settings.DATABASES["default"]["NAME"]
-        print(f"rows: {ROWS:,}  csv: {len(data) / 1e6:.1f} MB  database: {name}")
-
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TABLE bench_copy (kategori text, tidpunkt text, omrade text, latitud text,"
-                " longitud text, plats text, beskrivning text, organisation text, extern_id text)"
+        print(f"database: {name}  load average before: {_load()}")
+        results = []
+        for rows in SIZES:
+            results.append((rows, _one_size(connection, rows)))
+        print()
+        print(f"{'rows':>10} {'bare COPY':>10} {'normal':>10} {'×':>6} {'--bulk':>10} {'×':>6}")
+        for rows, (baseline, normal, bulk) in results:
+            print(
+                f"{rows:>10,} {baseline:>9.2f}s {normal:>9.2f}s {normal / baseline:>6.1f}"
+                f" {bulk:>9.2f}s {bulk / baseline:>6.1f}"
             )
-            started = time.perf_counter()
-            with cursor.cursor.copy(
-                "COPY bench_copy FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)"
-            ) as copy:
-                copy.write(data.decode("utf-8-sig").encode("utf-8"))
-            baseline = time.perf_counter() - started
-        print(f"baseline  COPY into a bare table:   {baseline:8.2f} s")
+        print(f"target ≤ 3 × bare COPY; load average after: {_load()}")
+    finally:
+        teardown_databases(old, verbosity=0)
 
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _csv(rows: int) -> bytes:
+    from trygg.demo.builders.places import PLACES
+    from trygg.places.models import Area
+
+    rng = random.Random(1)
+    places = list(Area.objects.filter(kind="plats").values_list("name", flat=True))
+    codes = ["klotter", "skadegorelse", "nedskrapning", "ordningsstorning", "stold", "inbrott"]
+    lines = ["kategori;tidpunkt;område;latitud;longitud;plats;beskrivning;organisation;extern_id"]
+    for n in range(rows):
+        day = rng.randrange(1, 28)
+        month = rng.randrange(1, 13)
+        if n % 2:
+            _name, _parent, plat, plon, *_rest = rng.choice(PLACES)
+            lat = f"{plat + (rng.random() - 0.5) * 0.001:.5f}".replace(".", ",")
+            lon = f"{plon + (rng.random() - 0.5) * 0.002:.5f}".replace(".", ",")
+            area = ""
+        else:
+            lat = lon = ""
+            area = rng.choice(places)
+        when = f"2023-{month:02d}-{day:02d} {rng.randrange(24):02d}:{rng.randrange(60):02d}"
+        lines.append(
+            f"{rng.choice(codes)};{when};{area};{lat};{lon};Vid entrén;"
+            f"Iakttagelse nummer {n} vid platsen;SHIS Bostäder;b-{n}"
+        )
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def _one_size(connection, rows: int) -> tuple[float, float, float]:
+    from trygg.incidents.importers import import_incidents
+    from trygg.incidents.models import Incident
+
+    data = _csv(rows)
+    print(f"\nrows: {rows:,}  csv: {len(data) / 1e6:.1f} MB  load average: {_load()}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_copy (kategori text, tidpunkt text, omrade text, latitud text,"
+            " longitud text, plats text, beskrivning text, organisation text, extern_id text)"
+        )
+        started = time.perf_counter()
+        with cursor.cursor.copy(
+            "COPY bench_copy FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)"
+        ) as copy:
+            copy.write(data.decode("utf-8-sig").encode("utf-8"))
+        baseline = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_copy")
+    print(f"baseline  COPY into a bare table:   {baseline:8.2f} s")
+
+    timings = []
+    for label, bulk in (("normal", False), ("--bulk", True)):
         profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
         started = time.perf_counter()
         if profiler:
             profiler.enable()
-        report = import_incidents(data, "bench.csv")
-        trygg = time.perf_counter() - started
+        report = import_incidents(data, "bench.csv", bulk=bulk)
+        seconds = time.perf_counter() - started
         if profiler:
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
-        assert report.created == ROWS, report.created
-        assert Incident.objects.filter(external_id__startswith="b-").count() == ROWS
-        print(f"trygg     import_incidents:         {trygg:8.2f} s  ({ROWS / trygg:,.0f} rows/s)")
-        print(f"ratio     trygg / COPY:             {trygg / baseline:8.1f} ×  (target ≤ 3 ×)")
-        floor = _database_floor(connection)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+        assert report.created == rows and report.bulk == bulk, (report.created, report.bulk)
+        assert Incident.objects.filter(external_id__startswith="b-").count() == rows
+        timings.append(seconds)
         print(
-            "PostgreSQL alone, COPY of the finished rows (typed) into a copy of the incident table"
+            f"{label:<9} import_incidents:         {seconds:8.2f} s  ({rows / seconds:,.0f} rows/s)"
+            f"  {seconds / baseline:5.1f} × COPY"
         )
-        for label, key in (
-            ("columns only", "bench_columns"),
-            ("+ its indexes", "bench_indexes"),
-            ("+ foreign keys", "bench_twin"),
-        ):
-            seconds = floor[key]
-            print(f"          {label:<24}{seconds:8.2f} s  ({seconds / baseline:5.1f} × COPY)")
-    finally:
-        teardown_databases(old, verbosity=0)
+        if not bulk and os.environ.get("BENCH_FLOOR"):
+            _print_floor(connection, baseline)
+        _remove_imported(connection)
+    return baseline, timings[0], timings[1]
+
+
+def _remove_imported(connection) -> None:
+    """Delete the benchmark's rows and vacuum, so that the next import meets the same table."""
+    from trygg.incidents.models import Incident
+    from trygg.incidents.rollup import rebuild_rollup
+
+    table = Incident._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE external_id LIKE 'b-%%'")
+        cursor.execute(f"VACUUM ANALYZE {table}")
+    rebuild_rollup()
+
+
+def _print_floor(connection, baseline: float) -> None:
+    floor = _database_floor(connection)
+    print("PostgreSQL alone, COPY of the finished rows (typed) into a copy of the incident table")
+    for label, key in (
+        ("columns only", "bench_columns"),
+        ("+ its indexes", "bench_indexes"),
+        ("+ foreign keys", "bench_twin"),
+    ):
+        seconds = floor[key]
+        print(f"          {label:<24}{seconds:8.2f} s  ({seconds / baseline:5.1f} × COPY)")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_columns, bench_indexes, bench_twin")
 
 
 def _database_floor(connection) -> dict[str, float]:

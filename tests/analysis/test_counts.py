@@ -267,3 +267,27 @@ def test_narrow_rollup_splits_many_periods_over_several_queries(
     narrow = count_incidents(selection, group_by, table="counted")
     assert len(narrow.periods) == 26
     assert narrow.rows == count_incidents(selection, group_by, use_rollup=False).rows
+
+
+def test_json_text_when_every_area_has_a_population_and_names_hold_percent_signs(world, incidents):
+    from trygg.places.models import Area
+
+    for population, area in enumerate(Area.objects.order_by("id"), start=1_000):
+        area.population = population * 7
+        area.save()
+    category = Category.objects.filter(parent__isnull=True).order_by("id").first()
+    category.name = 'Skadegörelse 100 % "citat" %s %d'
+    category.save()
+    selection = build_selection(
+        world.carol,
+        area_ids=[world.district.pk, world.liljeholmen.pk, world.skarholmen.pk],
+        start=date(2021, 9, 1),
+        end=date(2023, 8, 31),
+    )
+    result = count_incidents(selection)
+    assert all(g.population for g in result.areas)
+    assert_json_equals_dicts(result)
+    assert_json_equals_dicts(count_incidents(selection))  # the template from the cache
+    rows = json.loads(count_json(result))["rows"]
+    assert any(r["category_name"] == category.name for r in rows)
+    assert all(isinstance(r["rate_per_1000"], float) for r in rows)

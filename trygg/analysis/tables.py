@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -95,11 +96,11 @@ def count_dicts(result: CountResult) -> list[dict[str, Any]]:
 
 def count_json(result: CountResult) -> str:
     """``{"group_by": …, "rows": count_dicts(result), "total": …}`` as JSON text, written
-    straight from the counts: each axis position's fields are encoded once, and rows are
-    formatted in nested loops over the axes, so 18,000 rows take about 10 ms rather than
-    the dicts plus DRF's rendering of them (~50 ms). Equal, parsed, to DRF's JSON of the
-    same dicts (a test holds it to that); rates are written with three decimals, which is
-    the same number as ``round(rate, 3)``."""
+    straight from the counts: each axis position's fields are encoded once, and the rows'
+    fixed text is a cached %-template filled with the numbers in one call, so 18,000 rows
+    take under 10 ms rather than the dicts plus DRF's rendering of them (~50 ms). Equal,
+    parsed, to DRF's JSON of the same dicts (a test holds it to that); rates are written
+    with three decimals, which is the same number as ``round(rate, 3)``."""
 
     def encoded(parts: list[dict[str, Any]]) -> list[str]:
         return [
@@ -108,50 +109,71 @@ def count_json(result: CountResult) -> str:
         ]
 
     areas, categories, periods, extras = (encoded(p) for p in _count_parts(result))
+    head = f'{{"group_by":{_json(list(result.group_by))},"rows":['
+    tail = f'],"total":{result.total}}}'
+    with_rates = "area" in result.group_by
+    if not result.open_ended and (not with_rates or all(g and g.population for g in result.areas)):
+        # The common shape: every cell a row, a rate in every row or in none. The rows' fixed
+        # text is one %-template per axes (cached), filled with the numbers in one C call.
+        template = _rows_template(
+            tuple(areas), tuple(categories), tuple(periods), tuple(extras), with_rates
+        )
+        numbers: list = result.counts.ravel().tolist()
+        if with_rates:
+            rates = result.counts * 1000 / _population_column(result)
+            pairs: list = [None] * (2 * len(numbers))
+            pairs[0::2] = numbers
+            pairs[1::2] = rates.ravel().tolist()
+            numbers = pairs
+        return head + template % tuple(numbers) + tail
+    # Otherwise (organisations or sources, which list only the cells that occur, or areas
+    # with and without a population): row by row.
     rates = _rates(result)
     counts = result.counts.tolist()
-    skip_zeros = result.open_ended
     rows: list[str] = []
     append = rows.append
-    if len(extras) == 1 and not skip_zeros:
-        # The common shape (no organisation or source axis): one row per area × category ×
-        # period, without the innermost loop.
-        extra = extras[0]
-        for a, area in enumerate(areas):
-            for c, category in enumerate(categories):
-                head = "{" + area + category
-                cells = counts[a][c]
-                if rates is None:
-                    for p, period in enumerate(periods):
-                        append(f'{head}{period}{extra}"count":{cells[p][0]}}}')
-                    continue
-                cell_rates = rates[a][c]
-                for p, period in enumerate(periods):
-                    rate = cell_rates[p][0]
+    for a, area in enumerate(areas):
+        for c, category in enumerate(categories):
+            start = "{" + area + category
+            for p, period in enumerate(periods):
+                cell = counts[a][c][p]
+                cell_rates = rates[a][c][p] if rates is not None else None
+                for e, extra in enumerate(extras):
+                    n = cell[e]
+                    if result.open_ended and not n:
+                        continue
+                    if cell_rates is None:
+                        append(f'{start}{period}{extra}"count":{n}}}')
+                        continue
+                    rate = cell_rates[e]
                     written = "null" if rate != rate else f"{rate:.3f}"  # NaN: no population
-                    append(
-                        f'{head}{period}{extra}"count":{cells[p][0]},"rate_per_1000":{written}}}'
-                    )
-    else:
-        for a, area in enumerate(areas):
-            for c, category in enumerate(categories):
-                head = "{" + area + category
-                for p, period in enumerate(periods):
-                    cell = counts[a][c][p]
-                    cell_rates = rates[a][c][p] if rates is not None else None
-                    for e, extra in enumerate(extras):
-                        n = cell[e]
-                        if skip_zeros and not n:
-                            continue
-                        if cell_rates is None:
-                            append(f'{head}{period}{extra}"count":{n}}}')
-                            continue
-                        rate = cell_rates[e]
-                        written = "null" if rate != rate else f"{rate:.3f}"
-                        append(f'{head}{period}{extra}"count":{n},"rate_per_1000":{written}}}')
-    return (
-        f'{{"group_by":{_json(list(result.group_by))},"rows":[{",".join(rows)}],'
-        f'"total":{result.total}}}'
+                    append(f'{start}{period}{extra}"count":{n},"rate_per_1000":{written}}}')
+    return head + ",".join(rows) + tail
+
+
+def _population_column(result: CountResult) -> np.ndarray:
+    return np.array([g.population for g in result.areas], dtype=float)[:, None, None, None]
+
+
+@lru_cache(maxsize=8)
+def _rows_template(
+    areas: tuple[str, ...],
+    categories: tuple[str, ...],
+    periods: tuple[str, ...],
+    extras: tuple[str, ...],
+    with_rates: bool,
+) -> str:
+    """The rows of a count answer as a %-template: every cell's fixed text, with ``%d`` for
+    its count and ``%.3f`` for its rate. Cached per axes (and so per language and names):
+    the same selection asked again only fills in new numbers."""
+    tail = '"count":%d,"rate_per_1000":%.3f}' if with_rates else '"count":%d}'
+    escape = {ord("%"): "%%"}
+    return ",".join(
+        "{" + (a + c + p + e).translate(escape) + tail
+        for a in areas
+        for c in categories
+        for p in periods
+        for e in extras
     )
 
 

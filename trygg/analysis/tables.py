@@ -167,14 +167,13 @@ def _rows_template(
     its count and ``%.3f`` for its rate. Cached per axes (and so per language and names):
     the same selection asked again only fills in new numbers."""
     tail = '"count":%d,"rate_per_1000":%.3f}' if with_rates else '"count":%d}'
-    escape = {ord("%"): "%%"}
-    return ",".join(
-        "{" + (a + c + p + e).translate(escape) + tail
-        for a in areas
-        for c in categories
-        for p in periods
-        for e in extras
-    )
+
+    def escaped(parts: tuple[str, ...]) -> list[str]:
+        return [part.replace("%", "%%") for part in parts]
+
+    heads = ["{" + a + c for a in escaped(areas) for c in escaped(categories)]
+    ends = [p + e + tail for p in escaped(periods) for e in escaped(extras)]
+    return ",".join([head + end for head in heads for end in ends])
 
 
 def _json(value: Any) -> str:

@@ -99,3 +99,72 @@ def test_index_agrees_with_brute_force(lat, lon):
     index = AreaIndex(boundaries)
     expected = [key for key, g in boundaries if shape(g).intersects(Point(lon, lat))]
     assert index.containing(lat, lon) == expected
+
+
+# The grid classification gives exactly the pairs the point-by-point STRtree query gives ----
+
+HOLED = {
+    "type": "Polygon",
+    "coordinates": [
+        [[18.02, 59.02], [18.09, 59.02], [18.09, 59.09], [18.02, 59.09], [18.02, 59.02]],
+        [[18.04, 59.04], [18.06, 59.04], [18.06, 59.06], [18.04, 59.06], [18.04, 59.04]],
+    ],
+}
+NEIGHBOUR = {"type": "Polygon", "coordinates": [[[18.1, 59.0], [18.2, 59.0], [18.2, 59.1], [18.1, 59.1], [18.1, 59.0]]]}  # fmt: skip
+BOUNDARIES = [
+    ("square", SQUARE),
+    ("neighbour", NEIGHBOUR),  # shares the square's eastern edge
+    ("holed", HOLED),
+    ("bowtie", clean_boundary(BOWTIE).geojson),
+    ("circle", circle(59.05, 18.05, 2000)),
+    ("small", circle(59.051, 18.049, 150)),
+    ("far", circle(60.0, 15.0, 300)),
+]
+
+
+def _vertices(geojson):
+    geometry = shape(geojson)
+    polygons = getattr(geometry, "geoms", [geometry])
+    return [c for p in polygons for ring in [p.exterior, *p.interiors] for c in ring.coords]
+
+
+VERTICES = [c for _key, g in BOUNDARIES for c in _vertices(g)]
+_lon = st.floats(min_value=17.9, max_value=18.3, allow_nan=False)
+_lat = st.floats(min_value=58.9, max_value=59.2, allow_nan=False)
+# Clusters (so that cells hold enough points to be classified), boundary vertices, points on
+# edges and on grid lines, and points anywhere.
+_cluster = st.tuples(_lon, _lat, st.integers(8, 60), st.floats(1e-7, 0.02)).map(
+    lambda c: [(c[0] + c[3] * math.sin(k), c[1] + c[3] * math.cos(3 * k)) for k in range(c[2])]
+)
+_vertex = st.sampled_from(VERTICES).map(lambda v: [v] * 9)
+_edge = st.tuples(st.sampled_from([18.0, 18.1, 18.02, 18.04, 18.2]), _lat).map(
+    lambda p: [(p[0], p[1] + k * 1e-4) for k in range(10)]
+)
+_anywhere = st.lists(st.tuples(_lon, _lat), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(groups=st.lists(st.one_of(_cluster, _vertex, _edge, _anywhere), min_size=1, max_size=8))
+def test_grid_classification_gives_the_pairs_of_the_exact_query(groups):
+    import numpy as np
+    import shapely
+
+    points = [p for group in groups for p in group]
+    lons = np.array([p[0] for p in points])
+    lats = np.array([p[1] for p in points])
+    index = AreaIndex(BOUNDARIES)
+    expected = index.query_many(shapely.points(lons, lats))
+    found = index.query_coordinates(lons, lats)
+    assert sorted(zip(*found, strict=True)) == sorted(zip(*expected, strict=True))
+
+
+def test_grid_classification_answers_dense_points_without_testing_each():
+    import numpy as np
+    import shapely
+
+    index = AreaIndex(BOUNDARIES)
+    rng = np.random.default_rng(1)
+    lons, lats = rng.uniform(17.95, 18.25, 20000), rng.uniform(58.95, 59.15, 20000)
+    expected = index.query_many(shapely.points(lons, lats))
+    found = index.query_coordinates(lons, lats)
+    assert sorted(zip(*found, strict=True)) == sorted(zip(*expected, strict=True))

@@ -4,7 +4,7 @@
 pyarrow reads the CSV, dates, times and decimal commas are parsed as arrays (cells in a rarer
 format go one by one through ``csvio.parse_datetime``/``parse_decimal``), names become ids
 through dictionaries built over the distinct values, the point decides the area through the
-vectorised ``locate_many``, the personnummer guard runs a regex prefilter over each text
+vectorised ``locate_coordinates``, the personnummer guard runs a regex prefilter over each text
 column and the exact check (``contains_identity_number``) only on the candidates, and the
 rows go to PostgreSQL by COPY straight from the columns, without model instances.
 
@@ -34,7 +34,7 @@ from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Incident, Source, Sta
 from trygg.incidents.rollup import month_of, refresh_rollup
 from trygg.lib.csvio import ColumnTable, parse_datetime, parse_decimal
 from trygg.lib.personnummer import contains_identity_number
-from trygg.places.lookup import locate_many
+from trygg.places.lookup import locate_coordinates
 
 # Below this many rows the row-wise import is as quick and writes per-row history for one row.
 MIN_ROWS = 2000
@@ -152,11 +152,7 @@ def _checked_rows(
     area = named_area.copy()
     if has_lat.any():
         points = np.flatnonzero(has_lat)
-        located = locate_many(
-            list(zip(latitude[points].tolist(), longitude[points].tolist(), strict=True)),
-            allowed=allowed_areas,
-        )
-        found = np.array([a or 0 for a in located], dtype=np.int64)
+        found = locate_coordinates(latitude[points], longitude[points], allowed=allowed_areas)
         # A point outside the user's areas keeps the named area, as check_drafts does.
         area[points] = np.where(found > 0, found, area[points])
     if np.any(area == 0):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import numpy as np
 import shapely
 from django.utils.translation import gettext as _
 from pyproj import Transformer
@@ -21,6 +22,11 @@ from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 POLYGONAL_TYPES = ("Polygon", "MultiPolygon")
+# AreaIndex.query_coordinates: the first grid has this many cells across the boundaries'
+# extent, each next level halves the cell side; cells with fewer points are tested point by point.
+GRID_FIRST_CELLS = 8
+GRID_LEVELS = 14
+GRID_MIN_POINTS = 8
 
 
 class GeometryError(ValueError):
@@ -166,8 +172,12 @@ class AreaIndex:
             self._keys.append(key)
             geometries.append(shape(geojson))
         self._geometries = geometries
+        self._geometries_array = np.array(geometries, dtype=object)
         self._tree = shapely.STRtree(geometries)
         shapely.prepare(geometries)
+        self._bounds = (
+            tuple(shapely.total_bounds(self._geometries_array).tolist()) if geometries else ()
+        )
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -179,6 +189,81 @@ class AreaIndex:
         """For an array of shapely points: (point positions, boundary positions) that intersect."""
         pairs = self._tree.query(points, predicate="intersects")
         return pairs[0], pairs[1]
+
+    def query_coordinates(self, lons: np.ndarray, lats: np.ndarray) -> tuple[Any, Any]:
+        """The pairs ``query_many`` gives for these coordinates (in another order), found
+        mostly without testing single points.
+
+        The points are binned into square grid cells, coarse first. A cell that every
+        boundary touching it covers entirely (or that no boundary touches) answers for all
+        its points at once: each point in it lies in exactly those boundaries. Points in the
+        other cells go to the next, four times finer grid; after the finest grid, or in a
+        cell with few points, each point is tested against the boundaries exactly. Cells are
+        tested slightly enlarged, so a point rounded into a neighbouring cell is still inside
+        the box that was checked.
+        """
+        lons = np.asarray(lons, dtype=float)
+        lats = np.asarray(lats, dtype=float)
+        found_points: list[np.ndarray] = []
+        found_areas: list[np.ndarray] = []
+        if not len(self._geometries) or not len(lons):
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        minx, miny, maxx, maxy = self._bounds
+        inside = (lons >= minx) & (lons <= maxx) & (lats >= miny) & (lats <= maxy)
+        rest = np.flatnonzero(inside)  # a point outside every boundary's box is in none
+        exact: list[np.ndarray] = []
+        size = max(maxx - minx, maxy - miny, 1e-9) / GRID_FIRST_CELLS
+        for _level in range(GRID_LEVELS):
+            if len(rest) < GRID_MIN_POINTS:
+                break
+            ix = np.floor((lons[rest] - minx) / size).astype(np.int64)
+            iy = np.floor((lats[rest] - miny) / size).astype(np.int64)
+            cells, cell_of, per_cell = np.unique(
+                ix * (1 << 31) + iy, return_inverse=True, return_counts=True
+            )
+            busy = per_cell >= GRID_MIN_POINTS  # sparse cells: their points go exact
+            cx, cy = cells // (1 << 31), cells % (1 << 31)
+            margin = size * 1e-6
+            boxes = shapely.box(
+                minx + cx[busy] * size - margin,
+                miny + cy[busy] * size - margin,
+                minx + (cx[busy] + 1) * size + margin,
+                miny + (cy[busy] + 1) * size + margin,
+            )
+            box_idx, area_idx = self._tree.query(boxes, predicate="intersects")
+            covered = shapely.covers(self._geometries_array[area_idx], boxes[box_idx])
+            mixed = np.zeros(len(boxes), dtype=bool)
+            mixed[box_idx[~covered]] = True
+            pure = np.zeros(len(cells), dtype=bool)
+            pure[np.flatnonzero(busy)[~mixed]] = True
+            # Every point of a pure cell lies in each boundary that covers the cell.
+            cell_pairs = np.flatnonzero(busy)[box_idx]
+            order = np.argsort(cell_pairs, kind="stable")
+            pair_cells, pair_areas = cell_pairs[order], area_idx[order]
+            first = np.searchsorted(pair_cells, np.arange(len(cells)))
+            count = np.searchsorted(pair_cells, np.arange(len(cells)), side="right") - first
+            in_pure = np.flatnonzero(pure[cell_of])
+            if len(in_pure):
+                owner = cell_of[in_pure]
+                repeats = count[owner]
+                points = np.repeat(rest[in_pure], repeats)
+                starts = np.repeat(first[owner], repeats)
+                offsets = np.arange(len(points)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+                found_points.append(points)
+                found_areas.append(pair_areas[starts + offsets])
+            exact.append(rest[~busy[cell_of]])
+            rest = rest[busy[cell_of] & ~pure[cell_of]]
+            size /= 2
+        rest = np.concatenate([*exact, rest])
+        if len(rest):
+            point_idx, area_idx = self._tree.query(
+                shapely.points(lons[rest], lats[rest]), predicate="intersects"
+            )
+            found_points.append(rest[point_idx])
+            found_areas.append(area_idx)
+        if not found_points:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        return np.concatenate(found_points), np.concatenate(found_areas)
 
     def containing(self, lat: float, lon: float) -> list[Any]:
         point = Point(lon, lat)

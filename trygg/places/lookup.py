@@ -70,17 +70,37 @@ def locate_many(
     """
     if not points:
         return []
-    index = _index()
     lats = np.fromiter((p[0] for p in points), dtype=float, count=len(points))
     lons = np.fromiter((p[1] for p in points), dtype=float, count=len(points))
-    geoms = shapely.points(lons, lats)
-    point_idx, area_idx = index.query_many(geoms)
-    best: list[_Entry | None] = [None] * len(points)
-    for p, a in zip(point_idx.tolist(), area_idx.tolist(), strict=True):
-        entry: _Entry = index.key(a)
-        if allowed is not None and entry.id not in allowed:
-            continue
-        current = best[p]
-        if current is None or entry.specificity < current.specificity:
-            best[p] = entry
-    return [e.id if e is not None else None for e in best]
+    found = locate_coordinates(lats, lons, allowed=allowed)
+    return [int(a) if a else None for a in found.tolist()]
+
+
+def locate_coordinates(
+    lats: np.ndarray, lons: np.ndarray, *, allowed: set[int] | None = None, exact: bool = False
+) -> np.ndarray:
+    """``locate_many`` for coordinate arrays: the area id per point, 0 where none.
+
+    The boundaries containing each point come from the index's grid classification
+    (``AreaIndex.query_coordinates``); ``exact`` tests every point on its own instead (the
+    same answer, slower; the tests compare the two). Among them the most specific wins (see
+    ``_Entry.specificity``), the one given first on a tie.
+    """
+    index = _index()
+    if exact:
+        point_idx, area_idx = index.query_many(shapely.points(lons, lats))
+    else:
+        point_idx, area_idx = index.query_coordinates(lons, lats)
+    entries: list[_Entry] = [index.key(i) for i in range(len(index))]
+    ids = np.array([e.id for e in entries], dtype=np.int64)
+    # Each boundary's place in the order of specificity; a lower place wins.
+    order = sorted(range(len(entries)), key=lambda i: (entries[i].specificity, i))
+    place = np.empty(len(entries), dtype=np.int64)
+    place[order] = np.arange(len(entries))
+    if allowed is not None:
+        keep = np.isin(ids[area_idx], np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+        point_idx, area_idx = point_idx[keep], area_idx[keep]
+    best = np.full(len(lats), len(entries), dtype=np.int64)
+    np.minimum.at(best, point_idx, place[area_idx])
+    by_place = np.append(ids[order], 0) if entries else np.zeros(1, dtype=np.int64)
+    return by_place[best]

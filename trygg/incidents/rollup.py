@@ -46,6 +46,8 @@ COUNTED_STATUSES = tuple(s for s in Status.values if s != Status.AVVISAD)
 _MONTHS_PER_STATEMENT = 120
 # First key of PostgreSQL's two-key advisory locks taken per month ("TRYG" in ASCII).
 _LOCK_NAMESPACE = 0x54525947
+# First key of the per-year locks around the narrow rollup's rows ("TRYY").
+_YEAR_LOCK_NAMESPACE = 0x54525959
 
 
 # --- Stockholm months --------------------------------------------------------------------------
@@ -203,6 +205,7 @@ def _refresh_counted(
     names = _names(connection, rollup_model, counted_model)
     statuses = list(COUNTED_STATUSES)
     columns = ", ".join(MONTH_COLUMNS)
+    _lock_years(connection, sorted({m.year for m in months}))
     with connection.cursor() as cursor:
         for month in months:
             column = MONTH_COLUMNS[month.month - 1]
@@ -290,6 +293,22 @@ def _lock_months(connection: Any, months: list[dt.date]) -> None:
         )
 
 
+def _lock_years(connection: Any, years: list[int]) -> None:
+    """Serialise changes to one year's rows of the narrow rollup on PostgreSQL.
+
+    Refreshes of different months of a year write the same rows (one per area and category,
+    in whatever order their statements meet them); without this two of them could each hold
+    rows the other waits for. Taken after the month locks, in year order.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, k) FROM (SELECT unnest(%s::int[]) AS k) AS keys",
+            [_YEAR_LOCK_NAMESPACE, years],
+        )
+
+
 # --- deletes -----------------------------------------------------------------------------------
 
 
@@ -315,6 +334,7 @@ def _count_out_deleted(sender: type[Incident], instance: Incident, using: str, *
         group.filter(count=0).delete()
         if instance.status not in COUNTED_STATUSES:
             return
+        _lock_years(connections[using], [month.year])
         column = MONTH_COLUMNS[month.month - 1]
         counted = CountedRollup.objects.using(using).filter(
             year=month.year, area_id=instance.area_id, category_id=instance.category_id

@@ -291,3 +291,12 @@ def test_json_text_when_every_area_has_a_population_and_names_hold_percent_signs
     rows = json.loads(count_json(result))["rows"]
     assert any(r["category_name"] == category.name for r in rows)
     assert all(isinstance(r["rate_per_1000"], float) for r in rows)
+
+
+@pytest.mark.parametrize("group_by", [("area",), ("area", "category", "period"), ("source",), ()])
+def test_no_data_and_no_range_lists_nothing(world, group_by):
+    selection = build_selection(world.carol)
+    result = count_incidents(selection, group_by)
+    assert result.periods == () and result.rows == () and result.total == 0
+    assert json.loads(count_json(result))["rows"] == []
+    assert_json_equals_dicts(result)

@@ -204,8 +204,9 @@ def count_incidents(
     periods = tuple(selection_periods(selection) if periods is None else periods)
     table = _choose_table(selection, group_by, periods, use_rollup, table)
     result = partial(CountResult, group_by, periods, table != "incidents", table)
-    if not periods:
-        return result(counts=np.zeros((0, 0, 0, 0), dtype=np.int64))
+    if not periods:  # no data and no range given: nothing to list
+        empty = np.zeros((0, 0, 0, 0), dtype=np.int64)
+        return result(areas=(), categories=(), extras=(), counts=empty)
     if table == "counted":
         columns, extras = _from_counted(selection, group_by, periods), [(None, None)]
     else:

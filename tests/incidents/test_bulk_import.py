@@ -98,13 +98,13 @@ def test_the_indexes_and_foreign_keys_are_dropped_during_the_load_and_all_back_a
     indexes, constraints = before
     assert len(indexes) >= 5 and sum(c[1] == "f" for c in constraints) >= 4
     during = []
-    write = columnar._write
+    enter = columnar._Writer.__enter__
 
-    def looking(*args, **kwargs):
-        during.append((table_state(), locks_held()))
-        return write(*args, **kwargs)
+    def looking(writer):
+        during.append((table_state(), locks_held()))  # before the COPY starts
+        return enter(writer)
 
-    monkeypatch.setattr(columnar, "_write", looking)
+    monkeypatch.setattr(columnar._Writer, "__enter__", looking)
     import_incidents(FILE, "f.csv", user=world.alice, bulk=True)
     # While the rows went in, only the primary key's index and no foreign key were left,
     # and the import held the incident table and the tables it refers to alone.
@@ -229,3 +229,21 @@ def test_bulk_mode_is_refused_on_sqlite(world, tmp_path):
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("import-incidents", str(path), "--bulk")
     assert Incident.objects.count() == 0
+
+
+@postgresql_only
+@pytest.mark.parametrize("in_bulk", [False, True])
+def test_a_bad_row_after_chunks_were_sent_takes_them_back(world, monkeypatch, in_bulk):
+    """Chunks go to the database while later ones are checked; a bad row in the last chunk
+    rolls the sent ones back, and the row-wise import names it (or imports the rest)."""
+    monkeypatch.setattr(columnar, "COPY_CHUNK", 2)
+    monkeypatch.setattr(columnar, "MIN_ROWS", 1)
+    before = table_state()
+    data = excel_csv(HEADER, *ROWS, "okänd;2023-09-14;Liljeholmen;;;;;;b-2")
+    with pytest.raises(IncidentsRefused) as refused:
+        import_incidents(data, "f.csv", user=world.alice, bulk=in_bulk)
+    assert {(p.line, p.field) for p in refused.value.problems} == {(len(ROWS) + 2, "kategori")}
+    assert Incident.objects.count() == 0 and table_state() == before
+    report = import_incidents(data, "f.csv", user=world.alice, bulk=in_bulk, skip_invalid=True)
+    assert report.created == 8 and not report.bulk  # the row-wise import took the good rows
+    assert table_state() == before

@@ -16,6 +16,7 @@ behave exactly as before, and the two paths can never disagree on what a bad fil
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Incident, Source, Sta
 from trygg.incidents.rollup import month_of, refresh_rollup
 from trygg.lib.csvio import ColumnTable, parse_datetime, parse_decimal
 from trygg.lib.personnummer import contains_identity_number
-from trygg.places.lookup import locate_coordinates
+from trygg.places.lookup import area_index, locate_coordinates
 
 # Below this many rows the row-wise import is as quick and writes per-row history for one row.
 MIN_ROWS = 2000
@@ -71,35 +72,64 @@ def import_columns(
     from trygg.incidents.importers import ImportReport, _Lookups, _tz, table_columns
 
     columns, ignored = table_columns(table)
+    n = len(table)
     if progress is not None:
-        progress(0, len(table))  # read; now checked, then written
-    try:
-        rows = _checked_rows(columns, len(table), user, organisation, _Lookups(user), _tz())
-    except _NotClean:
+        progress(0, n)  # read; now checked and written chunk by chunk
+    external_id = columns.get("extern_id", pa.array([""] * n, type=pa.string()))
+    given = external_id.filter(pc.greater(pc.binary_length(external_id), 0))
+    if len(pc.unique(given)) != len(given):
         return None
-    report = ImportReport(format=table.format, rows=len(table), ignored_columns=ignored)
+    report = ImportReport(format=table.format, rows=n, ignored_columns=ignored)
     report.dry_run = dry_run
     reporter = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
-    with transaction.atomic():
-        shape = None
-        if bulk and not dry_run:
-            # Locked before the external ids are read, so that none can arrive in between.
-            shape = lock_for_bulk_load(Incident._meta.db_table)
-        fresh = _not_yet_recorded(rows["external_id"])
-        result = RecordResult(already_recorded=int((~fresh).sum()), created_total=int(fresh.sum()))
-        report.result = result
-        if dry_run or not fresh.any():
-            return report
-        keep = pa.array(fresh)
-        rows = {name: column.filter(keep) for name, column in rows.items()}
-        if shape is not None:
-            with without_indexes_and_foreign_keys(Incident._meta.db_table, shape):
-                _write(rows, reporter, progress)
-            report.bulk = True
-        else:
-            _write(rows, reporter, progress)
-        hours = np.unique(rows["occurred_at"].to_numpy() // 3600).tolist()
-        refresh_rollup({month_of(_EPOCH + dt.timedelta(hours=h)) for h in hours})
+    # Everything the checks read from the database is read now: no query may run on the
+    # connection while its COPY is open.
+    lookups, tz, scope, boundaries = _Lookups(user), _tz(), reporting_scope(user), area_index()
+
+    def checked_chunks() -> Any:
+        """Each chunk's checked rows; _NotClean at the first chunk with a bad row."""
+        for start in range(0, n, COPY_CHUNK):
+            chunk = {name: column.slice(start, COPY_CHUNK) for name, column in columns.items()}
+            size = min(COPY_CHUNK, n - start)
+            yield start, _checked_rows(chunk, size, organisation, lookups, tz, scope, boundaries)
+
+    # Rows are checked a chunk at a time and each clean chunk is sent to the database at
+    # once, so PostgreSQL takes one chunk while the next is being checked. A bad row in a
+    # later chunk ends the transaction, which removes what was sent, and the row-wise
+    # import runs instead, as when the whole file was checked first.
+    try:
+        with transaction.atomic():
+            shape = None
+            if bulk and not dry_run:
+                # Locked before the external ids are read, so that none can arrive between.
+                shape = lock_for_bulk_load(Incident._meta.db_table)
+            fresh = _not_yet_recorded(external_id)
+            result = RecordResult(
+                already_recorded=int((~fresh).sum()), created_total=int(fresh.sum())
+            )
+            report.result = result
+            if dry_run or not fresh.any():
+                for _chunk in checked_chunks():
+                    pass
+                return report
+            hours: set[int] = set()
+            loading = (
+                without_indexes_and_foreign_keys(Incident._meta.db_table, shape)
+                if shape is not None
+                else contextlib.nullcontext()
+            )
+            with loading, _Writer(reporter, n, progress) as writer:
+                for start, rows in checked_chunks():
+                    keep = fresh[start : start + len(rows["external_id"])]
+                    if not keep.all():
+                        mask = pa.array(keep)
+                        rows = {name: column.filter(mask) for name, column in rows.items()}
+                    writer.write(rows, done=start + len(keep))
+                    hours.update(np.unique(rows["occurred_at"].to_numpy() // 3600).tolist())
+            refresh_rollup({month_of(_EPOCH + dt.timedelta(hours=h)) for h in hours})
+    except _NotClean:
+        return None
+    report.bulk = shape is not None
     result.written = True
     return report
 
@@ -113,10 +143,11 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 def _checked_rows(
     columns: dict[str, pa.Array],
     n: int,
-    user: object | None,
     organisation: Any,
     lookups: Any,
     tz: Any,
+    scope: tuple[set[int] | None, set[int] | None, set[int]],
+    boundaries: Any,
 ) -> dict[str, pa.Array]:
     """The incident columns, or _NotClean as soon as some row would be refused."""
 
@@ -148,11 +179,13 @@ def _checked_rows(
         if holds_identity_number(column).any():
             raise _NotClean
 
-    allowed_areas, allowed_orgs, own_orgs = reporting_scope(user)
+    allowed_areas, allowed_orgs, own_orgs = scope
     area = named_area.copy()
     if has_lat.any():
         points = np.flatnonzero(has_lat)
-        found = locate_coordinates(latitude[points], longitude[points], allowed=allowed_areas)
+        found = locate_coordinates(
+            latitude[points], longitude[points], allowed=allowed_areas, index=boundaries
+        )
         # A point outside the user's areas keeps the named area, as check_drafts does.
         area[points] = np.where(found > 0, found, area[points])
     if np.any(area == 0):
@@ -165,10 +198,7 @@ def _checked_rows(
         if not np.isin(org, list(allowed_orgs)).all():
             raise _NotClean
 
-    external_id = text("extern_id")
-    given = external_id.filter(pc.greater(pc.binary_length(external_id), 0))
-    if len(pc.unique(given)) != len(given):
-        raise _NotClean
+    external_id = text("extern_id")  # unique in the whole file: import_columns checks
     return {
         "category_id": pa.array(category),
         "occurred_at": pa.array(occurred),
@@ -385,72 +415,87 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def _write(
-    rows: dict[str, pa.Array], reporter: int | None, progress: Callable[[int, int], None] | None
-) -> None:
-    n = len(rows["category_id"])
-    utc = pa.timestamp("us", tz="UTC")
-    now = pa.scalar(timezone.now(), type=utc)
-    table = pa.table(
-        {
-            **rows,
-            "occurred_at": rows["occurred_at"].cast(pa.timestamp("s", tz="UTC")).cast(utc),
-            "occurred_until": pa.nulls(n, utc),
-            "reported_by_id": pa.repeat(pa.scalar(reporter, type=pa.int64()), n),
-            "source": pa.repeat(pa.scalar(Source.IMPORT.value), n),
-            "status": pa.repeat(pa.scalar(Status.NY.value), n),
-            "reviewed_by_id": pa.nulls(n, pa.int64()),
-            "reviewed_at": pa.nulls(n, utc),
-            "created_at": pa.repeat(now, n),
-            "updated_at": pa.repeat(now, n),
-        }
-    ).select(list(_COLUMNS))
-    if connection.vendor == "postgresql":
-        _copy(table, progress)
-    else:
-        _insert(table, progress)
+class _Writer:
+    """Writes checked chunks: one COPY on PostgreSQL, fed through a queue that a psycopg
+    thread sends (so the next chunk is checked meanwhile); plain INSERTs on SQLite."""
 
+    def __init__(
+        self, reporter: int | None, total: int, progress: Callable[[int, int], None] | None
+    ) -> None:
+        self.reporter, self.total, self.progress = reporter, total, progress
+        self.now = timezone.now()
+        self._stack = contextlib.ExitStack()
+        self._copy: Any = None
 
-def _copy(table: pa.Table, progress: Callable[[int, int], None] | None) -> None:
-    """COPY the columns as CSV written by pyarrow's C++ writer; the id comes from its default."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in table.column_names)
-    sql = f"COPY {quote(Incident._meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)"
-    options = pa_csv.WriteOptions(include_header=False)
-    # Arrow writes a time zone's offset twenty times slower than a plain time; the times are
-    # UTC, and the session reads them as UTC until the transaction ends.
-    naive = pa.timestamp("us")
-    table = pa.table(
-        [c.cast(naive) if pa.types.is_timestamp(c.type) else c for c in table.columns],
-        names=table.column_names,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL TIME ZONE 'UTC'")
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for start in range(0, table.num_rows, COPY_CHUNK):
+    def __enter__(self) -> _Writer:
+        if connection.vendor == "postgresql":
+            from psycopg.copy import QueuedLibpqWriter
+
+            quote = connection.ops.quote_name
+            names = ", ".join(quote(c) for c in _COLUMNS)
+            table = quote(Incident._meta.db_table)
+            sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
+            # Arrow writes a time zone's offset twenty times slower than a plain time; the
+            # times are UTC, and the session reads them as UTC until the transaction ends.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+            cursor = self._stack.enter_context(connection.cursor())
+            self._copy = self._stack.enter_context(
+                cursor.cursor.copy(sql, writer=QueuedLibpqWriter(cursor.cursor))
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> bool | None:
+        return self._stack.__exit__(*exc)
+
+    def write(self, rows: dict[str, pa.Array], *, done: int) -> None:
+        table = self._table(rows)
+        if self._copy is not None:
+            naive = pa.timestamp("us")
+            plain = pa.table(
+                [c.cast(naive) if pa.types.is_timestamp(c.type) else c for c in table.columns],
+                names=table.column_names,
+            )
             buffer = io.BytesIO()
-            pa_csv.write_csv(table.slice(start, COPY_CHUNK), buffer, options)
-            copy.write(buffer.getbuffer())
-            if progress is not None:
-                progress(min(start + COPY_CHUNK, table.num_rows), table.num_rows)
+            pa_csv.write_csv(plain, buffer, pa_csv.WriteOptions(include_header=False))
+            self._copy.write(buffer.getvalue())
+        elif table.num_rows:
+            _insert(table)
+        if self.progress is not None:
+            self.progress(done, self.total)
+
+    def _table(self, rows: dict[str, pa.Array]) -> pa.Table:
+        n = len(rows["category_id"])
+        utc = pa.timestamp("us", tz="UTC")
+        now = pa.scalar(self.now, type=utc)
+        return pa.table(
+            {
+                **rows,
+                "occurred_at": rows["occurred_at"].cast(pa.timestamp("s", tz="UTC")).cast(utc),
+                "occurred_until": pa.nulls(n, utc),
+                "reported_by_id": pa.repeat(pa.scalar(self.reporter, type=pa.int64()), n),
+                "source": pa.repeat(pa.scalar(Source.IMPORT.value), n),
+                "status": pa.repeat(pa.scalar(Status.NY.value), n),
+                "reviewed_by_id": pa.nulls(n, pa.int64()),
+                "reviewed_at": pa.nulls(n, utc),
+                "created_at": pa.repeat(now, n),
+                "updated_at": pa.repeat(now, n),
+            }
+        ).select(list(_COLUMNS))
 
 
-def _insert(table: pa.Table, progress: Callable[[int, int], None] | None) -> None:
+def _insert(table: pa.Table) -> None:
     """Plain INSERTs from the columns (SQLite, where there is no COPY)."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in table.column_names)
     marks = ", ".join(["%s"] * table.num_columns)
     sql = f"INSERT INTO {quote(Incident._meta.db_table)} ({names}) VALUES ({marks})"
     ops = connection.ops
-    for start in range(0, table.num_rows, COPY_CHUNK):
-        chunk = table.slice(start, COPY_CHUNK)
-        values = []
-        for name in chunk.column_names:
-            column = chunk.column(name).to_pylist()
-            if pa.types.is_timestamp(chunk.schema.field(name).type):
-                column = [ops.adapt_datetimefield_value(v) for v in column]
-            values.append(column)
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, list(zip(*values, strict=True)))
-        if progress is not None:
-            progress(min(start + COPY_CHUNK, table.num_rows), table.num_rows)
+    values = []
+    for name in table.column_names:
+        column = table.column(name).to_pylist()
+        if pa.types.is_timestamp(table.schema.field(name).type):
+            column = [ops.adapt_datetimefield_value(v) for v in column]
+        values.append(column)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(zip(*values, strict=True)))

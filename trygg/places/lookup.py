@@ -76,8 +76,19 @@ def locate_many(
     return [int(a) if a else None for a in found.tolist()]
 
 
+def area_index() -> AreaIndex:
+    """The current boundaries' index (to pass to ``locate_coordinates`` when no query may
+    run meanwhile, e.g. while a COPY is open on the connection)."""
+    return _index()
+
+
 def locate_coordinates(
-    lats: np.ndarray, lons: np.ndarray, *, allowed: set[int] | None = None, exact: bool = False
+    lats: np.ndarray,
+    lons: np.ndarray,
+    *,
+    allowed: set[int] | None = None,
+    exact: bool = False,
+    index: AreaIndex | None = None,
 ) -> np.ndarray:
     """``locate_many`` for coordinate arrays: the area id per point, 0 where none.
 
@@ -86,7 +97,8 @@ def locate_coordinates(
     same answer, slower; the tests compare the two). Among them the most specific wins (see
     ``_Entry.specificity``), the one given first on a tie.
     """
-    index = _index()
+    if index is None:
+        index = _index()
     if exact:
         point_idx, area_idx = index.query_many(shapely.points(lons, lats))
     else:

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trygg.lib.jobs import BackgroundJob, JobState
 from trygg.lib.tree import Tree
 
 
@@ -377,19 +378,13 @@ class CountedRollup(models.Model):
         return [getattr(self, column) for column in MONTH_COLUMNS]
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """One uploaded file being imported in the background, with its progress and outcome.
 
     The upload page creates a job and enqueues ``trygg.incidents.tasks.run_import_job``; the
     worker updates the row counts as it goes and stores the report (or every problem) as
     JSON. The uploaded file is deleted when the job ends: it may hold what was refused.
     """
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
 
     user = models.ForeignKey(
         "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
@@ -407,7 +402,7 @@ class ImportJob(models.Model):
     format = models.CharField(_("format"), max_length=10, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=State.choices, default=State.QUEUED
+        _("status"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
     )
     rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
@@ -425,14 +420,5 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
 
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.State.DONE, self.State.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.State.DONE:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(100, round(100 * self.rows_processed / self.rows_total))
+    def progress_counts(self) -> tuple[int, int | None]:
+        return self.rows_processed, self.rows_total

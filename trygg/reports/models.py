@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trygg.lib.jobs import BackgroundJob, JobState
 from trygg.lib.periods import PeriodKind
 
 
@@ -208,7 +209,7 @@ class Comment(models.Model):
         return f"{self.author}: {self.text[:40]}"
 
 
-class ExportJob(models.Model):
+class ExportJob(BackgroundJob):
     """A large export (a PDF, a big DOCX or PPTX) made by the task worker, with its progress.
 
     The file is kept in the database (``content``) rather than in MEDIA, so a worker on another
@@ -218,12 +219,6 @@ class ExportJob(models.Model):
     export was made with its requester's view of the live data and is theirs alone.
     """
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
     report = models.ForeignKey(
         SituationReport,
         on_delete=models.CASCADE,
@@ -232,7 +227,7 @@ class ExportJob(models.Model):
     )
     format = models.CharField(_("format"), max_length=10)
     status = models.CharField(
-        _("status"), max_length=10, choices=State.choices, default=State.QUEUED
+        _("status"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
     )
     steps_done = models.PositiveIntegerField(_("steps done"), default=0)
     steps_total = models.PositiveIntegerField(_("steps"), null=True, blank=True)
@@ -265,14 +260,5 @@ class ExportJob(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reports:export_job", args=[self.report_id, self.pk])
 
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.State.DONE, self.State.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.State.DONE:
-            return 100
-        if not self.steps_total:
-            return 0
-        return min(100, round(100 * self.steps_done / self.steps_total))
+    def progress_counts(self) -> tuple[int, int | None]:
+        return self.steps_done, self.steps_total

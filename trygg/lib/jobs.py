@@ -1,0 +1,45 @@
+"""What the task worker's job rows share: their states, whether they have finished and how far
+they have come (the job pages' progress bar and polling read ``finished`` and ``percent``)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class BackgroundJob(models.Model):
+    """Abstract base of a job run by the task worker (an import, an export).
+
+    A job names its ``status`` field with ``choices=JobState.choices`` and says how much of
+    its work is done in ``progress_counts``; the fields themselves stay on each model.
+    """
+
+    State = JobState
+    status: str  # a field of each job
+
+    class Meta:
+        abstract = True
+
+    def progress_counts(self) -> tuple[int, int | None]:
+        """The units done and the units in all (``None`` or 0 while not known)."""
+        raise NotImplementedError
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.State.DONE:
+            return 100
+        done, total = self.progress_counts()
+        if not total:
+            return 0
+        return min(100, round(100 * done / total))

@@ -20,6 +20,7 @@ from trygg.incidents.permissions import visible_categories
 from trygg.lib.periods import KIND_LABELS, PeriodKind
 from trygg.places.models import Area
 from trygg.plans.models import (
+    INDICATOR_SETTINGS,
     ActionPlan,
     Cause,
     Evidence,
@@ -317,20 +318,7 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "name",
-            "kind",
-            "areas",
-            "categories",
-            "window_days",
-            "series",
-            "baseline",
-            "baseline_on",
-            "target_value",
-            "target_on",
-            "manual_value",
-            "manual_value_on",
-        ]
+        fields = INDICATOR_SETTINGS
         widgets = {
             "kind": forms.RadioSelect,
             "areas": forms.SelectMultiple(attrs={"size": 6}),

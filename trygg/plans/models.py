@@ -468,6 +468,23 @@ class Indicator(models.Model):
         return self.name
 
 
+# What a user sets on an indicator: the fields of its form, and the API shows the same ones.
+INDICATOR_SETTINGS = (
+    "name",
+    "kind",
+    "areas",
+    "categories",
+    "window_days",
+    "series",
+    "baseline",
+    "baseline_on",
+    "target_value",
+    "target_on",
+    "manual_value",
+    "manual_value_on",
+)
+
+
 class FollowUp(models.Model):
     """A dated follow-up of a measure: its traffic light then, and what was done."""
 

@@ -10,7 +10,16 @@ from trygg.analysis.evaluation import Evaluation
 from trygg.analysis.serializers import EvaluationSerializer
 from trygg.api.documents import DocumentLinksSerializer, document_links
 from trygg.plans.effects import IndicatorReading, measure_evaluation, read_indicator
-from trygg.plans.models import ActionPlan, Cause, Evidence, FollowUp, Indicator, Measure, Problem
+from trygg.plans.models import (
+    INDICATOR_SETTINGS,
+    ActionPlan,
+    Cause,
+    Evidence,
+    FollowUp,
+    Indicator,
+    Measure,
+    Problem,
+)
 
 
 class CauseSerializer(serializers.ModelSerializer):
@@ -214,18 +223,7 @@ class IndicatorReadingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = [
-            "name",
-            "kind",
-            "areas",
-            "categories",
-            "window_days",
-            "series",
-            "baseline",
-            "baseline_on",
-            "target_value",
-            "target_on",
-            "manual_value",
-            "manual_value_on",
+            *INDICATOR_SETTINGS,
             "baseline_value",
             "current",
             "progress_percent",

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 
 from tests.analysis.evaluation_data import END, START, plant
 from trygg.incidents.models import Category
@@ -165,7 +166,12 @@ def test_a_coordinator_creates_changes_and_removes_the_indicator(client, world, 
     assert list(indicator.areas.all()) == [world.liljeholmen]
     assert indicator.history.count() == 2
 
-    assert client.post(f"{url}ta-bort/").status_code == 302
+    confirm = client.get(f"{url}ta-bort/")
+    assert confirm.status_code == 200 and Indicator.objects.exists()
+    assert confirm.context["back"] == counted and confirm.context["plan"] == counted.plan
+    response = client.post(f"{url}ta-bort/")
+    assert response.status_code == 302 and response["Location"] == counted.get_absolute_url()
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Indikatorn togs bort."]
     assert not Indicator.objects.exists()
 
 

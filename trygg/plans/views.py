@@ -240,17 +240,24 @@ def cause_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _confirm_delete(
-    request: HttpRequest, thing: Any, problem: Problem, consequences: list[str]
+    request: HttpRequest,
+    thing: Any,
+    back: Problem | Measure,
+    consequences: list[str],
+    done: str | None = None,
 ) -> HttpResponse:
-    """Ask before deleting; on POST delete (history keeps the record) and return."""
+    """Ask before deleting; on POST delete (history keeps the record), say so (``done``, by
+    default "“…” was deleted.") and return to ``back``."""
     if request.method == "POST":
         thing.delete()
-        messages.success(request, _("“%(title)s” was deleted.") % {"title": thing})
-        return redirect(problem)
+        if done is None:
+            done = _("“%(title)s” was deleted.") % {"title": thing}
+        messages.success(request, done)
+        return redirect(back)
     return render(
         request,
         "plans/confirm_delete.html",
-        {"thing": thing, "back": problem, "plan": problem.plan, "consequences": consequences},
+        {"thing": thing, "back": back, "plan": back.plan, "consequences": consequences},
     )
 
 
@@ -447,12 +454,4 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.select_related("plan"), pk=pk)
     check_plan(request.user, measure.plan, CHANGE)
     indicator = get_object_or_404(Indicator, measure=measure)
-    if request.method == "POST":
-        indicator.delete()
-        messages.success(request, _("The indicator was removed."))
-        return redirect(measure)
-    return render(
-        request,
-        "plans/confirm_delete.html",
-        {"thing": indicator, "back": measure, "plan": measure.plan, "consequences": []},
-    )
+    return _confirm_delete(request, indicator, measure, [], _("The indicator was removed."))

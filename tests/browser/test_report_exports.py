@@ -6,6 +6,7 @@ import pytest
 
 from tests.browser.conftest import serious_violations
 from tests.browser.test_import_jobs import sign_in
+from tests.reports.conftest import make_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,21 +16,16 @@ def approved(live_server, world):
     from trygg.reports import actions
     from trygg.reports.models import BlockKind, Section
 
-    report = actions.create_report(
-        world.alice,
-        title="Lägesbild 2022",
-        area=world.district,
-        period_kind="reporting_year",
-        period_start=dt.date(2021, 9, 1),
+    report = make_report(
+        world,
+        "Lägesbild 2022",
+        (
+            Section.ANALYS,
+            BlockKind.TEXT,
+            "Västberga",
+            "Problem med missbrukare vid Västberga Gårdsväg.",
+        ),
         period_end=dt.date(2022, 8, 31),
-    )
-    actions.add_block(
-        world.alice,
-        report,
-        section=Section.ANALYS,
-        kind=BlockKind.TEXT,
-        title="Västberga",
-        text="Problem med missbrukare vid Västberga Gårdsväg.",
     )
     return actions.approve(
         world.alice, report, body="Lokala brottsförebyggande rådet", day=dt.date(2022, 12, 8)

@@ -31,54 +31,51 @@ def incidents(world):
     return make_incidents(world)
 
 
-@pytest.fixture
-def report(world):
+def make_report(world, title, *blocks, period_end=dt.date(2023, 8, 31)):
+    """A draft lägesbild by Alice over the district, reporting years from September 2021 to
+    ``period_end``, with ``blocks`` added in order, each ``(section, kind, title)`` or
+    ``(section, kind, title, text)``."""
     report = actions.create_report(
         world.alice,
-        title="Lägesbild 2022, Hägersten-Älvsjö",
+        title=title,
         area=world.district,
         period_kind="reporting_year",
         period_start=dt.date(2021, 9, 1),
-        period_end=dt.date(2023, 8, 31),
+        period_end=period_end,
     )
-    actions.add_block(
-        world.alice,
-        report,
-        section=Section.KARTLAGGNING,
-        kind=BlockKind.TEXT,
-        title="Framtagande av lokal lägesbild",
-        text="Källor:\n\n- Lägesbild varje vecka SDF och polis\n- **Trygghetsmätningar**",
-    )
-    actions.add_block(
-        world.alice,
-        report,
-        section=Section.KARTLAGGNING,
-        kind=BlockKind.COUNTS,
-        title="Anmälda brott per kategori och rapportår",
-    )
-    actions.add_block(
-        world.alice,
-        report,
-        section=Section.KARTLAGGNING,
-        kind=BlockKind.CHANGES,
-        title="Förändringar",
-    )
-    actions.add_block(
-        world.alice,
-        report,
-        section=Section.ANALYS,
-        kind=BlockKind.TEXT,
-        title="Västberga",
-        text="Problem med missbrukare vid Västberga Gårdsväg.",
-    )
-    actions.add_block(
-        world.alice,
-        report,
-        section=Section.KARTLAGGNING,
-        kind=BlockKind.TIME_PATTERN,
-        title="Veckodag och timme",
-    )
+    for section, kind, block_title, *text in blocks:
+        actions.add_block(
+            world.alice,
+            report,
+            section=section,
+            kind=kind,
+            title=block_title,
+            text=text[0] if text else "",
+        )
     return report
+
+
+@pytest.fixture
+def report(world):
+    return make_report(
+        world,
+        "Lägesbild 2022, Hägersten-Älvsjö",
+        (
+            Section.KARTLAGGNING,
+            BlockKind.TEXT,
+            "Framtagande av lokal lägesbild",
+            "Källor:\n\n- Lägesbild varje vecka SDF och polis\n- **Trygghetsmätningar**",
+        ),
+        (Section.KARTLAGGNING, BlockKind.COUNTS, "Anmälda brott per kategori och rapportår"),
+        (Section.KARTLAGGNING, BlockKind.CHANGES, "Förändringar"),
+        (
+            Section.ANALYS,
+            BlockKind.TEXT,
+            "Västberga",
+            "Problem med missbrukare vid Västberga Gårdsväg.",
+        ),
+        (Section.KARTLAGGNING, BlockKind.TIME_PATTERN, "Veckodag och timme"),
+    )
 
 
 @pytest.fixture
@@ -127,20 +124,13 @@ def action_plan(world):
 
 @pytest.fixture
 def measures_report(world, action_plan):
-    report = actions.create_report(
-        world.alice,
-        title="Lägesbild med insatser",
-        area=world.district,
-        period_kind="reporting_year",
-        period_start=dt.date(2021, 9, 1),
-        period_end=dt.date(2023, 8, 31),
+    return make_report(
+        world,
+        "Lägesbild med insatser",
+        (
+            Section.ANALYS,
+            BlockKind.MEASURES,
+            "Prioriterade områden och insatser",
+            "Insatserna följer åtgärdsplanen.",
+        ),
     )
-    actions.add_block(
-        world.alice,
-        report,
-        section=Section.ANALYS,
-        kind=BlockKind.MEASURES,
-        title="Prioriterade områden och insatser",
-        text="Insatserna följer åtgärdsplanen.",
-    )
-    return report

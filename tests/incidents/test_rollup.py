@@ -437,6 +437,21 @@ class _Rollback(Exception):
     pass
 
 
+def _drafts(world, incidents):
+    """Drafts of generated incidents ``(when, area, code, organisation, source, status)``;
+    source and status are given when they are recorded and reviewed."""
+    return [
+        draft(
+            world,
+            when.replace(microsecond=0),
+            area=getattr(world, area),
+            code=code,
+            organisation=getattr(world, org) if org else None,
+        )
+        for when, area, code, org, _source, _status in incidents
+    ]
+
+
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -448,17 +463,7 @@ def test_random_incident_sets_roll_up_to_a_python_count(world, incidents):
             reviewer = UserFactory(username="root-reviewer", is_superuser=True)
             for source in {i[4] for i in incidents}:
                 batch = [i for i in incidents if i[4] == source]
-                drafts = [
-                    draft(
-                        world,
-                        when.replace(microsecond=0),
-                        area=getattr(world, area),
-                        code=code,
-                        organisation=getattr(world, org) if org else None,
-                    )
-                    for when, area, code, org, _source, _status in batch
-                ]
-                created = record_incidents(drafts, source=source).created
+                created = record_incidents(_drafts(world, batch), source=source).created
                 for incident, (when, area, code, org, _s, status) in zip(
                     created, batch, strict=True
                 ):
@@ -500,17 +505,7 @@ def test_random_writes_corrections_and_deletes_keep_both_rollups_raw(world, inci
     try:
         with transaction.atomic():
             reviewer = UserFactory(username="root-reviewer", is_superuser=True)
-            drafts = [
-                draft(
-                    world,
-                    when.replace(microsecond=0),
-                    area=getattr(world, area),
-                    code=code,
-                    organisation=getattr(world, org) if org else None,
-                )
-                for when, area, code, org, _source, _status in incidents
-            ]
-            created = record_incidents(drafts, source=Source.IMPORT).created
+            created = record_incidents(_drafts(world, incidents), source=Source.IMPORT).created
             for incident, spec in zip(created, incidents, strict=True):
                 review_incidents([incident], spec[5], reviewer)
             alive = {i.pk for i in created}

@@ -58,9 +58,7 @@ def run_import_job(job_id: int) -> None:
     job = ImportJob.objects.select_related("user", "organisation").get(pk=job_id)
     if job.status != ImportJob.State.QUEUED:
         return
-    job.status = ImportJob.State.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    job.mark_running()
     progress = _Progress(job)
     options = job.options
     with translation.override(options.get("language") or None):

@@ -3,7 +3,10 @@ they have come (the job pages' progress bar and polling read ``finished`` and ``
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,12 +20,15 @@ class JobState(models.TextChoices):
 class BackgroundJob(models.Model):
     """Abstract base of a job run by the task worker (an import, an export).
 
-    A job names its ``status`` field with ``choices=JobState.choices`` and says how much of
-    its work is done in ``progress_counts``; the fields themselves stay on each model.
+    A job declares a ``status`` field with ``choices=JobState.choices`` and a ``started_at``
+    field, and says how much of its work is done in ``progress_counts``; the fields stay on
+    each model, in their place among its columns.
     """
 
     State = JobState
-    status: str  # a field of each job
+    # Fields every job declares itself (its own place among its columns).
+    status: str
+    started_at: dt.datetime | None
 
     class Meta:
         abstract = True
@@ -30,6 +36,12 @@ class BackgroundJob(models.Model):
     def progress_counts(self) -> tuple[int, int | None]:
         """The units done and the units in all (``None`` or 0 while not known)."""
         raise NotImplementedError
+
+    def mark_running(self) -> None:
+        """The worker has taken the job: say so, and when, on its row."""
+        self.status = self.State.RUNNING
+        self.started_at = timezone.now()
+        self.save(update_fields=["status", "started_at"])
 
     @property
     def finished(self) -> bool:

@@ -117,9 +117,7 @@ def run_export_job(job_id: int) -> None:
     if job.status != ExportJob.State.QUEUED:
         return
     exporter = EXPORTERS[job.format]
-    job.status = ExportJob.State.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    job.mark_running()
     with translation.override(settings.LANGUAGE_CODE):
         try:
             doc = document(job.report, job.requested_by)

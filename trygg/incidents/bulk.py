@@ -25,6 +25,8 @@ EXCLUDE) are kept.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +34,8 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.utils import OperationalError
 from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)  # each step's seconds at DEBUG (bench/import_incidents.py)
 
 # How long the import waits for each lock before it gives up (a reader still running).
 LOCK_TIMEOUT = "30s"
@@ -130,12 +134,18 @@ def without_indexes_and_foreign_keys(
             cursor.execute(f"DROP INDEX {qualified}")
     yield shape
     with connection.cursor() as cursor:
+
+        def run(sql: str) -> None:
+            started = time.perf_counter()
+            cursor.execute(sql)
+            log.debug("%6.2f s  %s", time.perf_counter() - started, sql)
+
         for _qualified, definition in shape.indexes:
-            cursor.execute(definition)
+            run(definition)
         for name, definition in shape.foreign_keys:
             add = f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
             if definition.endswith("NOT VALID"):
-                cursor.execute(add)  # not validated before either: put it back as it was
+                run(add)  # not validated before either: put it back as it was
                 continue
-            cursor.execute(f"{add} NOT VALID")
-            cursor.execute(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {quote(name)}")
+            run(f"{add} NOT VALID")
+            run(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {quote(name)}")

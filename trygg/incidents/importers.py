@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import time
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -416,14 +417,16 @@ def _import_columnar(
     bulk: bool = False,
 ) -> ImportReport | None:
     """The column-wise import's report, or None when the row-wise import must run."""
-    from trygg.incidents.columnar import MIN_ROWS, import_columns
+    from trygg.incidents.columnar import MIN_ROWS, import_columns, log
 
+    started = time.perf_counter()
     try:
         table = read_columns(data, filename)
     except TableError as error:
         raise ImportFailed(str(error)) from None
     except NotColumnar:
         return None
+    log.debug("%6.2f s  file read into columns", time.perf_counter() - started)
     if len(table) < MIN_ROWS and not force:
         return None
     return import_columns(

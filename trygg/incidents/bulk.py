@@ -57,7 +57,9 @@ class TableShape:
 
 
 def table_shape(table: str, *, using: str = "default") -> TableShape:
-    """The table's secondary indexes (those not backing a constraint) and foreign keys."""
+    """The table's secondary indexes (those not backing a constraint) and foreign keys.
+    Unique indexes come first: re-created first, a duplicate fails the import before the
+    other indexes are built."""
     with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT format('%%I.%%I', n.nspname, c.relname), pg_get_indexdef(i.indexrelid)"
@@ -67,7 +69,7 @@ def table_shape(table: str, *, using: str = "default") -> TableShape:
             "   SELECT 1 FROM pg_constraint k"
             "   WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid"
             "   AND k.contype IN ('p', 'u', 'x'))"
-            " ORDER BY c.relname",
+            " ORDER BY i.indisunique DESC, c.relname",
             [table],
         )
         indexes = tuple(cursor.fetchall())

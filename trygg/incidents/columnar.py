@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -172,7 +173,8 @@ def _checked_rows(
     """The incident columns, or _NotClean as soon as some row would be refused."""
 
     def text(name: str) -> pa.Array:
-        return columns.get(name, pa.array([""] * n, type=pa.string()))
+        column = columns.get(name)
+        return pa.array([""] * n, type=pa.string()) if column is None else column
 
     category = _mapped(text("kategori"), lambda v: _active_category(lookups, v))
     occurred, date_only = _datetimes(text("tidpunkt"), tz)
@@ -374,17 +376,22 @@ def _utc_offsets(local: np.ndarray, done: np.ndarray, tz: Any) -> np.ndarray:
     hours, inverse = np.unique(local[done] // 3600, return_inverse=True)
     per_hour = np.zeros(len(hours), dtype=np.int64)
     unsure = np.zeros(len(hours), dtype=bool)
-    epoch = dt.datetime(1970, 1, 1)
     for k, hour in enumerate(hours.tolist()):
-        start = (epoch + dt.timedelta(hours=hour)).replace(tzinfo=tz)
-        end = start + dt.timedelta(minutes=59)
-        first, last = start.utcoffset(), end.utcoffset()
-        per_hour[k] = int(first.total_seconds()) if first is not None else 0
-        unsure[k] = first != last
+        per_hour[k], unsure[k] = _hour_offset(hour, tz)
     rows = np.flatnonzero(done)
     offsets[rows] = per_hour[inverse]
     done[rows[unsure[inverse]]] = False
     return offsets
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _hour_offset(hour: int, tz: Any) -> tuple[int, bool]:
+    """The UTC offset in seconds of a local wall-clock hour (hours since 1970-01-01 00:00)
+    at its start, and whether it changes within the hour. Cached: the chunks of one file
+    share most of their hours."""
+    start = (dt.datetime(1970, 1, 1) + dt.timedelta(hours=hour)).replace(tzinfo=tz)
+    first, last = start.utcoffset(), (start + dt.timedelta(minutes=59)).utcoffset()
+    return (int(first.total_seconds()) if first is not None else 0), first != last
 
 
 def _decimals(column: pa.Array) -> np.ndarray:

@@ -106,11 +106,12 @@ def test_the_indexes_and_foreign_keys_are_dropped_during_the_load_and_all_back_a
 
     monkeypatch.setattr(columnar._Writer, "__enter__", looking)
     import_incidents(FILE, "f.csv", user=world.alice, bulk=True)
-    # While the rows went in, only the primary key's index and no foreign key were left,
-    # and the import held the incident table and the tables it refers to alone.
+    # While the rows went in, no index (not even the primary key, which no other table
+    # refers to) and no foreign key were left, and the import held the incident table and
+    # the tables it refers to alone.
     (loading_indexes, loading_constraints), locks = during[-1]
-    assert [name for name, _ in loading_indexes] == [f"{TABLE}_pkey"]
-    assert not [c for c in loading_constraints if c[1] == "f"]
+    assert loading_indexes == []
+    assert not [c for c in loading_constraints if c[1] in "fp"]
     assert {TABLE, "places_area", "incidents_category", "accounts_organisation"} <= locks
     assert table_state() == before
     assert Incident.objects.count() == 8
@@ -120,6 +121,33 @@ def test_the_indexes_and_foreign_keys_are_dropped_during_the_load_and_all_back_a
             [TABLE],
         )
         assert cursor.fetchone()[0] == 0
+
+
+@postgresql_only
+def test_a_primary_key_that_another_table_refers_to_stays_during_the_load(world, monkeypatch):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE bulk_test_referrer (incident_id bigint REFERENCES {TABLE} (id))"
+        )
+    try:
+        before = table_state()
+        during = []
+        enter = columnar._Writer.__enter__
+
+        def looking(writer):
+            during.append(table_state())
+            return enter(writer)
+
+        monkeypatch.setattr(columnar._Writer, "__enter__", looking)
+        report = import_incidents(FILE, "f.csv", user=world.alice, bulk=True)
+        loading_indexes, loading_constraints = during[-1]
+        assert [name for name, _ in loading_indexes] == [f"{TABLE}_pkey"]
+        assert [c[0] for c in loading_constraints if c[1] == "p"] == [f"{TABLE}_pkey"]
+        assert report.bulk and report.created == 8
+        assert table_state() == before
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE bulk_test_referrer")
 
 
 def locks_held():

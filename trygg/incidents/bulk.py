@@ -19,8 +19,9 @@ foreign keys row by row at commit costs PostgreSQL far more than taking the rows
 DDL is transactional in PostgreSQL: any error (a bad row, a duplicate external id found by
 the unique index being rebuilt, a dangling reference found by the validation, a lock
 timeout) rolls back the rows and the dropped indexes and keys together, leaving the table
-exactly as it was. The primary key and indexes that back a constraint (primary key, UNIQUE,
-EXCLUDE) are kept.
+exactly as it was. The primary key is dropped and re-added too (first, before the indexes)
+unless a foreign key of another table refers to it; other indexes that back a constraint
+(UNIQUE, EXCLUDE) are kept.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class TableShape:
     indexes: tuple[tuple[str, str], ...]  # (qualified name, CREATE INDEX statement)
     foreign_keys: tuple[tuple[str, str], ...]  # (constraint name, definition)
     referenced: tuple[str, ...]  # the tables the foreign keys refer to, qualified
+    # (constraint name, definition) of the primary key, when no foreign key refers to the table
+    primary_key: tuple[str, str] | None = None
 
 
 def table_shape(table: str, *, using: str = "default") -> TableShape:
@@ -87,7 +90,19 @@ def table_shape(table: str, *, using: str = "default") -> TableShape:
             [table],
         )
         referenced = tuple(row[0] for row in cursor.fetchall())
-    return TableShape(indexes, foreign_keys, referenced)
+        # Maintaining the primary key's index row by row costs the COPY about 0.5 s per
+        # 1,000,000 rows, rebuilding it half that; a key that others refer to must stay.
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'p' AND NOT EXISTS ("
+            "   SELECT 1 FROM pg_constraint f WHERE f.confrelid = %s::regclass"
+            "   AND f.contype = 'f')",
+            [table, table],
+        )
+        primary_key = cursor.fetchone()
+    return TableShape(
+        indexes, foreign_keys, referenced, tuple(primary_key) if primary_key else None
+    )
 
 
 def lock_for_bulk_load(table: str, *, using: str = "default") -> TableShape:
@@ -134,6 +149,10 @@ def without_indexes_and_foreign_keys(
             cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
         for qualified, _definition in shape.indexes:
             cursor.execute(f"DROP INDEX {qualified}")
+        if shape.primary_key is not None:
+            cursor.execute(
+                f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(shape.primary_key[0])}"
+            )
     yield shape
     with connection.cursor() as cursor:
 
@@ -142,6 +161,9 @@ def without_indexes_and_foreign_keys(
             cursor.execute(sql)
             log.debug("%6.2f s  %s", time.perf_counter() - started, sql)
 
+        if shape.primary_key is not None:
+            name, definition = shape.primary_key
+            run(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
         for _qualified, definition in shape.indexes:
             run(definition)
         for name, definition in shape.foreign_keys:

@@ -103,3 +103,30 @@ def test_exports_need_read_access(world, client, approved):
     assert client.get(reverse("reports:export", args=[approved.pk, "docx"])).status_code == 403
     client.force_login(world.alice)
     assert client.get(reverse("reports:export", args=[approved.pk, "odt"])).status_code == 404
+
+
+@pytest.mark.parametrize("with_text", [False, True])
+def test_a_long_table_goes_on_over_more_slides_and_keeps_every_row(world, approved, with_text):
+    from trygg.reports.content import BlockView, DocumentView, SectionView
+    from trygg.reports.exports import pptx as pptx_export
+
+    block = ordered_blocks(approved)[0]
+    block.text = "Tabellen nedan listar alla platser." if with_text else ""
+    figure = {"headers": ["Plats", "Händelser"], "rows": [[f"Plats {n:02d}", n] for n in range(40)]}
+    doc = DocumentView(
+        approved, [SectionView("analys", "3. Analys", [BlockView(block, figure, None)])]
+    )
+    deck = Presentation(io.BytesIO(pptx_export.render(doc)))
+
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    assert titles[1] == block.title
+    assert titles[2:] == [f"{block.title} (forts.)"] * (len(titles) - 2)
+    shown = []
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                rows = list(shape.table.rows)
+                assert [c.text for c in rows[0].cells] == ["Plats", "Händelser"]
+                shown += [row.cells[0].text for row in rows[1:]]
+    assert shown == [f"Plats {n:02d}" for n in range(40)]  # none left out, in order
+    assert "Plats 39" in deck.slides[1].notes_slide.notes_text_frame.text

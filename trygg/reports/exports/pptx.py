@@ -63,8 +63,16 @@ def _text(  # type: ignore[no-untyped-def]
         paragraph.space_after = Pt(6)
 
 
-def _table(slide, block: BlockView, left: Emu, top: Emu, width: Emu) -> None:  # type: ignore[no-untyped-def]
-    rows = block.rows[:MAX_TABLE_ROWS]
+def _table_pages(rows: list[list[str]], first: int, others: int) -> list[list[list[str]]]:
+    """The rows of a table per slide: ``first`` on the block's slide, ``others`` on each
+    following one, so that no row is left out."""
+    pages = [rows[:first]]
+    for start in range(first, len(rows), others):
+        pages.append(rows[start : start + others])
+    return pages
+
+
+def _table(slide, block: BlockView, rows, left: Emu, top: Emu, width: Emu) -> None:  # type: ignore[no-untyped-def]
     shape = slide.shapes.add_table(len(rows) + 1, len(block.headers), left, top, width, Inches(0.4))
     table = shape.table
     size = Pt(14 if len(block.headers) <= 5 else 10)
@@ -267,11 +275,21 @@ def _render(doc: DocumentView, progress: Progress) -> bytes:
                     left = MARGIN + picture_width + Inches(0.3)
                     _text(slide, block, left, body_top, WIDTH - left - MARGIN, body_height)
             elif block.figure and block.rows:
+                first = slide
                 if has_text:
                     _text(slide, block, MARGIN, body_top, body_width, Inches(1.5))
-                _table(
-                    slide, block, MARGIN, body_top + (Inches(1.6) if has_text else 0), body_width
+                pages = _table_pages(
+                    block.rows, MAX_TABLE_ROWS - (5 if has_text else 0), MAX_TABLE_ROWS
                 )
+                for number, rows in enumerate(pages):
+                    top = body_top + (Inches(1.6) if has_text else 0)
+                    if number:  # a long table goes on over more slides, as the measures do
+                        slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+                        _title(slide, _("%(title)s (continued)") % {"title": block.title})
+                        slide.notes_slide.notes_text_frame.text = block.notes
+                        top = body_top
+                    _table(slide, block, rows, MARGIN, top, body_width)
+                slide = first  # the notes below go under the block's first slide
             else:
                 _text(slide, block, MARGIN, body_top, body_width, body_height)
             if block.error:

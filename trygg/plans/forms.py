@@ -313,6 +313,19 @@ class PlanFilterForm(forms.Form):
             self.fields[name].empty_label = _("All")  # type: ignore[attr-defined]
 
 
+# The fields that apply only to some kinds of indicator; every other field applies to all.
+# The form page hides the rest when the kind changes (indicator-form.js); the server ignores
+# them, so without JavaScript every field shows and the result is the same.
+INDICATOR_FIELD_KINDS: dict[str, tuple[str, ...]] = {
+    "areas": (IndicatorKind.INCIDENTS, IndicatorKind.STATISTICS),
+    "categories": (IndicatorKind.INCIDENTS, IndicatorKind.STATISTICS),
+    "window_days": (IndicatorKind.INCIDENTS,),
+    "series": (IndicatorKind.STATISTICS,),
+    "manual_value": (IndicatorKind.MANUAL,),
+    "manual_value_on": (IndicatorKind.MANUAL,),
+}
+
+
 class IndicatorForm(forms.ModelForm):
     """A measure's measurable target; what it is computed from decides which fields count."""
 
@@ -327,6 +340,15 @@ class IndicatorForm(forms.ModelForm):
             "target_on": DateInput(),
             "manual_value_on": DateInput(),
         }
+        help_texts = {
+            "kind": _("Decides which of the fields below apply."),
+            "series": _("Its latest value for the area is the indicator's current value."),
+            "baseline_on": _(
+                "For a computed indicator: the day its baseline is computed on. "
+                "For one entered by hand: the day the baseline was measured."
+            ),
+            "manual_value": _("The latest measured value, entered by hand."),
+        }
 
     def __init__(self, *args: Any, user: object, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -336,6 +358,8 @@ class IndicatorForm(forms.ModelForm):
         self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
         self.fields["series"].queryset = StatisticSeries.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["series"].empty_label = _("– none –")  # type: ignore[attr-defined]
+        for name, kinds in INDICATOR_FIELD_KINDS.items():
+            self.fields[name].widget.attrs["data-indicator-kinds"] = " ".join(kinds)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

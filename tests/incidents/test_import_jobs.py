@@ -51,7 +51,7 @@ def test_upload_runs_a_job_and_redirects_to_its_result(client, world):
     page = client.get(response["Location"])
     html = page.content.decode()
     assert page.status_code == 200
-    assert "2" in html and "import-job.js" not in html  # finished: no polling
+    assert "2" in html and "job-progress.js" not in html  # finished: no polling
     listing = client.get(reverse("incidents:import")).content.decode()
     assert "rapport.csv" in listing and response["Location"] in listing
 
@@ -129,7 +129,7 @@ def test_progress_endpoint(client, world):
         "rows_processed": 250, "percent": 25, "finished": False,
     }  # fmt: skip
     page = client.get(reverse("incidents:import_job", args=[job.pk])).content.decode()
-    assert "import-job.js" in page and 'value="25"' in page
+    assert "job-progress.js" in page and 'value="25"' in page
 
 
 def test_progress_is_recorded_while_the_job_runs(world, monkeypatch):

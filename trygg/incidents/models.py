@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from trygg.lib.jobs import BackgroundJob, JobState
+from trygg.lib.jobs import BackgroundJob
 from trygg.lib.tree import Tree
 
 
@@ -401,15 +401,9 @@ class ImportJob(BackgroundJob):
     filename = models.CharField(_("file name"), max_length=255)
     format = models.CharField(_("format"), max_length=10, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
-    )
     rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
     result = models.JSONField(_("result"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import job")

@@ -3,8 +3,6 @@ they have come (the job pages' progress bar and polling read ``finished`` and ``
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,15 +18,17 @@ class JobState(models.TextChoices):
 class BackgroundJob(models.Model):
     """Abstract base of a job run by the task worker (an import, an export).
 
-    A job declares a ``status`` field with ``choices=JobState.choices`` and a ``started_at``
-    field, and says how much of its work is done in ``progress_counts``; the fields stay on
-    each model, in their place among its columns.
+    It has the state and times every job has; a job says how much of its work is done in
+    ``progress_counts``.
     """
 
     State = JobState
-    # Fields every job declares itself (its own place among its columns).
-    status: str
-    started_at: dt.datetime | None
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         abstract = True

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from trygg.lib.jobs import BackgroundJob, JobState
+from trygg.lib.jobs import BackgroundJob
 from trygg.lib.periods import PeriodKind
 
 
@@ -226,9 +226,6 @@ class ExportJob(BackgroundJob):
         verbose_name=_("report"),
     )
     format = models.CharField(_("format"), max_length=10)
-    status = models.CharField(
-        _("status"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
-    )
     steps_done = models.PositiveIntegerField(_("steps done"), default=0)
     steps_total = models.PositiveIntegerField(_("steps"), null=True, blank=True)
     filename = models.CharField(_("file name"), max_length=255, blank=True)
@@ -244,9 +241,6 @@ class ExportJob(BackgroundJob):
         related_name="+",
         verbose_name=_("requested by"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("export job")

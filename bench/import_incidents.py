@@ -48,7 +48,7 @@ def main() -> None:
     # Each phase of the column-wise import and each index and key of --bulk, with seconds.
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("            %(message)s"))
-    for name in ("trygg.incidents.columnar", "trygg.incidents.bulk"):
+    for name in ("trygg.incidents.imports.tables", "trygg.incidents.imports.bulk"):
         logging.getLogger(name).addHandler(handler)
         logging.getLogger(name).setLevel(logging.DEBUG)
         logging.getLogger(name).propagate = False
@@ -179,7 +179,7 @@ def _bare_copy(connection, path: str) -> float:
 
 def _import(connection, rows: int, path: str, *, bulk: bool, baseline: float) -> float:
     """Seconds to read the file and import it as ``import-incidents [--bulk]`` does."""
-    from trygg.incidents.importers import import_incidents
+    from trygg.incidents.imports import import_incidents
     from trygg.incidents.models import Incident
 
     with connection.cursor() as cursor:

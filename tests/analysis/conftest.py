@@ -7,9 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from trygg.incidents.actions import IncidentDraft, record_incidents
+from trygg.incidents.actions import IncidentDraft, record_incidents, review_incidents
 from trygg.incidents.models import Category, Incident, Source, Status
-from trygg.incidents.review import review_incidents
 
 
 def make_incidents(world, count: int = 400, seed: int = 7) -> list[Incident]:

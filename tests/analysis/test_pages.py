@@ -92,9 +92,13 @@ def test_overview_week_is_renewed_by_every_kind_of_write(world, incidents):
     from datetime import timedelta
 
     from trygg.analysis.views import overview_week
-    from trygg.incidents.actions import IncidentDraft, record_incidents, update_incident
+    from trygg.incidents.actions import (
+        IncidentDraft,
+        record_incidents,
+        review_incidents,
+        update_incident,
+    )
     from trygg.incidents.models import Category, Incident, Source, Status
-    from trygg.incidents.review import review_incidents
 
     block = overview_week(world.carol)
     assert block is not None

@@ -65,7 +65,7 @@ def test_the_job_page_shows_progress_and_then_the_result(site, page):
     from django.core.files.base import ContentFile
 
     from trygg.accounts.models import User
-    from trygg.incidents.jobs import run_import_job
+    from trygg.incidents.imports.jobs import run_import_job
     from trygg.incidents.models import ImportJob
 
     user = User.objects.get(username="alice")

@@ -6,9 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
-from trygg.incidents import bulk, columnar
 from trygg.incidents.actions import IncidentsRefused
-from trygg.incidents.importers import ImportFailed, import_incidents
+from trygg.incidents.imports import ImportFailed, bulk, import_incidents, tables, writer
 from trygg.incidents.models import Incident, IncidentRollup
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -98,13 +97,13 @@ def test_the_indexes_and_foreign_keys_are_dropped_during_the_load_and_all_back_a
     indexes, constraints = before
     assert len(indexes) >= 5 and sum(c[1] == "f" for c in constraints) >= 4
     during = []
-    enter = columnar._Writer.__enter__
+    enter = writer.ColumnWriter.__enter__
 
     def looking(writer):
         during.append((table_state(), locks_held()))  # before the COPY starts
         return enter(writer)
 
-    monkeypatch.setattr(columnar._Writer, "__enter__", looking)
+    monkeypatch.setattr(writer.ColumnWriter, "__enter__", looking)
     import_incidents(FILE, "f.csv", user=world.alice, bulk=True)
     # While the rows went in, no index (not even the primary key, which no other table
     # refers to) and no foreign key were left, and the import held the incident table and
@@ -132,13 +131,13 @@ def test_a_primary_key_that_another_table_refers_to_stays_during_the_load(world,
     try:
         before = table_state()
         during = []
-        enter = columnar._Writer.__enter__
+        enter = writer.ColumnWriter.__enter__
 
         def looking(writer):
             during.append(table_state())
             return enter(writer)
 
-        monkeypatch.setattr(columnar._Writer, "__enter__", looking)
+        monkeypatch.setattr(writer.ColumnWriter, "__enter__", looking)
         report = import_incidents(FILE, "f.csv", user=world.alice, bulk=True)
         loading_indexes, loading_constraints = during[-1]
         assert [name for name, _ in loading_indexes] == [f"{TABLE}_pkey"]
@@ -263,9 +262,8 @@ def test_bulk_mode_is_refused_on_sqlite(world, tmp_path):
 @pytest.mark.parametrize("in_bulk", [False, True])
 def test_a_bad_row_after_chunks_were_sent_takes_them_back(world, monkeypatch, in_bulk):
     """Chunks go to the database while later ones are checked; a bad row in the last chunk
-    rolls the sent ones back, and the row-wise import names it (or imports the rest)."""
-    monkeypatch.setattr(columnar, "COPY_CHUNK", 2)
-    monkeypatch.setattr(columnar, "MIN_ROWS", 1)
+    rolls the sent ones back and is named (or, with skip_invalid, left out of the rest)."""
+    monkeypatch.setattr(tables, "CHUNK_ROWS", 2)
     before = table_state()
     data = excel_csv(HEADER, *ROWS, "okänd;2023-09-14;Liljeholmen;;;;;;b-2")
     with pytest.raises(IncidentsRefused) as refused:
@@ -273,5 +271,5 @@ def test_a_bad_row_after_chunks_were_sent_takes_them_back(world, monkeypatch, in
     assert {(p.line, p.field) for p in refused.value.problems} == {(len(ROWS) + 2, "kategori")}
     assert Incident.objects.count() == 0 and table_state() == before
     report = import_incidents(data, "f.csv", user=world.alice, bulk=in_bulk, skip_invalid=True)
-    assert report.created == 8 and not report.bulk  # the row-wise import took the good rows
+    assert report.created == 8 and report.bulk == in_bulk  # the good rows, in bulk too
     assert table_state() == before

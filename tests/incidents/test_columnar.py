@@ -1,4 +1,4 @@
-"""The column-wise import gives exactly what the row-wise import gives, or leaves the file to it."""
+"""Files read column-wise (pyarrow) and row-wise (the csv module) import exactly alike."""
 
 import datetime as dt
 import zoneinfo
@@ -11,13 +11,13 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from trygg.incidents import columnar
+from trygg.incidents import imports
 from trygg.incidents.actions import IncidentsRefused
-from trygg.incidents.columnar import holds_identity_number, import_columns
-from trygg.incidents.importers import import_incidents
+from trygg.incidents.imports import import_incidents
+from trygg.incidents.imports.tables import import_table
 from trygg.incidents.models import Incident, IncidentRollup
 from trygg.lib.csvio import read_columns
-from trygg.lib.personnummer import contains_identity_number
+from trygg.lib.personnummer import contains_identity_number, holds_identity_number
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -59,8 +59,11 @@ def outcome(data, filename, *, columnar_path, **options):
 
 
 def columnar_report(data, filename, **options):
-    """The column-wise path alone: its report, or None when it leaves the file to the rows."""
-    return import_columns(read_columns(data, filename), **options)
+    """The file read column-wise and imported: its report, or None when a row is refused."""
+    try:
+        return import_table(read_columns(data, filename), **options)
+    except IncidentsRefused:
+        return None
 
 
 def assert_same(data, filename="f.csv", **options):
@@ -165,7 +168,7 @@ def test_a_dry_run_writes_nothing(world):
     ],
 )
 @pytest.mark.parametrize("skip_invalid", [False, True])
-def test_a_bad_row_is_left_to_the_row_wise_import_which_names_it(world, bad_row, skip_invalid):
+def test_a_bad_row_is_named_alike_both_ways(world, bad_row, skip_invalid):
     data = excel_csv(HEADER, "klotter;2023-09-14;Liljeholmen;;;;;;a-1", bad_row)
     options = {"user": world.alice, "skip_invalid": skip_invalid}
     assert columnar_report(data, "f.csv", user=world.alice, organisation=None, dry_run=True) is None
@@ -187,21 +190,21 @@ def test_layouts_only_the_row_reader_handles_still_import(world):
     assert kind == "ok" and figures[0] == 2
 
 
-def test_large_files_take_the_columnar_path(world, monkeypatch):
+def test_only_a_layout_the_column_reader_cannot_take_is_read_row_by_row(world, monkeypatch):
     calls = []
-    original = columnar.import_columns
+    original = imports.read_table
 
     def spy(*args, **kwargs):
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(columnar, "import_columns", spy)
-    monkeypatch.setattr(columnar, "MIN_ROWS", 3)
+    monkeypatch.setattr(imports, "read_table", spy)
     lines = [f"klotter;2023-09-{d:02d} 12:00;Liljeholmen;;;;;;" for d in range(1, 5)]
     assert import_incidents(excel_csv(HEADER, *lines), "f.csv").created == 4
+    assert calls == []
+    quoted = 'klotter;2023-09-14;Liljeholmen;;;;"två\r\nrader";;'
+    assert import_incidents(excel_csv(HEADER, quoted), "f.csv").created == 1
     assert calls == [1]
-    import_incidents(excel_csv(HEADER, *lines[:2]), "f.csv")
-    assert calls == [1]  # small: row-wise
 
 
 # Random files ------------------------------------------------------------------------------
@@ -283,7 +286,7 @@ def test_random_files_give_the_same_result_both_ways(world, rows, bad, as_alice,
     column_wise = outcome(data, "f.csv", columnar_path=True, user=user, skip_invalid=skip)
     assert column_wise == row_wise
     fast = columnar_report(data, "f.csv", user=user, organisation=None, dry_run=True)
-    # The column-wise path takes every file the row-wise import accepts in full.
+    # Imported all or nothing, a file is taken whole exactly when every row is good.
     clean = row_wise[0] == "ok" and row_wise[1][0] + row_wise[1][1] == len(rows)
     event("clean" if clean else "refused or partly imported")
     assert (fast is not None) == clean

@@ -14,7 +14,7 @@ from django.db.models import Count
 
 from trygg.incidents.actions import IncidentsRefused
 from trygg.incidents.defaults import ensure_default_categories
-from trygg.incidents.importers import import_incidents
+from trygg.incidents.imports import import_incidents
 from trygg.incidents.models import Category, Incident, Source
 from trygg.places.models import Area, AreaKind
 
@@ -106,7 +106,7 @@ def test_extra_columns_are_reported_and_ignored(world):
 
 
 def test_missing_required_column_fails_whole(world):
-    from trygg.incidents.importers import ImportFailed
+    from trygg.incidents.imports import ImportFailed
 
     with pytest.raises(ImportFailed, match="tidpunkt"):
         import_incidents(

@@ -23,8 +23,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
-from trygg.incidents.actions import IncidentDraft, record_incidents, update_incident
-from trygg.incidents.importers import import_incidents
+from trygg.incidents.actions import (
+    IncidentDraft,
+    record_incidents,
+    review_incidents,
+    update_incident,
+)
+from trygg.incidents.imports import import_incidents
 from trygg.incidents.models import (
     Category,
     CountedRollup,
@@ -33,7 +38,6 @@ from trygg.incidents.models import (
     Source,
     Status,
 )
-from trygg.incidents.review import review_incidents
 from trygg.incidents.rollup import (
     month_of,
     month_start,

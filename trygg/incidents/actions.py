@@ -1,44 +1,59 @@
-"""The one way incidents are written: check a batch of drafts, then insert them in bulk.
+"""The named writes of incidents: record a batch, correct one, review some.
 
-Every entry point (the report form, file imports, the police feed, the REST API, Open311)
-turns its input into ``IncidentDraft`` objects and calls ``record_incidents``. The checks —
-category, time, area from the point, the reporter's scope and organisation, and the guard
-against personal identity numbers in free text — therefore hold the same everywhere.
+Every entry point that creates incidents from drafts (the report form, the REST API, Open311,
+the police feed, the demo) turns its input into ``IncidentDraft`` objects and calls
+``record_incidents``; CSV/XLSX files go column-wise through ``trygg.incidents.imports``.
+Both check with ``trygg.incidents.rules.check_batch``, and every write here and there ends by
+calling ``rollup.incidents_written`` in its transaction. A correction (``update_incident``) and
+a review (``review_incidents``) lock the rows they change first and compare against what the
+database holds then, so two people editing one incident at once cannot leave counts or history
+that neither of them wrote.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
-from trygg.accounts.models import Organisation, Role
-from trygg.accounts.permissions import visible_organisations
-from trygg.accounts.scope import scope_for
-from trygg.incidents.models import (
-    DESCRIPTION_MAX_LENGTH,
-    Category,
-    Incident,
-    Source,
-    Status,
-)
+from trygg.accounts.models import Organisation
+from trygg.incidents.models import Category, Incident, Source, Status
 from trygg.incidents.permissions import CHANGE, REVIEW, can_incident, check_incident
-from trygg.incidents.review import review_incidents
-from trygg.incidents.rollup import month_of, months_of, refresh_rollup
-from trygg.lib.personnummer import contains_identity_number
-from trygg.places.lookup import locate_many
+from trygg.incidents.rollup import incidents_written, month_of, months_of
+from trygg.incidents.rules import (
+    FUTURE_TOLERANCE,
+    REPORTING_ROLES,
+    IncidentBatch,
+    ReportingScope,
+    check_batch,
+)
+from trygg.lib.imports import Problem, RowsRefused
 from trygg.places.models import Area
 
-REPORTING_ROLES = (Role.SAMORDNARE, Role.ANALYTIKER, Role.RAPPORTOR)
+if TYPE_CHECKING:
+    from trygg.accounts.models import User
+
+__all__ = [
+    "FUTURE_TOLERANCE",
+    "REPORTING_ROLES",
+    "IncidentDraft",
+    "IncidentsRefused",
+    "Problem",
+    "RecordResult",
+    "record_incidents",
+    "review_incidents",
+    "update_incident",
+]
+
 BATCH_SIZE = 2000
 COPY_BATCH_SIZE = 20000
-# Clocks differ a little between phones and the server; a report a few minutes "in the
-# future" is a clock difference, not a mistake.
-FUTURE_TOLERANCE = dt.timedelta(minutes=15)
 
 
 @dataclass
@@ -59,20 +74,6 @@ class IncidentDraft:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Why a draft was refused: the line it came from (if any), the field and the reason."""
-
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = _("line %(line)s") % {"line": self.line} if self.line is not None else ""
-        label = f"{where}, {self.field}" if where else self.field
-        return f"{label}: {self.message}"
-
-
 @dataclass
 class RecordResult:
     created: list[Incident] = field(default_factory=list)
@@ -80,7 +81,7 @@ class RecordResult:
     refused: int = 0
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
-    # Column-wise imports write rows without model instances and only count them.
+    # File imports write rows without model instances and only count them.
     created_total: int | None = None
 
     @property
@@ -88,170 +89,8 @@ class RecordResult:
         return self.created_total if self.created_total is not None else len(self.created)
 
 
-class IncidentsRefused(Exception):
+class IncidentsRefused(RowsRefused):
     """A batch had problems and nothing was written; ``problems`` lists them all."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems[:5]))
-
-
-def check_text(value: str, field_name: str, line: int | None) -> list[Problem]:
-    if value and contains_identity_number(value):
-        return [
-            Problem(
-                line,
-                field_name,
-                _(
-                    "the text contains a personal identity number (personnummer or "
-                    "samordningsnummer); remove it – Trygg must not store them"
-                ),
-            )
-        ]
-    return []
-
-
-def _check_one(draft: IncidentDraft, now: dt.datetime) -> list[Problem]:
-    line = draft.line
-    problems: list[Problem] = []
-    if draft.category is None:
-        problems.append(Problem(line, "category", _("a category is required")))
-    elif not draft.category.is_active:
-        problems.append(
-            Problem(
-                line,
-                "category",
-                _("the category “%(name)s” is no longer in use") % {"name": draft.category.name},
-            )
-        )
-    if draft.occurred_at is None:
-        problems.append(Problem(line, "occurred_at", _("the time is required")))
-    else:
-        if timezone.is_naive(draft.occurred_at):
-            raise ValueError("IncidentDraft.occurred_at must be timezone-aware")
-        if draft.occurred_at > now + FUTURE_TOLERANCE:
-            problems.append(Problem(line, "occurred_at", _("the time lies in the future")))
-        if draft.occurred_until is not None and draft.occurred_until < draft.occurred_at:
-            problems.append(
-                Problem(line, "occurred_until", _("the end time is before the start time"))
-            )
-    if (draft.latitude is None) != (draft.longitude is None):
-        problems.append(
-            Problem(line, "latitude", _("give both latitude and longitude, or neither"))
-        )
-    elif (
-        draft.latitude is not None
-        and draft.longitude is not None
-        and not (-90 <= draft.latitude <= 90 and -180 <= draft.longitude <= 180)
-    ):
-        problems.append(
-            Problem(line, "latitude", _("the coordinates are not WGS84 latitude/longitude"))
-        )
-    if len(draft.description) > DESCRIPTION_MAX_LENGTH:
-        problems.append(
-            Problem(
-                line,
-                "description",
-                _("the description is longer than %(max)s characters")
-                % {"max": DESCRIPTION_MAX_LENGTH},
-            )
-        )
-    if len(draft.place) > 200:
-        problems.append(Problem(line, "place", _("the place is longer than 200 characters")))
-    problems += check_text(draft.description, "description", line)
-    problems += check_text(draft.place, "place", line)
-    return problems
-
-
-def reporting_scope(user: object | None) -> tuple[set[int] | None, set[int] | None, set[int]]:
-    """Where and for whom ``user`` may report: (area ids, organisation ids, own organisation ids).
-
-    None for the first two means no limit (a trusted system import, or a superuser).
-    """
-    scope = scope_for(user) if user is not None else None
-    if scope is None or scope.everything:
-        return None, None, set()
-    own_orgs = set(scope.organisation_ids)
-    allowed_orgs = set(own_orgs)
-    if scope.has_role(Role.SAMORDNARE, Role.ANALYTIKER):
-        # Coordinators and analysts import partners' lists on their behalf.
-        allowed_orgs |= set(visible_organisations(user).values_list("pk", flat=True))
-    return scope.area_ids(REPORTING_ROLES), allowed_orgs, own_orgs
-
-
-def check_drafts(
-    drafts: Sequence[IncidentDraft], *, user: object | None, source: str
-) -> list[Problem]:
-    """Check every draft, and set ``area`` from the point where there is one.
-
-    ``user`` is the reporter (None for trusted system imports such as the police feed run
-    from the command line); their memberships decide which areas and organisations they may
-    report for.
-    """
-    now = timezone.now()
-    problems: list[Problem] = []
-    allowed_areas, allowed_orgs, own_orgs = reporting_scope(user)
-
-    for draft in drafts:
-        problems += _check_one(draft, now)
-
-    with_point = [
-        d
-        for d in drafts
-        if d.latitude is not None
-        and d.longitude is not None
-        and -90 <= d.latitude <= 90
-        and -180 <= d.longitude <= 180
-    ]
-    located = locate_many(
-        [(d.latitude, d.longitude) for d in with_point],  # type: ignore[misc]
-        allowed=allowed_areas,
-    )
-    found = Area.objects.only("id", "name", "kind").in_bulk({a for a in located if a})
-    for draft, area_id in zip(with_point, located, strict=True):
-        if area_id is not None:
-            draft.area = found[area_id]
-        elif draft.area is None:
-            problems.append(Problem(draft.line, "latitude", _("the point lies outside your areas")))
-
-    seen_ids: dict[str, int | None] = {}
-    for draft in drafts:
-        if draft.area is None:
-            if draft.latitude is None:
-                problems.append(
-                    Problem(draft.line, "area", _("give an area or a point on the map"))
-                )
-        elif allowed_areas is not None and draft.area.pk not in allowed_areas:
-            problems.append(
-                Problem(
-                    draft.line,
-                    "area",
-                    _("you cannot report in “%(area)s”") % {"area": draft.area.name},
-                )
-            )
-        if allowed_orgs is not None:
-            if draft.organisation is None and len(own_orgs) == 1:
-                draft.organisation = Organisation(pk=next(iter(own_orgs)))
-            if draft.organisation is None or draft.organisation.pk not in allowed_orgs:
-                problems.append(
-                    Problem(
-                        draft.line,
-                        "organisation",
-                        _("you can only report for an organisation you are a member of"),
-                    )
-                )
-        if draft.external_id:
-            if draft.external_id in seen_ids:
-                problems.append(
-                    Problem(
-                        draft.line,
-                        "external_id",
-                        _("the external id “%(id)s” appears twice in the file")
-                        % {"id": draft.external_id},
-                    )
-                )
-            seen_ids[draft.external_id] = draft.line
-    return problems
 
 
 def _existing_external_ids(source: str, ids: list[str]) -> set[str]:
@@ -294,58 +133,52 @@ def _copy_insert(incidents: list[Incident]) -> None:
                 copy.write_row([pk, *(getattr(incident, f.attname) for f in fields)])
 
 
+def _reporter(user: User | None) -> User | None:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def record_incidents(
     drafts: Sequence[IncidentDraft],
     *,
     source: str,
-    user: object | None = None,
+    user: User | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> RecordResult:
     """Check and write a batch of incidents: all or nothing unless ``skip_invalid``.
 
-    Drafts whose external id was already recorded for the source are skipped and counted in
-    ``already_recorded``, so importing the same file twice adds nothing.
+    ``user`` is the reporter (None for trusted system imports such as the police feed run
+    from the command line); their memberships decide which areas and organisations they may
+    report for. Drafts whose external id was already recorded for the source are skipped and
+    counted in ``already_recorded``, so importing the same feed twice adds nothing.
     Raises IncidentsRefused when any draft has a problem and ``skip_invalid`` is off.
     """
     if source not in Source.values:
         raise ValueError(f"unknown source {source!r}")
-    problems = check_drafts(drafts, user=user, source=source)
-    result = RecordResult(problems=problems)
-    if problems and not skip_invalid:
-        raise IncidentsRefused(problems)
-    bad_lines = {p.line for p in problems}
-    bad_drafts = {id(d) for d in drafts if d.line in bad_lines} if problems else set()
-    if problems and None in bad_lines:
-        # Problems without a line number cannot be tied to a row; refuse the batch.
-        raise IncidentsRefused(problems)
-    good = [d for d in drafts if id(d) not in bad_drafts]
+    batch = IncidentBatch.from_drafts(drafts)
+    checked = check_batch(batch, ReportingScope.of(user), now=timezone.now())
+    result = RecordResult(problems=checked.problems)
+    if checked.problems and not skip_invalid:
+        raise IncidentsRefused(checked.problems)
+    good = [row for row in range(len(drafts)) if not checked.bad[row]]
     result.refused = len(drafts) - len(good)
 
-    existing = _existing_external_ids(source, [d.external_id for d in good if d.external_id])
-    fresh = [d for d in good if not d.external_id or d.external_id not in existing]
+    existing = _existing_external_ids(
+        source, [drafts[row].external_id for row in good if drafts[row].external_id]
+    )
+    fresh = [row for row in good if drafts[row].external_id not in existing]
     result.already_recorded = len(good) - len(fresh)
-    reporter = user if getattr(user, "is_authenticated", False) else None
-
+    reporter = _reporter(user)
     incidents = [
-        Incident(
-            category=d.category,
-            occurred_at=d.occurred_at,
-            occurred_until=d.occurred_until,
-            time_unknown=d.time_unknown,
-            area=d.area,
-            latitude=d.latitude,
-            longitude=d.longitude,
-            place=d.place.strip(),
-            description=d.description.strip(),
-            organisation=d.organisation,
-            reported_by=reporter,
-            source=source,
-            external_id=d.external_id,
-            status=Status.NY,
+        _incident(
+            drafts[row],
+            checked.written_area(row),
+            checked.written_organisation(row),
+            reporter,
+            source,
         )
-        for d in fresh
+        for row in fresh
     ]
     if dry_run:
         result.created = incidents
@@ -353,7 +186,7 @@ def record_incidents(
     with transaction.atomic():
         if len(incidents) == 1:
             # A single report (form, API) is saved normally so that its history starts
-            # with who created it; bulk imports skip per-row history for speed.
+            # with who created it; batches skip per-row history for speed.
             incidents[0].save()
         else:
             insert = _copy_insert if connection.vendor == "postgresql" else _bulk_insert
@@ -361,32 +194,61 @@ def record_incidents(
                 insert(incidents[start : start + COPY_BATCH_SIZE])
                 if progress is not None:
                     progress(min(start + COPY_BATCH_SIZE, len(incidents)), len(incidents))
-        refresh_rollup(months_of(i.occurred_at for i in incidents))
+        incidents_written(months_of(i.occurred_at for i in incidents))
     result.created = incidents
     result.written = True
     return result
 
 
+def _incident(
+    draft: IncidentDraft,
+    area_id: int | None,
+    organisation_id: int | None,
+    reporter: User | None,
+    source: str,
+) -> Incident:
+    incident = Incident(
+        category=draft.category,
+        occurred_at=draft.occurred_at,
+        occurred_until=draft.occurred_until,
+        time_unknown=draft.time_unknown,
+        area_id=area_id,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        place=draft.place.strip(),
+        description=draft.description.strip(),
+        organisation_id=organisation_id,
+        reported_by=reporter,
+        source=source,
+        external_id=draft.external_id,
+        status=Status.NY,
+    )
+    # The instances the draft carried, where the checks kept them (saves a query per use).
+    if draft.area is not None and draft.area.pk == area_id:
+        incident.area = draft.area
+    if draft.organisation is not None and draft.organisation.pk == organisation_id:
+        incident.organisation = draft.organisation
+    return incident
+
+
 # Corrections ---------------------------------------------------------------------------
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "category",
-        "occurred_at",
-        "occurred_until",
-        "time_unknown",
-        "area",
-        "latitude",
-        "longitude",
-        "place",
-        "description",
-        "organisation",
-        "external_id",
-        "status",
-    }
+EDITABLE_FIELDS = (
+    "category",
+    "occurred_at",
+    "occurred_until",
+    "time_unknown",
+    "area",
+    "latitude",
+    "longitude",
+    "place",
+    "description",
+    "organisation",
+    "external_id",
+    "status",
 )
 _RELATED_FIELDS = ("category", "area", "organisation")
-# What the monthly rollup groups by; the status is refreshed by review_incidents.
+# What the monthly rollups group by; the status is refreshed by review_incidents.
 ROLLUP_FIELDS = frozenset({"occurred_at", "area", "category", "organisation"})
 # A problem named for one field of a group concerns the whole group: the point decides the
 # area, and the end time is checked against the start.
@@ -437,118 +299,158 @@ def _concerns_changes(problem: Problem, changed: set[str]) -> bool:
     return any(problem.field in group and group & changed for group in _LINKED_FIELDS)
 
 
-def update_incident(
-    incident: Incident,
-    changes: dict[str, object] | IncidentDraft,
-    user: object,
-) -> Incident:
-    """Correct or review one incident, with the same checks as when it was reported.
-
-    ``changes`` maps field names to new values (model instances for category, area and
-    organisation), or is a draft from the correction form. Only values that differ from the
-    stored ones count: changing content needs the CHANGE permission and must leave the
-    incident within what the user may change; changing the status needs REVIEW and records
-    the reviewer (see ``review_incidents``). A problem with a value that did not change (say,
-    a category retired since) does not block correcting another.
-    Raises PermissionDenied or IncidentsRefused, and then writes nothing.
-    """
-    if isinstance(changes, IncidentDraft):
-        changes = _changes_from_draft(changes)
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise ValueError(f"cannot update {', '.join(sorted(unknown))}")
+def _changed_fields(incident: Incident, changes: dict[str, object]) -> dict[str, object]:
+    """The changes whose values differ from the stored ones."""
     changed: dict[str, object] = {}
     for name, value in changes.items():
         if name in ("place", "description", "external_id") and isinstance(value, str):
             value = value.strip()
         if _comparable(name, value) != _stored(incident, name):
             changed[name] = value
-    status = changed.pop("status", None)
+    return changed
+
+
+def _correction_problems(
+    incident: Incident, changed: dict[str, object], user: User
+) -> tuple[list[Problem], int | None]:
+    """What is wrong with the incident as the changes would leave it, limited to what they
+    touch, and the area it would then lie in."""
+    merged = {
+        name: changed[name] if name in changed else getattr(incident, name)
+        for name in EDITABLE_FIELDS
+        if name != "status"
+    }
+    draft = IncidentDraft(**merged)  # type: ignore[arg-type]
+    # Scope is checked below against what the user may change, not what they may report,
+    # so that a coordinator can correct a partner's report.
+    checked = check_batch(IncidentBatch.from_drafts([draft]), ReportingScope(), now=timezone.now())
+    keys = set(changed)
+    problems = [p for p in checked.problems if _concerns_changes(p, keys)]
+    area_id = checked.written_area(0)
+    moved = keys & {"area", "latitude", "longitude", "organisation"}
+    after = Incident(area_id=area_id, organisation_id=checked.written_organisation(0))
+    if moved and area_id is not None and not can_incident(user, after, CHANGE):
+        if "organisation" in moved and not moved & {"area", "latitude", "longitude"}:
+            message = _("you can only report for an organisation you are a member of")
+            problems.append(Problem(None, "organisation", message))
+        elif moved & {"latitude", "longitude"}:
+            problems.append(Problem(None, "latitude", _("the point lies outside your areas")))
+        else:
+            name = Area.objects.filter(pk=area_id).values_list("name", flat=True).first()
+            problems.append(
+                Problem(None, "area", _("you cannot report in “%(area)s”") % {"area": name})
+            )
+    external_id = changed.get("external_id")
+    if (
+        external_id
+        and Incident.objects.filter(source=incident.source, external_id=external_id)
+        .exclude(pk=incident.pk)
+        .exists()
+    ):
+        problems.append(
+            Problem(
+                None,
+                "external_id",
+                _("the external id “%(id)s” is already used") % {"id": external_id},
+            )
+        )
+    return problems, area_id
+
+
+def update_incident(
+    incident: Incident,
+    changes: dict[str, object] | IncidentDraft,
+    user: User,
+) -> Incident:
+    """Correct or review one incident, with the same checks as when it was reported.
+
+    ``changes`` maps field names to new values (model instances for category, area and
+    organisation), or is a draft from the correction form. The incident's row is locked first
+    and only values that differ from what it then holds count: changing content needs the
+    CHANGE permission and must leave the incident within what the user may change; changing
+    the status needs REVIEW and records the reviewer (see ``review_incidents``). A problem with
+    a value that did not change (say, a category retired since) does not block correcting
+    another. Raises PermissionDenied or IncidentsRefused, and then writes nothing. Returns the
+    incident as stored (``incident`` itself, refreshed).
+    """
+    if isinstance(changes, IncidentDraft):
+        changes = _changes_from_draft(changes)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"cannot update {', '.join(sorted(unknown))}")
+    status = changes.get("status")
     if status is not None and status not in Status.values:
         raise ValueError(f"not a status: {status!r}")
-    if changed:
-        check_incident(user, incident, CHANGE)
-    if status is not None:
-        check_incident(user, incident, REVIEW)
-
-    problems: list[Problem] = []
-    if changed:
-        merged = {name: changed.get(name, getattr(incident, name)) for name in EDITABLE_FIELDS}
-        draft = IncidentDraft(
-            category=merged["category"],  # type: ignore[arg-type]
-            occurred_at=merged["occurred_at"],  # type: ignore[arg-type]
-            occurred_until=merged["occurred_until"],  # type: ignore[arg-type]
-            time_unknown=bool(merged["time_unknown"]),
-            area=merged["area"],  # type: ignore[arg-type]
-            latitude=merged["latitude"],  # type: ignore[arg-type]
-            longitude=merged["longitude"],  # type: ignore[arg-type]
-            place=merged["place"],  # type: ignore[arg-type]
-            description=merged["description"],  # type: ignore[arg-type]
-            organisation=merged["organisation"],  # type: ignore[arg-type]
-            external_id=merged["external_id"],  # type: ignore[arg-type]
-        )
-        # Scope is checked below against what the user may change, not what they may
-        # report, so that a coordinator can correct a partner's report.
-        keys = set(changed)
-        problems += [
-            p
-            for p in check_drafts([draft], user=None, source=incident.source)
-            if _concerns_changes(p, keys)
-        ]
-        placed = keys & {"area", "latitude", "longitude"}
-        if placed and draft.area is not None and draft.area.pk != incident.area_id:
-            changed["area"] = draft.area
-        moved = set(changed) & {"area", "latitude", "longitude", "organisation"}
-        after = Incident(
-            area_id=getattr(draft.area, "pk", None),
-            organisation_id=getattr(draft.organisation, "pk", None),
-        )
-        if moved and draft.area is not None and not can_incident(user, after, CHANGE):
-            if "organisation" in moved and not moved & {"area", "latitude", "longitude"}:
-                problems.append(
-                    Problem(
-                        None,
-                        "organisation",
-                        _("you can only report for an organisation you are a member of"),
-                    )
-                )
-            elif moved & {"latitude", "longitude"}:
-                problems.append(Problem(None, "latitude", _("the point lies outside your areas")))
-            else:
-                problems.append(
-                    Problem(
-                        None,
-                        "area",
-                        _("you cannot report in “%(area)s”") % {"area": draft.area.name},
-                    )
-                )
-        external_id = changed.get("external_id")
-        if (
-            external_id
-            and Incident.objects.filter(source=incident.source, external_id=external_id)
-            .exclude(pk=incident.pk)
-            .exists()
-        ):
-            problems.append(
-                Problem(
-                    None,
-                    "external_id",
-                    _("the external id “%(id)s” is already used") % {"id": external_id},
-                )
-            )
-    if problems:
-        raise IncidentsRefused(problems)
-
     with transaction.atomic():
+        stored = (
+            Incident.objects.select_related("category", "area", "organisation")
+            .select_for_update(of=("self",))
+            .get(pk=incident.pk)
+        )
+        changed = _changed_fields(stored, changes)
+        status = changed.pop("status", None)
         if changed:
-            month_before = month_of(incident.occurred_at)
-            for name, value in changed.items():
-                setattr(incident, name, value)
-            if getattr(user, "is_authenticated", False):
-                incident._history_user = user  # type: ignore[attr-defined]
-            incident.save(update_fields=[*changed, "updated_at"])
-            if set(changed) & ROLLUP_FIELDS:
-                refresh_rollup({month_before, month_of(incident.occurred_at)})
+            check_incident(user, stored, CHANGE)
         if status is not None:
-            review_incidents([incident], str(status), user)
+            check_incident(user, stored, REVIEW)
+        if changed:
+            problems, area_id = _correction_problems(stored, changed, user)
+            if problems:
+                raise IncidentsRefused(problems)
+            placed = bool({"area", "latitude", "longitude"} & set(changed))
+            changed.pop("area", None)  # the area is the one the checks placed it in
+            month_before = month_of(stored.occurred_at)
+            for name, value in changed.items():
+                setattr(stored, name, value)
+            written = set(changed)
+            if placed and area_id != stored.area_id:
+                stored.area_id = area_id
+                written.add("area")
+            if getattr(user, "is_authenticated", False):
+                stored._history_user = user  # type: ignore[attr-defined]
+            stored.save(update_fields=[*sorted(written), "updated_at"])
+            if written & ROLLUP_FIELDS:
+                incidents_written({month_before, month_of(stored.occurred_at)})
+        if status is not None:
+            review_incidents([stored], str(status), user)
+    incident.refresh_from_db()
     return incident
+
+
+# Review --------------------------------------------------------------------------------
+
+REVIEW_STATUSES = (Status.GRANSKAD, Status.AVVISAD, Status.NY)
+
+
+def review_incidents(incidents: Iterable[Incident], status: str, user: User) -> int:
+    """Set the review status of incidents the user may review; returns how many changed.
+
+    The rows are locked and compared as stored, so a concurrent review or correction is not
+    overwritten with a stale copy. Raises PermissionDenied if any of them is outside the
+    user's review scope, so a tampered form cannot review another district's reports.
+    """
+    if status not in REVIEW_STATUSES:
+        raise ValueError(f"not a review status: {status!r}")
+    ids = sorted({incident.pk for incident in incidents})
+    now = timezone.now()
+    with transaction.atomic():
+        stored = list(Incident.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        changed: list[Incident] = []
+        for incident in stored:
+            if not can_incident(user, incident, REVIEW):
+                raise PermissionDenied
+            if incident.status == status:
+                continue
+            incident.status = status
+            incident.reviewed_by = user if status != Status.NY else None  # type: ignore[assignment]
+            incident.reviewed_at = now if status != Status.NY else None
+            incident.updated_at = now
+            changed.append(incident)
+        bulk_update_with_history(
+            changed,
+            Incident,
+            ["status", "reviewed_by", "reviewed_at", "updated_at"],
+            default_user=user,
+        )
+        incidents_written(months_of(i.occurred_at for i in changed))
+    return len(changed)

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from trygg.incidents.importers import TEMPLATE_COLUMNS
+from trygg.incidents.imports.tables import TEMPLATE_COLUMNS
 from trygg.incidents.models import Incident
 from trygg.lib.csvio import write_csv, write_xlsx
 

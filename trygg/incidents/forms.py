@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from trygg.accounts.models import Organisation, Role
 from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.accounts.scope import scope_for
-from trygg.incidents.actions import REPORTING_ROLES, IncidentDraft, Problem
+from trygg.incidents.actions import IncidentDraft
 from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Category, Incident
+from trygg.incidents.rules import REPORTING_ROLES
+from trygg.lib.imports import Problem
 from trygg.places.models import AreaKind
 
 

@@ -4,8 +4,8 @@ Categories form an editable tree with Swedish names. Each may be mapped to the p
 feed's ``type`` values, so imported police events land in the right category, and to a UNODC
 ICCS level-1 section, so counts can be compared with international statistics.
 
-Incidents are written only through ``trygg.incidents.actions``: that is where the checks
-(category, area from point, personal identity numbers) live for every way of entry.
+Incidents are written only through ``trygg.incidents.actions`` and the file imports in
+``trygg.incidents.imports``, which check every row with ``trygg.incidents.rules``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trygg.lib.imports import NameIndex
 from trygg.lib.jobs import BackgroundJob
 from trygg.lib.tree import Tree
 
@@ -49,6 +50,15 @@ class CategoryQuerySet(models.QuerySet["Category"]):
             for category in self.active().exclude(police_event_types=[])
             for event_type in category.police_event_types
         }
+
+    def by_name(self) -> tuple[NameIndex[Category], set[str]]:
+        """The categories as a file names them: by code and, where no other category shares
+        it, by name; and the names that are shared (they must be given by code)."""
+        categories = list(self)
+        index: NameIndex[Category] = NameIndex()
+        for category in categories:
+            index.add(category.code, category)
+        return index, index.unique((c.name, c) for c in categories)
 
     def for_police_type(self, event_type: str) -> Category | None:
         """The active category a police event type is mapped to, if any."""
@@ -153,6 +163,7 @@ class Status(models.TextChoices):
 
 
 DESCRIPTION_MAX_LENGTH = 4000
+PLACE_MAX_LENGTH = 200
 
 
 class IncidentQuerySet(models.QuerySet["Incident"]):
@@ -205,7 +216,7 @@ class Incident(models.Model):
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=PLACE_MAX_LENGTH, blank=True)
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -381,7 +392,7 @@ class CountedRollup(models.Model):
 class ImportJob(BackgroundJob):
     """One uploaded file being imported in the background, with its progress and outcome.
 
-    The upload page creates a job and enqueues ``trygg.incidents.tasks.run_import_job``; the
+    The upload page creates a job and enqueues ``trygg.incidents.imports.jobs.run_import``; the
     worker updates the row counts as it goes and stores the report (or every problem) as
     JSON. The uploaded file is deleted when the job ends: it may hold what was refused.
     """

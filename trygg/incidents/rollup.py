@@ -6,11 +6,12 @@ rejected) per month × area × category, twelve months to a row. Both are refres
 the narrow one from the wide one's fresh rows.
 
 Analyses count from ``IncidentRollup`` where the question is about whole months, so every
-write to incidents refreshes the months it touches: ``record_incidents`` (form, API, Open311,
-file imports, the police feed), ``update_incident``, ``review_incidents`` and deletes. A refresh
-recomputes those months from the raw rows (delete, then one grouped INSERT … SELECT) and then
-the same months' columns of the narrow rollup from the wide one, inside the caller's
-transaction, so the rollups commit or roll back with the incidents themselves.
+write to incidents calls ``incidents_written`` with the months it touched: ``record_incidents``
+(form, API, Open311, the police feed), file imports, ``update_incident``, ``review_incidents``;
+deletes count themselves out (``_count_out_deleted``). A refresh recomputes those months
+from the raw rows (delete, then one grouped INSERT … SELECT) and then the same months' columns
+of the narrow rollup from the wide one, inside the caller's transaction, so the rollups commit
+or roll back with the incidents themselves.
 
 Months are Europe/Stockholm calendar months whatever ``settings.TIME_ZONE`` says: the month of
 an incident at 2023-03-31 23:30 UTC is April. The month boundaries are computed here with
@@ -85,6 +86,13 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 # --- refreshing --------------------------------------------------------------------------------
+
+
+def incidents_written(months: Iterable[dt.date], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """The one hook every write to incidents calls, inside its transaction, with the Stockholm
+    months whose incidents it added, changed or removed (``month_of`` of each time, before and
+    after a change): both rollups are recounted there, so they commit with the rows."""
+    refresh_rollup(months, using=using)
 
 
 def refresh_rollup(months: Iterable[dt.date], *, using: str = DEFAULT_DB_ALIAS) -> None:

@@ -21,12 +21,12 @@ from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.incidents.actions import (
     IncidentDraft,
     IncidentsRefused,
-    Problem,
     record_incidents,
     update_incident,
 )
 from trygg.incidents.models import Category, Incident, Source, Status
 from trygg.incidents.permissions import visible_categories, visible_incidents
+from trygg.lib.imports import Problem
 from trygg.places.models import Area
 
 # The actions name problems with the model's field names, which the API shares; the

@@ -16,10 +16,15 @@ from django.utils.translation import gettext as _
 from trygg.accounts.scope import scope_for
 from trygg.front.decorators import page
 from trygg.incidents import exports
-from trygg.incidents.actions import IncidentsRefused, record_incidents, update_incident
+from trygg.incidents.actions import (
+    IncidentsRefused,
+    record_incidents,
+    review_incidents,
+    update_incident,
+)
 from trygg.incidents.filters import IncidentFilterForm
 from trygg.incidents.forms import ImportForm, IncidentForm, ReviewForm, reportable_areas
-from trygg.incidents.jobs import start_import_job
+from trygg.incidents.imports.jobs import start_import_job
 from trygg.incidents.models import ImportJob, Incident, Source
 from trygg.incidents.permissions import (
     CHANGE,
@@ -34,7 +39,6 @@ from trygg.incidents.permissions import (
     visible_categories,
     visible_incidents,
 )
-from trygg.incidents.review import review_incidents
 from trygg.lib.csvio import write_csv
 from trygg.places.maps import feature_collection, map_areas_for_roots, top_areas
 from trygg.places.models import Area

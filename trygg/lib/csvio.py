@@ -578,19 +578,23 @@ def read_columns(data: bytes, filename: str) -> ColumnTable:
     """
     ext = _extension(filename)
     if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE2_MAGIC) or ext in XLSX_EXTENSIONS:
-        table = read_table(data, filename)
-        return ColumnTable(
-            headers=table.headers,
-            columns={
-                h: pa.array([row.values[h] for row in table.rows], type=pa.string())
-                for h in table.headers
-            },
-            lines=np.array([row.line for row in table.rows], dtype=np.int64),
-            format=table.format,
-        )
+        return to_columns(read_table(data, filename))
     if ext in UNREADABLE_EXTENSIONS:
         read_table(data, filename)  # raises the TableError that says what to do
     return _read_csv_columns(data)
+
+
+def to_columns(table: Table) -> ColumnTable:
+    """A table read row by row, as columns."""
+    return ColumnTable(
+        headers=table.headers,
+        columns={
+            h: pa.array([row.values[h] for row in table.rows], type=pa.string())
+            for h in table.headers
+        },
+        lines=np.array([row.line for row in table.rows], dtype=np.int64),
+        format=table.format,
+    )
 
 
 def _read_csv_columns(data: bytes) -> ColumnTable:

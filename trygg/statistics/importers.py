@@ -12,19 +12,26 @@ importing the same file again changes nothing.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from trygg.incidents.actions import Problem, check_text
 from trygg.incidents.models import Category
 from trygg.lib.csvio import Table, TableError, parse_decimal, read_table
+from trygg.lib.imports import (
+    Columns,
+    ImportFailed,
+    ImportReport,
+    Problem,
+    RowsRefused,
+    in_order,
+    text_problems,
+)
 from trygg.lib.periods import Period, PeriodError, parse_period
 from trygg.places.models import Area
 from trygg.statistics.models import (
@@ -36,33 +43,30 @@ from trygg.statistics.models import (
 )
 from trygg.statistics.permissions import importable_area_ids
 
-TEMPLATE_COLUMNS = [
-    "serie",
-    "område",
-    "kategori",
-    "period",
-    "värde",
-    "enhet",
-    "källa",
-    "anteckning",
-]
-REQUIRED_COLUMNS = ("område", "period", "värde")
-# Headers people write for the same column; all map to the template's names.
-HEADER_ALIASES = {
-    "serienamn": "serie",
-    "statistik": "serie",
-    "omrade": "område",
-    "område/plats": "område",
-    "stadsdel": "område",
-    "år": "period",
-    "ar": "period",
-    "tidsperiod": "period",
-    "varde": "värde",
-    "antal/andel": "värde",
-    "kalla": "källa",
-    "kommentar": "anteckning",
-    "anmärkning": "anteckning",
-}
+if TYPE_CHECKING:
+    from trygg.accounts.models import User
+
+TEMPLATE = Columns(
+    names=("serie", "område", "kategori", "period", "värde", "enhet", "källa", "anteckning"),
+    required=("område", "period", "värde"),
+    # Headers people write for the same column; all map to the template's names.
+    aliases={
+        "serienamn": "serie",
+        "statistik": "serie",
+        "omrade": "område",
+        "område/plats": "område",
+        "stadsdel": "område",
+        "år": "period",
+        "ar": "period",
+        "tidsperiod": "period",
+        "varde": "värde",
+        "antal/andel": "värde",
+        "kalla": "källa",
+        "kommentar": "anteckning",
+        "anmärkning": "anteckning",
+    },
+)
+TEMPLATE_COLUMNS = list(TEMPLATE.names)
 # How statistics tables mark a figure that is not published (too few, not collected).
 MISSING_MARKERS = frozenset({"..", "…", "-", "–", "—", "x", "X"})
 # Unit words after lower-casing and dropping spaces, dots, commas, underscores and brackets.
@@ -94,22 +98,15 @@ NAME_MAX_LENGTH = 200
 SOURCE_MAX_LENGTH = 200
 
 
-class ImportFailed(Exception):
-    """The file cannot be imported at all (unreadable, or a required column is missing)."""
+__all__ = ["ImportFailed", "StatisticsImportReport", "StatisticsRefused", "import_statistics"]
 
 
-class StatisticsRefused(Exception):
+class StatisticsRefused(RowsRefused):
     """Rows had problems and nothing was written; ``problems`` lists them all."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems[:5]))
 
 
 @dataclass
-class ImportReport:
-    format: str
-    rows: int = 0
+class StatisticsImportReport(ImportReport):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -117,9 +114,7 @@ class ImportReport:
     not_published: list[int] = field(default_factory=list)
     series_created: list[str] = field(default_factory=list)
     series: list[StatisticSeries] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
     ragged_lines: list[int] = field(default_factory=list)
-    dry_run: bool = False
 
     @property
     def written(self) -> bool:
@@ -199,7 +194,7 @@ def parse_statistics_period(text: str) -> Period:
 class _Lookups:
     """Name → object lookups for one import, limited to the areas the user may import for."""
 
-    def __init__(self, user: object | None) -> None:
+    def __init__(self, user: User | None) -> None:
         areas = list(Area.objects.values_list("id", "name", "code", "parent_id"))
         self.area_names = {pk: name for pk, name, _code, _parent in areas}
         self.parents = {pk: parent for pk, _name, _code, parent in areas}
@@ -211,13 +206,7 @@ class _Lookups:
             if code:
                 self.by_code.setdefault(code.lower(), []).append(pk)
 
-        categories = list(Category.objects.values_list("id", "name", "code"))
-        names = Counter(name.lower() for _pk, name, _code in categories)
-        self.categories = {code.lower(): pk for pk, _name, code in categories}
-        self.ambiguous_categories = {n for n, count in names.items() if count > 1}
-        for pk, name, _code in categories:
-            if names[name.lower()] == 1:
-                self.categories.setdefault(name.lower(), pk)
+        self.categories, self.ambiguous_categories = Category.objects.by_name()
 
         self.series: dict[str, StatisticSeries] = {}
         for series in StatisticSeries.objects.all():
@@ -265,8 +254,9 @@ class _Lookups:
         key = text.strip().lower()
         if not key:
             return None
-        if key in self.categories:
-            return self.categories[key]
+        found = self.categories.one(key)
+        if found is not None:
+            return found.pk
         if key in self.ambiguous_categories:
             raise ValueError(
                 _("the category name “%(value)s” is ambiguous; write its code")
@@ -297,21 +287,16 @@ class _NewSeries:
     source: str = ""
 
 
-def _columns(table: Table, chosen: StatisticSeries | None) -> tuple[list[str], list[str]]:
-    headers = [HEADER_ALIASES.get(h, h) for h in table.headers]
-    required = list(REQUIRED_COLUMNS) if chosen is not None else ["serie", *REQUIRED_COLUMNS]
-    missing = [c for c in required if c not in headers]
-    if missing:
-        if missing == ["serie"]:
-            raise ImportFailed(
-                _("The file has no column “serie”. Add it, or choose the series to import into.")
-            )
+def _ignored_columns(table: Table, chosen: StatisticSeries | None) -> list[str]:
+    """The file's columns that are not the template's; ImportFailed when a required one lacks
+    (the series' column only when no series was chosen)."""
+    required = list(TEMPLATE.required) if chosen is not None else ["serie", *TEMPLATE.required]
+    given = {TEMPLATE.name(h) for h in table.headers}
+    if [c for c in required if c not in given] == ["serie"]:
         raise ImportFailed(
-            _("The file lacks the column(s) %(cols)s. Download the template to see the columns.")
-            % {"cols": ", ".join(missing)}
+            _("The file has no column “serie”. Add it, or choose the series to import into.")
         )
-    ignored = [h for h in table.headers if HEADER_ALIASES.get(h, h) not in TEMPLATE_COLUMNS]
-    return headers, ignored
+    return TEMPLATE.resolve(table.headers, required=required)
 
 
 class _RowReader:
@@ -329,8 +314,7 @@ class _RowReader:
 
     def read(self, table: Table) -> None:
         for row in table.rows:
-            values = {HEADER_ALIASES.get(k, k): v for k, v in row.values.items()}
-            found = self._row(row.line, values)
+            found = self._row(row.line, TEMPLATE.row(row.values))
             self.problems += found
         self._check_new_series()
         self.problems += _duplicates(self.drafts)
@@ -420,7 +404,7 @@ class _RowReader:
         except ValueError as error:
             found.append(Problem(line, "värde", str(error)))
         note = values.get("anteckning", "").strip()
-        found += check_text(note, "anteckning", line)
+        found += text_problems(note, "anteckning", line)
         if not found and period is not None and value is not None:
             self.drafts.append(_Draft(line, series_key, area_id, category_id, period, value, note))
         return found
@@ -509,10 +493,10 @@ def import_statistics(
     data: bytes,
     filename: str,
     *,
-    user: object | None = None,
+    user: User | None = None,
     series: StatisticSeries | None = None,
     dry_run: bool = False,
-) -> ImportReport:
+) -> StatisticsImportReport:
     """Read a file and create or update its values, all or nothing.
 
     ``user`` limits the areas to those the user may import for (None: a trusted command-line
@@ -523,14 +507,14 @@ def import_statistics(
         table = read_table(data, filename)
     except TableError as error:
         raise ImportFailed(str(error)) from None
-    _headers, ignored = _columns(table, series)
+    ignored = _ignored_columns(table, series)
     lookups = _Lookups(user)
     reader = _RowReader(lookups, series)
     reader.read(table)
     if reader.problems:
-        raise StatisticsRefused(sorted(set(reader.problems), key=lambda p: (p.line or 0, p.field)))
+        raise StatisticsRefused(in_order(reader.problems))
 
-    report = ImportReport(
+    report = StatisticsImportReport(
         format=table.format,
         rows=len(table.rows),
         not_published=reader.not_published,
@@ -549,7 +533,7 @@ def _write(
     drafts: list[_Draft],
     new_series: dict[str, _NewSeries],
     lookups: _Lookups,
-    report: ImportReport,
+    report: StatisticsImportReport,
 ) -> None:
     taken = set(StatisticSeries.objects.values_list("code", flat=True))
     by_key: dict[str, StatisticSeries] = {

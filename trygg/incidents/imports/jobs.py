@@ -1,8 +1,9 @@
 """Import jobs: an uploaded file imported by the task worker, its progress and outcome.
 
-``start_import_job`` stores the upload and enqueues ``tasks.run_import``; ``run_import_job``
-(the task's body) runs ``import_incidents`` and keeps the job's row counts current, so the
-job page can show progress while a large file is checked and written.
+``start_import_job`` stores the upload and enqueues the task ``run_import``; its body,
+``run_import_job``, runs ``import_incidents`` and keeps the job's row counts current, so the
+job page can show progress while a large file is checked and written. The task runs in
+``trygg db_worker`` (django-tasks-db keeps the queue in the database); tests run it at once.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trygg.accounts.models import Organisation
-from trygg.incidents.actions import IncidentsRefused, Problem
-from trygg.incidents.importers import ImportFailed, ImportReport, import_incidents
+from trygg.incidents.actions import IncidentsRefused
+from trygg.incidents.imports import ImportFailed, IncidentImportReport, import_incidents
 from trygg.incidents.models import ImportJob
+from trygg.lib.imports import Problem
 
 logger = logging.getLogger(__name__)
 # Progress is written at most this often (seconds), so a fast import is not slowed by it.
@@ -35,8 +38,6 @@ def start_import_job(
     dry_run: bool,
 ) -> ImportJob:
     """Store the upload as a queued job and hand it to the task worker."""
-    from trygg.incidents.tasks import run_import
-
     job = ImportJob.objects.create(
         user=user,
         organisation=organisation,
@@ -51,6 +52,12 @@ def start_import_job(
     run_import.enqueue(job.pk)
     job.refresh_from_db()
     return job
+
+
+@task
+def run_import(job_id: int) -> None:
+    """Import an uploaded file (an ImportJob) and record its outcome on the job."""
+    run_import_job(job_id)
 
 
 def run_import_job(job_id: int) -> None:
@@ -112,13 +119,13 @@ def _problems(problems: list[Problem]) -> list[dict[str, Any]]:
     return [{"line": p.line, "column": p.field, "message": p.message} for p in problems]
 
 
-def _report(report: ImportReport) -> dict[str, Any]:
+def _report(report: IncidentImportReport) -> dict[str, Any]:
     return {
         "format": report.format,
         "rows": report.rows,
         "created": report.created,
         "already_recorded": report.already_recorded,
-        "refused": report.result.refused if report.result else 0,
+        "refused": report.refused,
         "written": report.written,
         "dry_run": report.dry_run,
         "ignored_columns": report.ignored_columns,

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trygg.lib import lights
+
 
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same day ``years`` later; 29 February becomes 28 February in a common year."""
@@ -326,9 +328,11 @@ class CitizenPromise(models.Model):
 
 
 class FollowUpStatus(models.TextChoices):
-    GRON = "gron", _("on track")
-    GUL = "gul", _("at risk")
-    ROD = "rod", _("off track")
+    """Brå's traffic lights as choices; values and words come from ``trygg.lib.lights``."""
+
+    GRON = lights.GRON.value, lights.GRON.label
+    GUL = lights.GUL.value, lights.GUL.label
+    ROD = lights.ROD.value, lights.ROD.label
 
 
 class PromiseFollowUpQuerySet(models.QuerySet["PromiseFollowUp"]):

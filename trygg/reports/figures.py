@@ -30,6 +30,7 @@ from trygg.analysis.counts import count_incidents
 from trygg.analysis.patterns import WeekdayHour, monthly_profile, weekday_hour
 from trygg.analysis.selection import Selection, build_selection
 from trygg.analysis.tables import change_table, monthly_table, weekday_hour_table
+from trygg.lib import lights
 from trygg.reports.models import BlockKind, ReportBlock, SituationReport
 
 Frozen = dict[str, Any]
@@ -274,10 +275,6 @@ def _plan_for(block: ReportBlock) -> Any:
     )
 
 
-# The traffic lights in words, so a status never depends on colour alone.
-STATUS_WORDS = {"gron": _("Green"), "gul": _("Yellow"), "rod": _("Red")}
-
-
 def _measures(block: ReportBlock, user: object) -> Frozen:
     """The action plan's prioritised problems and their measures with traffic lights.
 
@@ -319,13 +316,13 @@ def _measures(block: ReportBlock, user: object) -> Frozen:
     statuses: list[str] = []
     for label, found in groups:
         for measure in found:
-            word = STATUS_WORDS.get(measure.status, measure.status)
+            light = lights.light(measure.status)
             rows.append(
                 [
                     label,
                     measure.title,
                     str(measure.responsible_organisation),
-                    f"{word}: {measure.get_status_display()}",
+                    f"{light.colour}: {light.label}",  # in words, not colour alone
                     measure.status_reason,
                 ]
             )

@@ -26,7 +26,7 @@ from trygg.front import documents
 from trygg.front.documents import day
 from trygg.lib import lights, word
 from trygg.plans.effects import read_indicator
-from trygg.plans.models import ActionPlan, Measure, PlanStatus
+from trygg.plans.models import ActionPlan, Measure
 
 
 def number(value: Decimal | int | float) -> str:
@@ -189,7 +189,7 @@ def plan_facts(plan: ActionPlan) -> list[tuple[str, str]]:
             "body": plan.decided_by or "–",
             "day": day(plan.decided_at),
         }
-        if plan.status == PlanStatus.ERSATT:
+        if plan.is_superseded:
             decision += f" ({plan.get_status_display()})"
     else:
         decision = str(plan.get_status_display()).capitalize()

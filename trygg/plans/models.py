@@ -60,6 +60,10 @@ class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
     def decided(self) -> ActionPlanQuerySet:
         return self.filter(status=PlanStatus.BESLUTAD)
 
+    def not_superseded(self) -> ActionPlanQuerySet:
+        """Drafts and decided plans: those whose measures are followed up."""
+        return self.exclude(status=PlanStatus.ERSATT)
+
     def superseded_by(self, plan: ActionPlan) -> ActionPlanQuerySet:
         """The plans that deciding ``plan`` supersedes: the other decided plans of its area."""
         return self.decided().filter(area=plan.area_id).exclude(pk=plan.pk)

@@ -259,19 +259,17 @@ def _next_meeting(block: ReportBlock, user: object) -> Frozen:
 def _plan_for(block: ReportBlock) -> Any:
     """The action plan a measures block shows: the one chosen in its selection, else the plan
     based on this lägesbild (any of its versions), else the area's latest decided plan."""
-    from trygg.plans.models import ActionPlan, PlanStatus
+    from trygg.plans.models import ActionPlan
 
     report: SituationReport = block.report
-    plans = ActionPlan.objects.exclude(status=PlanStatus.ERSATT).select_related("area")
+    plans = ActionPlan.objects.not_superseded().select_related("area")
     plan_id = (block.selection or {}).get("plan_id")
     if plan_id:
         return ActionPlan.objects.filter(pk=int(plan_id)).select_related("area").first()
     chain = [v.pk for v in report.versions()]
     return (
         plans.filter(situation_report__in=chain).order_by("-period_start", "-pk").first()
-        or plans.filter(area=report.area, status=PlanStatus.BESLUTAD)
-        .order_by("-period_start", "-pk")
-        .first()
+        or plans.decided().filter(area=report.area).order_by("-period_start", "-pk").first()
     )
 
 

@@ -85,6 +85,10 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day),
         )
 
+    def ended_before(self, day: dt.date) -> AgreementQuerySet:
+        """Agreements whose last day in force (``valid_until``) is before ``day``."""
+        return self.filter(valid_until__lt=day)
+
     def with_police(self) -> AgreementQuerySet:
         return self.filter(parties__kind="polis").distinct()
 

@@ -309,7 +309,7 @@ def overenskommelse(ctx: Context) -> Duty:
     with_police = Agreement.objects.with_police().filter(area__in=ctx.applying_area_ids)
     valid = list(with_police.valid_on(ctx.today).prefetch_related("parties").order_by("title"))
     if not valid:
-        ended = with_police.filter(valid_until__lt=ctx.today).order_by("-valid_until").first()
+        ended = with_police.ended_before(ctx.today).order_by("-valid_until").first()
         if ended is not None:
             return Duty(
                 "overenskommelse",

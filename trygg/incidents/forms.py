@@ -15,7 +15,7 @@ from trygg.accounts.models import Organisation, Role
 from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.actions import REPORTING_ROLES, IncidentDraft, Problem
-from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Category, Incident
+from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Category, Incident, Status
 from trygg.places.models import AreaKind
 
 
@@ -208,7 +208,7 @@ class ImportForm(forms.Form):
 class ReviewForm(forms.Form):
     ids = forms.ModelMultipleChoiceField(queryset=Incident.objects.none())
     action = forms.ChoiceField(
-        choices=[("granskad", _("Mark as reviewed")), ("avvisad", _("Reject"))]
+        choices=[(Status.GRANSKAD, _("Mark as reviewed")), (Status.AVVISAD, _("Reject"))]
     )
 
     def __init__(self, *args: Any, incidents: Any, **kwargs: Any) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.messages import get_messages
+from django.urls import reverse
 
 from trygg.plans.actions import PlanCannotBeDecided, decide_plan
 from trygg.plans.models import ActionPlan, PlanStatus
@@ -114,3 +115,19 @@ def test_a_superseded_plan_is_not_decided_again(client, world, plan, draft):
     draft.refresh_from_db()
     plan.refresh_from_db()
     assert (plan.status, draft.status) == (PlanStatus.ERSATT, PlanStatus.BESLUTAD)
+
+
+def test_the_admin_shows_the_decision_but_does_not_change_it(client, world, draft):
+    client.force_login(world.alice)
+    url = reverse("admin:plans_actionplan_change", args=[draft.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {**_plan_form(draft, title="Ändrad i admin", status="beslutad", decided_by="Nämnden",
+                      decided_at="2025-02-20"), "summary": "", "situation_report_title": "",
+         "problems-TOTAL_FORMS": "0", "problems-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    draft.refresh_from_db()
+    assert draft.title == "Ändrad i admin"
+    assert (draft.status, draft.decided_by, draft.decided_at) == (PlanStatus.UTKAST, "", None)

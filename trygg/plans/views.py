@@ -147,11 +147,9 @@ def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
             decided_by=form.cleaned_data["decided_by"],
             decided_at=form.cleaned_data["decided_at"],
         )
-        done = _("The action plan was decided.")
-        if superseded:
-            titles = ", ".join(f"“{earlier}”" for earlier in superseded)
-            done += " " + _("It supersedes %(titles)s.") % {"titles": titles}
-        messages.success(request, done)
+        messages.success(request, _("The action plan was decided."))
+        for earlier in superseded:
+            messages.success(request, _("“%(title)s” is superseded by it.") % {"title": earlier})
         return redirect(plan)
     return render(
         request,

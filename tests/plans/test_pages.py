@@ -18,13 +18,16 @@ def test_a_coordinator_creates_a_plan_a_problem_a_cause_a_measure_and_a_follow_u
             "area": world.district.pk,
             "period_start": "2024-01-01",
             "period_end": "2025-12-31",
-            "status": "beslutad",
-            "decided_by": "Stadsdelsnämnden",
-            "decided_at": "2024-02-15",
         },
     )
     plan = ActionPlan.objects.get()
     assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    response = client.post(
+        f"/atgardsplan/{plan.pk}/besluta/",
+        {"decided_by": "Stadsdelsnämnden", "decided_at": "2024-02-15"},
+    )
+    assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    plan.refresh_from_db()
     assert plan.review_date == dt.date(2026, 2, 15)
 
     response = client.post(
@@ -106,7 +109,8 @@ def test_the_plan_table_filters_by_status(client, world, measure):
 
 @pytest.mark.parametrize(
     "url",
-    ["/atgardsplan/{plan}/andra/", "/atgardsplan/{plan}/problem/ny/", "/atgardsplan/{plan}/atgard/ny/",
+    ["/atgardsplan/{plan}/andra/", "/atgardsplan/{plan}/besluta/",
+     "/atgardsplan/{plan}/problem/ny/", "/atgardsplan/{plan}/atgard/ny/",
      "/atgardsplan/problem/{problem}/andra/", "/atgardsplan/atgard/{measure}/andra/"],
 )  # fmt: skip
 def test_a_reader_cannot_edit(client, world, measure, url):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Cm, Pt
 
-from trygg.collaboration.models import AgendaItem, ForumMember, Meeting
+from trygg.collaboration.models import ActionItem, AgendaItem, ForumMember, Meeting
 from trygg.front import documents
 from trygg.front.documents import day
 from trygg.lib import word
@@ -140,10 +140,10 @@ def _item(item: AgendaItem, today: dt.date) -> Item:
     return Item(item.position, item.title, lines, [d.text for d in item.decisions.all()])
 
 
-def _state(done: bool, done_on: dt.date | None, due_on: dt.date | None, today: dt.date) -> str:
-    if done:
-        return _("done %(day)s") % {"day": day(done_on)} if done_on else _("done")
-    if due_on and due_on < today:
+def _state(action: ActionItem, today: dt.date) -> str:
+    if action.done:
+        return _("done %(day)s") % {"day": day(action.done_on)} if action.done_on else _("done")
+    if action.is_overdue(today):
         return _("overdue")
     return _("open")
 
@@ -182,7 +182,7 @@ def meeting_document(meeting: Meeting, kind: Kind, today: dt.date | None = None)
                 a.title,
                 a.owner_display or "–",
                 day(a.due_on),
-                _state(a.done, a.done_on, a.due_on, today),
+                _state(a, today),
             )
             for a in actions
         ],

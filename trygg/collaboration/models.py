@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trygg.lib import lights
+
 
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same day ``years`` later; 29 February becomes 28 February in a common year."""
@@ -74,11 +76,18 @@ class AgreementScope(models.TextChoices):
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def valid_on(self, day: dt.date) -> AgreementQuerySet:
-        """Signed, and in force on ``day`` (an agreement without an end date runs until ended)."""
+        """Signed, and in force on ``day`` (an agreement without an end date runs until ended).
+
+        ``Agreement.is_valid_on`` is the same rule for one agreement; the pages ask it.
+        """
         return self.filter(signed_on__isnull=False, signed_on__lte=day).filter(
             models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day),
         )
+
+    def ended_before(self, day: dt.date) -> AgreementQuerySet:
+        """Agreements whose last day in force (``valid_until``) is before ``day``."""
+        return self.filter(valid_until__lt=day)
 
     def with_police(self) -> AgreementQuerySet:
         return self.filter(parties__kind="polis").distinct()
@@ -165,13 +174,26 @@ class Agreement(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def is_valid_on(self, day: dt.date) -> bool:
+    def is_valid_on(self, day: dt.date | None = None) -> bool:
+        """Signed, and in force on ``day`` (by default today): ``AgreementQuerySet.valid_on``
+        for one agreement (from its first day up to and including ``valid_until``)."""
+        day = day or timezone.localdate()
         return (
             self.signed_on is not None
             and self.signed_on <= day
             and (self.valid_from is None or self.valid_from <= day)
             and (self.valid_until is None or day <= self.valid_until)
         )
+
+    @property
+    def in_force(self) -> bool:
+        """In force today (``is_valid_on``)."""
+        return self.is_valid_on()
+
+    def annex_review_overdue(self, day: dt.date | None = None) -> bool:
+        """Whether the annex's review date has passed on ``day`` (by default today)."""
+        day = day or timezone.localdate()
+        return self.annex_review_due is not None and self.annex_review_due < day
 
 
 def default_annex_review_due(signed_on: dt.date | None) -> dt.date | None:
@@ -326,9 +348,11 @@ class CitizenPromise(models.Model):
 
 
 class FollowUpStatus(models.TextChoices):
-    GRON = "gron", _("on track")
-    GUL = "gul", _("at risk")
-    ROD = "rod", _("off track")
+    """Brå's traffic lights as choices; values and words come from ``trygg.lib.lights``."""
+
+    GRON = lights.GRON.value, lights.GRON.label
+    GUL = lights.GUL.value, lights.GUL.label
+    ROD = lights.ROD.value, lights.ROD.label
 
 
 class PromiseFollowUpQuerySet(models.QuerySet["PromiseFollowUp"]):
@@ -336,6 +360,7 @@ class PromiseFollowUpQuerySet(models.QuerySet["PromiseFollowUp"]):
         return self.filter(done_on__isnull=True)
 
     def overdue(self, day: dt.date) -> PromiseFollowUpQuerySet:
+        """Not done, and due before ``day`` (``PromiseFollowUp.is_overdue`` for one)."""
         return self.open().filter(due_on__lt=day)
 
 
@@ -364,6 +389,11 @@ class PromiseFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.promise} {self.due_on:%Y-%m-%d}"
+
+    def is_overdue(self, day: dt.date | None = None) -> bool:
+        """Not done, and due before ``day`` (by default today): the queryset's ``overdue``."""
+        day = day or timezone.localdate()
+        return self.done_on is None and self.due_on < day
 
 
 # Forums and meetings -------------------------------------------------------------------
@@ -645,6 +675,7 @@ class ActionItemQuerySet(models.QuerySet["ActionItem"]):
         return self.filter(done=False)
 
     def overdue(self, day: dt.date) -> ActionItemQuerySet:
+        """Open, and due before ``day`` (``ActionItem.is_overdue`` for one)."""
         return self.open().filter(due_on__lt=day)
 
 
@@ -683,6 +714,11 @@ class ActionItem(models.Model):
     @property
     def owner_display(self) -> str:
         return str(self.owner) if self.owner_id else self.owner_name
+
+    def is_overdue(self, day: dt.date | None = None) -> bool:
+        """Open, and due before ``day`` (by default today): the queryset's ``overdue``."""
+        day = day or timezone.localdate()
+        return not self.done and self.due_on is not None and self.due_on < day
 
 
 # The private calendar feed -------------------------------------------------------------

@@ -112,7 +112,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collaboration/agreement_list.html",
-        {"agreements": agreements, "today": timezone.localdate(), "can_add": can_add(request.user)},
+        {"agreements": agreements, "can_add": can_add(request.user)},
     )
 
 
@@ -147,7 +147,6 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "can_change": can_change,
             "document_form": document_form,
-            "today": timezone.localdate(),
             "local_agreements": visible_agreements(request.user).filter(follows=agreement),
             "meetings": _meetings_for_list(
                 visible_meetings(request.user).filter(
@@ -247,7 +246,7 @@ def promise_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collaboration/promise_list.html",
-        {"promises": promises, "today": timezone.localdate(), "can_add": can_add(request.user)},
+        {"promises": promises, "can_add": can_add(request.user)},
     )
 
 
@@ -264,7 +263,6 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "promise": promise,
             "can_change": can_promise(request.user, promise, CHANGE),
-            "today": timezone.localdate(),
         },
     )
 
@@ -336,7 +334,6 @@ def forum_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "open_items": ActionItem.objects.open()
             .filter(meeting__forum=forum)
             .select_related("owner", "meeting"),
-            "today": timezone.localdate(),
             "can_change": can_forum(request.user, forum, CHANGE),
         },
     )
@@ -456,7 +453,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for item in meeting.action_items.select_related("owner")
             ],
             "can_change": can_forum(request.user, meeting.forum, CHANGE),
-            "today": timezone.localdate(),
             "ics_url": request.build_absolute_uri(meeting.get_ics_url()),
         },
     )

@@ -15,10 +15,10 @@ The lägesbild and the åtgärdsplan come from other apps (``trygg.reports``, ``
 Their duties look the models up only when the app is installed, and otherwise answer
 ``saknas``, so that compliance does not import them. They expect:
 
-- ``trygg.reports`` with model ``SituationReport``: ``status`` (approved versions have
-  ``"godkand"``), ``approved_at`` (a date, or a datetime read in local time), ``area`` (a
+- ``trygg.reports`` with model ``SituationReport``: ``objects.approved()`` (the approved
+  versions), ``approved_at`` (a date, or a datetime read in local time), ``area`` (a
   foreign key to ``places.Area``), and optionally ``get_absolute_url()``;
-- ``trygg.plans`` with model ``ActionPlan``: ``status`` (decided plans have ``"beslutad"``),
+- ``trygg.plans`` with model ``ActionPlan``: ``objects.decided()`` (the decided plans),
   ``decided_at`` (a date or datetime), ``situation_report`` (a foreign key to the
   ``SituationReport`` it is based on), and optionally ``get_absolute_url()`` and a
   ``review_date`` (when the plan must be renewed). A plan based on a lägesbild kept outside
@@ -211,7 +211,8 @@ def _latest_situation_report(ctx: Context) -> Any:
     if model is None:
         return None
     return (
-        model.objects.filter(status="godkand", area__in=ctx.applying_area_ids)  # type: ignore[attr-defined]
+        model.objects.approved()  # type: ignore[attr-defined]
+        .filter(area__in=ctx.applying_area_ids)
         .exclude(approved_at__isnull=True)
         .order_by("-approved_at")
         .first()
@@ -274,7 +275,8 @@ def atgardsplan(ctx: Context) -> Duty:
             _("A plan is based on an approved lägesbild, and there is none yet."),
         )
     plan = (
-        model.objects.filter(status="beslutad", situation_report=report)  # type: ignore[attr-defined]
+        model.objects.decided()  # type: ignore[attr-defined]
+        .filter(situation_report=report)
         .exclude(decided_at__isnull=True)
         .order_by("-decided_at")
         .first()
@@ -307,7 +309,7 @@ def overenskommelse(ctx: Context) -> Duty:
     with_police = Agreement.objects.with_police().filter(area__in=ctx.applying_area_ids)
     valid = list(with_police.valid_on(ctx.today).prefetch_related("parties").order_by("title"))
     if not valid:
-        ended = with_police.filter(valid_until__lt=ctx.today).order_by("-valid_until").first()
+        ended = with_police.ended_before(ctx.today).order_by("-valid_until").first()
         if ended is not None:
             return Duty(
                 "overenskommelse",
@@ -433,8 +435,8 @@ def _open_items_duty(
         return Duty(key, title, Status.UPPFYLLT, none_text)
     first = min(evidence, key=lambda e: e.due or dt.date.max)
     status = status_for(first.due, today)
-    overdue = [e for e in evidence if e.due and e.due < today]
-    soon = [e for e in evidence if e.due and today <= e.due <= today + dt.timedelta(SOON_DAYS)]
+    overdue = [e for e in evidence if status_for(e.due, today) is Status.FORFALLET]
+    soon = [e for e in evidence if status_for(e.due, today) is Status.SNART_FORFALLET]
     if overdue:
         explanation = _("%(n)s overdue, the oldest due on %(due)s: %(label)s.") % {
             "n": len(overdue),

@@ -6,7 +6,8 @@ import random
 from collections.abc import Callable
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from trygg.accounts.models import User
 from trygg.demo.builders import BUILDERS, DEMO_PASSWORD, DEMO_SEED, DemoContext
@@ -17,6 +18,13 @@ from trygg.places.models import Area
 
 class NotADemoDatabase(Exception):
     """The database holds data that was not built by the demo command."""
+
+
+def migration_state(using: str = DEFAULT_DB_ALIAS) -> tuple[int, int]:
+    """(applied, unapplied) migrations of the database: (0, n) for a new, empty database."""
+    executor = MigrationExecutor(connections[using])
+    unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return len(executor.loader.applied_migrations), len(unapplied)
 
 
 def is_demo_database() -> bool:

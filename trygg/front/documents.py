@@ -46,9 +46,3 @@ def attachment(content: bytes, fmt: str, name: str, fallback: str) -> HttpRespon
     stem = slugify(name.replace("–", "-").replace("—", "-")) or fallback
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
-
-
-# Brå's traffic lights as (fill, text) colours, the same as the pages' status badges
-# (trygg.css .status--gron …): the åtgärdsplan's status cells and the lägesbild's measures
-# block. The PDF templates use them too (templates/print/base.html, .light--gron …).
-LIGHTS = {"gron": ("E9F6EC", "1D6B34"), "gul": ("FFF4D6", "7A4B00"), "rod": ("FDE8E8", "A4161A")}

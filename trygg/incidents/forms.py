@@ -15,7 +15,7 @@ from trygg.accounts.models import Organisation, Role
 from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.actions import IncidentDraft
-from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Category, Incident
+from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Category, Incident, Status
 from trygg.incidents.rules import REPORTING_ROLES
 from trygg.lib.imports import Problem
 from trygg.places.models import AreaKind
@@ -210,7 +210,7 @@ class ImportForm(forms.Form):
 class ReviewForm(forms.Form):
     ids = forms.ModelMultipleChoiceField(queryset=Incident.objects.none())
     action = forms.ChoiceField(
-        choices=[("granskad", _("Mark as reviewed")), ("avvisad", _("Reject"))]
+        choices=[(Status.GRANSKAD, _("Mark as reviewed")), (Status.AVVISAD, _("Reject"))]
     )
 
     def __init__(self, *args: Any, incidents: Any, **kwargs: Any) -> None:

@@ -44,12 +44,24 @@ class BackgroundJob(models.Model):
         self.save(update_fields=["status", "started_at"])
 
     @property
+    def is_queued(self) -> bool:
+        return self.status == self.State.QUEUED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.State.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.State.FAILED
+
+    @property
     def finished(self) -> bool:
-        return self.status in (self.State.DONE, self.State.FAILED)
+        return self.is_done or self.is_failed
 
     @property
     def percent(self) -> int:
-        if self.status == self.State.DONE:
+        if self.is_done:
             return 100
         done, total = self.progress_counts()
         if not total:

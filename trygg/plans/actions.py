@@ -34,12 +34,19 @@ def record_follow_up(
     return follow_up
 
 
+class PlanCannotBeDecided(Exception):
+    """A superseded plan is not decided again: that would supersede the plan in force."""
+
+
 @transaction.atomic
 def decide_plan(plan: ActionPlan, *, decided_by: str, decided_at: dt.date) -> ActionPlan:
-    """Mark a plan decided; an earlier decided plan for the same area is superseded by it."""
-    ActionPlan.objects.filter(area=plan.area_id, status=PlanStatus.BESLUTAD).exclude(
-        pk=plan.pk
-    ).update(status=PlanStatus.ERSATT)
+    """Mark a plan decided by ``decided_by`` on ``decided_at``; an earlier decided plan for the
+    same area is superseded by it. Deciding a decided plan again corrects its decision."""
+    if plan.is_superseded:
+        raise PlanCannotBeDecided
+    for earlier in ActionPlan.objects.superseded_by(plan):
+        earlier.status = PlanStatus.ERSATT  # saved one by one, so that its history says so
+        earlier.save(update_fields=["status", "updated_at"])
     plan.status = PlanStatus.BESLUTAD
     plan.decided_by = decided_by
     plan.decided_at = decided_at

@@ -26,6 +26,9 @@ class ActionPlanAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["title"]
     list_select_related = ["area"]
     inlines = [ProblemInline]
+    # Deciding supersedes the area's earlier plan (trygg.plans.actions.decide_plan): it is done
+    # on the plan's page, never by editing these fields.
+    readonly_fields = ["status", "decided_by", "decided_at"]
 
     def scoped_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(pk__in=visible_plans(request.user).values("pk"))

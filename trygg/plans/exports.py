@@ -23,10 +23,10 @@ from docx.shared import Cm, Pt, RGBColor
 
 from trygg.analysis.charts import swedish_number
 from trygg.front import documents
-from trygg.front.documents import LIGHTS, day
-from trygg.lib import word
+from trygg.front.documents import day
+from trygg.lib import lights, word
 from trygg.plans.effects import read_indicator
-from trygg.plans.models import ActionPlan, Measure, PlanStatus, TrafficLight
+from trygg.plans.models import ActionPlan, Measure
 
 
 def number(value: Decimal | int | float) -> str:
@@ -160,8 +160,8 @@ def _follow_up(measure: Measure, today: dt.date) -> list[Line]:
 
 def light_label(status: str) -> str:
     """ "Grön – enligt plan": the colour's name, so a black-and-white print still says it."""
-    colour = {"gron": _("Green"), "gul": _("Yellow"), "rod": _("Red")}[status]
-    return f"{colour} – {TrafficLight(status).label}"
+    light = lights.light(status)
+    return f"{light.colour} – {light.label}"
 
 
 def _row(measure: Measure, causes: list[str], user: object, today: dt.date) -> MeasureRow:
@@ -189,7 +189,7 @@ def plan_facts(plan: ActionPlan) -> list[tuple[str, str]]:
             "body": plan.decided_by or "–",
             "day": day(plan.decided_at),
         }
-        if plan.status == PlanStatus.ERSATT:
+        if plan.is_superseded:
             decision += f" ({plan.get_status_display()})"
     else:
         decision = str(plan.get_status_display()).capitalize()
@@ -211,12 +211,12 @@ def plan_facts(plan: ActionPlan) -> list[tuple[str, str]]:
 
 
 def _tally(measures: list[Measure]) -> str:
-    counts = {light: sum(1 for m in measures if m.status == light) for light in LIGHTS}
+    counts = {light: sum(1 for m in measures if m.status == light.value) for light in lights.LIGHTS}
     return _("%(total)s measures: green %(green)s, yellow %(yellow)s, red %(red)s") % {
         "total": len(measures),
-        "green": counts["gron"],
-        "yellow": counts["gul"],
-        "red": counts["rod"],
+        "green": counts[lights.GRON],
+        "yellow": counts[lights.GUL],
+        "red": counts[lights.ROD],
     }
 
 
@@ -289,9 +289,10 @@ def _docx_table(document, section: ProblemSection, headers: list[str]) -> None: 
         ):
             cell.width = width
             if i == len(row.cells) - 1:
-                fill, ink = LIGHTS[row.light]
-                word.shade(cell, fill)
-                lines = [(t, {**s, "color": RGBColor.from_string(ink)}) for t, s in lines]
+                light = lights.light(row.light)
+                word.shade(cell, light.fill)
+                ink = RGBColor.from_string(light.text)
+                lines = [(t, {**s, "color": ink}) for t, s in lines]
             word.cell_lines(cell, lines, size=Pt(9))
 
 

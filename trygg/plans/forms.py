@@ -54,9 +54,6 @@ class PlanForm(forms.ModelForm):
             "area",
             "period_start",
             "period_end",
-            "status",
-            "decided_by",
-            "decided_at",
             "review_on",
             "situation_report",
             "situation_report_title",
@@ -66,7 +63,6 @@ class PlanForm(forms.ModelForm):
         widgets = {
             "period_start": DateInput(),
             "period_end": DateInput(),
-            "decided_at": DateInput(),
             "review_on": DateInput(),
             "situation_report_date": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -87,11 +83,23 @@ class PlanForm(forms.ModelForm):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period cannot end before it starts."))
-        if data.get("status") == "beslutad":
-            for name in ("decided_by", "decided_at"):
-                if not data.get(name):
-                    self.add_error(name, _("A decided plan says who decided it and when."))
         return data
+
+
+class DecidePlanForm(forms.Form):
+    """Who decided the plan and when; ``trygg.plans.actions.decide_plan`` does the deciding."""
+
+    decided_by = ActionPlan._meta.get_field("decided_by").formfield(required=True)
+    decided_at = ActionPlan._meta.get_field("decided_at").formfield(
+        required=True, widget=DateInput()
+    )
+
+    def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"decided_by": plan.decided_by, "decided_at": plan.decided_at or timezone.localdate()},
+        )
+        super().__init__(*args, **kwargs)
 
 
 class ProblemForm(forms.ModelForm):

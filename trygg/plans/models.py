@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -59,14 +60,24 @@ class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
     def decided(self) -> ActionPlanQuerySet:
         return self.filter(status=PlanStatus.BESLUTAD)
 
+    def not_superseded(self) -> ActionPlanQuerySet:
+        """Drafts and decided plans: those whose measures are followed up."""
+        return self.exclude(status=PlanStatus.ERSATT)
+
+    def superseded_by(self, plan: ActionPlan) -> ActionPlanQuerySet:
+        """The plans that deciding ``plan`` supersedes: the other decided plans of its area."""
+        return self.decided().filter(area=plan.area_id).exclude(pk=plan.pk)
+
 
 class ActionPlan(models.Model):
     """An åtgärdsplan for an area and a period, based on a lägesbild.
 
-    The compliance checklist reads ``status`` ("beslutad"), ``decided_at`` and
-    ``situation_report``, the approved lägesbild in Trygg the plan is based on. A plan based on
-    a lägesbild kept outside Trygg names it in ``situation_report_title`` and
-    ``situation_report_date`` instead (it then does not fulfil the checklist's duty).
+    A plan is a draft until it is decided, which only ``trygg.plans.actions.decide_plan`` does
+    (it sets who decided it and when, and supersedes the area's earlier decided plan). The
+    compliance checklist reads the decided plans (``ActionPlan.objects.decided()``), their
+    ``decided_at`` and ``situation_report``, the approved lägesbild in Trygg the plan is based
+    on. A plan based on a lägesbild kept outside Trygg names it in ``situation_report_title``
+    and ``situation_report_date`` instead (it then does not fulfil the checklist's duty).
     """
 
     title = models.CharField(_("title"), max_length=200)
@@ -129,6 +140,15 @@ class ActionPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:plan_detail", args=[self.pk])
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == PlanStatus.BESLUTAD
+
+    @property
+    def is_superseded(self) -> bool:
+        """Replaced by a later decided plan of the area; its measures are no longer followed up."""
+        return self.status == PlanStatus.ERSATT
 
     @property
     def review_date(self) -> dt.date | None:
@@ -269,6 +289,7 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
         return self.active().filter(next_follow_up_on__lte=today)
 
     def follow_up_overdue(self, today: dt.date) -> MeasureQuerySet:
+        """Active measures whose next follow-up is before today (``Measure.follow_up_overdue``)."""
         return self.active().filter(next_follow_up_on__lt=today)
 
 
@@ -378,11 +399,14 @@ class Measure(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plans:measure_detail", args=[self.pk])
 
-    def follow_up_overdue(self, today: dt.date) -> bool:
+    def follow_up_overdue(self, today: dt.date | None = None) -> bool:
+        """Whether its next follow-up is before ``today`` (by default the local day) and its plan
+        is not superseded: ``MeasureQuerySet.follow_up_overdue`` for one measure."""
+        today = today or timezone.localdate()
         return (
             self.next_follow_up_on is not None
             and self.next_follow_up_on < today
-            and self.plan.status != PlanStatus.ERSATT
+            and not self.plan.is_superseded
         )
 
     @property

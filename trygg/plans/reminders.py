@@ -30,7 +30,7 @@ def reminder_text(name: str, measures: list[Measure], today: dt.date, base_url: 
     lines.append(_("These measures you are responsible for are due for a follow-up:"))
     for measure in measures:
         due = measure.next_follow_up_on
-        state = _("overdue") if due and due < today else _("due today")
+        state = _("overdue") if measure.follow_up_overdue(today) else _("due today")
         lines += [
             "",
             f"* {measure.title} ({measure.plan.title})",

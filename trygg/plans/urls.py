@@ -8,6 +8,7 @@ urlpatterns = [
     path("ny/", views.plan_create, name="plan_create"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/andra/", views.plan_edit, name="plan_edit"),
+    path("<int:pk>/besluta/", views.plan_decide, name="plan_decide"),
     path("<int:pk>/export.<str:fmt>", downloads.plan_export, name="plan_export"),
     path("<int:pk>/problem/ny/", views.problem_create, name="problem_create"),
     path("<int:pk>/atgard/ny/", views.measure_create, name="measure_create"),

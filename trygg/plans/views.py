@@ -22,6 +22,7 @@ from trygg.plans.effects import measure_evaluation, measure_weekly_series, read_
 from trygg.plans.forms import (
     CauseEditForm,
     CauseForm,
+    DecidePlanForm,
     EvidenceForm,
     FollowUpForm,
     IndicatorForm,
@@ -57,7 +58,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/plan_list.html",
-        {"plans": plans, "can_add": can_add_plan(request.user), "today": timezone.localdate()},
+        {"plans": plans, "can_add": can_add_plan(request.user)},
     )
 
 
@@ -102,7 +103,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "filter_form": form,
             "filtered": bool(request.GET),
             "can_change": can_plan(request.user, plan, CHANGE),
-            "today": timezone.localdate(),
         },
     )
 
@@ -128,6 +128,34 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(ActionPlan, pk=pk)
     check_plan(request.user, plan, CHANGE)
     return _plan_form(request, plan)
+
+
+@page(SECTION)
+def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decide the plan (or correct its decision): who decided it and when, after a look at the
+    plan it supersedes."""
+    plan = get_object_or_404(ActionPlan.objects.select_related("area"), pk=pk)
+    check_plan(request.user, plan, CHANGE)
+    if plan.is_superseded:
+        messages.error(request, _("A superseded plan cannot be decided again."))
+        return redirect(plan)
+    superseded = list(ActionPlan.objects.superseded_by(plan).order_by("-decided_at", "title"))
+    form = DecidePlanForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        actions.decide_plan(
+            plan,
+            decided_by=form.cleaned_data["decided_by"],
+            decided_at=form.cleaned_data["decided_at"],
+        )
+        messages.success(request, _("The action plan was decided."))
+        for earlier in superseded:
+            messages.success(request, _("“%(title)s” is superseded by it.") % {"title": earlier})
+        return redirect(plan)
+    return render(
+        request,
+        "plans/plan_decide.html",
+        {"form": form, "plan": plan, "superseded": superseded},
+    )
 
 
 # Problems and their orsaksanalys ----------------------------------------------------------
@@ -424,7 +452,6 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "no_evaluation": no_evaluation,
             "history": measure.history.select_related("history_user")[:20],
-            "today": today,
         },
     )
 

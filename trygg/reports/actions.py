@@ -172,7 +172,7 @@ def delete_block(user: Any, block: ReportBlock) -> None:
 def submit_for_comments(user: Any, report: SituationReport) -> SituationReport:
     """Send the draft out på remiss: partners may now comment on each block."""
     check_report(user, report, APPROVE)
-    if report.status != ReportStatus.UTKAST:
+    if not report.is_draft:
         raise WorkflowError(_("Only a draft can be sent out for comments."))
     report.status = ReportStatus.PA_REMISS
     report.save(update_fields=["status", "updated_at"])
@@ -182,7 +182,7 @@ def submit_for_comments(user: Any, report: SituationReport) -> SituationReport:
 def add_comment(user: Any, block: ReportBlock, text: str) -> Comment:
     report = block.report
     check_report(user, report, COMMENT)
-    if report.status != ReportStatus.PA_REMISS:
+    if not report.is_out_for_comments:
         raise WorkflowError(_("Comments are taken while the report is out for comments."))
     text = text.strip()
     if not text:
@@ -205,7 +205,7 @@ def approve(user: Any, report: SituationReport, *, body: str, day: dt.date) -> S
     given = report
     with transaction.atomic():
         report = _locked_report(report)
-        if report.status not in (ReportStatus.UTKAST, ReportStatus.PA_REMISS):
+        if report.is_locked:
             raise ReportLocked(_("The report is already approved."))
         blocks = list(report.blocks.select_related("report"))
         for block in blocks:

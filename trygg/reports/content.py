@@ -18,7 +18,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from trygg.analysis.charts import render
-from trygg.front.documents import LIGHTS
 from trygg.reports.actions import SECTION_ORDER, ordered_blocks
 from trygg.reports.figures import block_figure, cell_text, chart_figure, chart_notes
 from trygg.reports.markup import Paragraph, paragraphs, render_markdown
@@ -27,14 +26,11 @@ from trygg.reports.models import ReportBlock, Section, SituationReport
 # An export's progress: called with (steps done, steps in all) as each block is rendered.
 Progress = Callable[[int, int], None]
 
-# A traffic light's colours (text, fill) as hex: the documents' shared palette, the same as the
-# pages' .status--gron etc.
-STATUS_COLOURS = {status: (text, fill) for status, (fill, text) in LIGHTS.items()}
-
 
 @dataclass(frozen=True)
 class Cell:
-    """A table cell as shown: its text, whether it is a number, and a traffic light or ""."""
+    """A table cell as shown: its text, whether it is a number, and a traffic light or "" (its
+    value in ``trygg.lib.lights``)."""
 
     text: str
     numeric: bool = False

@@ -30,6 +30,7 @@ from trygg.analysis.counts import count_incidents
 from trygg.analysis.patterns import WeekdayHour, monthly_profile, weekday_hour
 from trygg.analysis.selection import Selection, build_selection
 from trygg.analysis.tables import change_table, monthly_table, weekday_hour_table
+from trygg.lib import lights
 from trygg.reports.models import BlockKind, ReportBlock, SituationReport
 
 Frozen = dict[str, Any]
@@ -258,24 +259,18 @@ def _next_meeting(block: ReportBlock, user: object) -> Frozen:
 def _plan_for(block: ReportBlock) -> Any:
     """The action plan a measures block shows: the one chosen in its selection, else the plan
     based on this lägesbild (any of its versions), else the area's latest decided plan."""
-    from trygg.plans.models import ActionPlan, PlanStatus
+    from trygg.plans.models import ActionPlan
 
     report: SituationReport = block.report
-    plans = ActionPlan.objects.exclude(status=PlanStatus.ERSATT).select_related("area")
+    plans = ActionPlan.objects.not_superseded().select_related("area")
     plan_id = (block.selection or {}).get("plan_id")
     if plan_id:
         return ActionPlan.objects.filter(pk=int(plan_id)).select_related("area").first()
     chain = [v.pk for v in report.versions()]
     return (
         plans.filter(situation_report__in=chain).order_by("-period_start", "-pk").first()
-        or plans.filter(area=report.area, status=PlanStatus.BESLUTAD)
-        .order_by("-period_start", "-pk")
-        .first()
+        or plans.decided().filter(area=report.area).order_by("-period_start", "-pk").first()
     )
-
-
-# The traffic lights in words, so a status never depends on colour alone.
-STATUS_WORDS = {"gron": _("Green"), "gul": _("Yellow"), "rod": _("Red")}
 
 
 def _measures(block: ReportBlock, user: object) -> Frozen:
@@ -319,13 +314,13 @@ def _measures(block: ReportBlock, user: object) -> Frozen:
     statuses: list[str] = []
     for label, found in groups:
         for measure in found:
-            word = STATUS_WORDS.get(measure.status, measure.status)
+            light = lights.light(measure.status)
             rows.append(
                 [
                     label,
                     measure.title,
                     str(measure.responsible_organisation),
-                    f"{word}: {measure.get_status_display()}",
+                    f"{light.colour}: {light.label}",  # in words, not colour alone
                     measure.status_reason,
                 ]
             )

@@ -82,7 +82,7 @@ class BlockForm(forms.Form):
         from trygg.plans.permissions import visible_plans
 
         plans = visible_plans(user) if user is not None else ActionPlan.objects.none()
-        self.fields["plan"].queryset = plans.exclude(status="ersatt").order_by(  # type: ignore[attr-defined]
+        self.fields["plan"].queryset = plans.not_superseded().order_by(  # type: ignore[attr-defined]
             "-period_start", "title"
         )
 

@@ -100,7 +100,8 @@ class SituationReport(models.Model):
                 name="report_period_ordered",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="godkand") | models.Q(approved_at__isnull=False),
+                condition=~models.Q(status=ReportStatus.GODKAND)
+                | models.Q(approved_at__isnull=False),
                 name="report_approved_has_date",
             ),
         ]
@@ -110,6 +111,20 @@ class SituationReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        """A draft not yet sent out for comments."""
+        return self.status == ReportStatus.UTKAST
+
+    @property
+    def is_out_for_comments(self) -> bool:
+        return self.status == ReportStatus.PA_REMISS
+
+    @property
+    def is_approved(self) -> bool:
+        """The approved version in force (a later approved version supersedes it)."""
+        return self.status == ReportStatus.GODKAND
 
     @property
     def is_locked(self) -> bool:

@@ -17,7 +17,7 @@ from trygg.reports.compare import compare
 from trygg.reports.content import document
 from trygg.reports.exports import EXPORTERS, is_large
 from trygg.reports.forms import ApproveForm, BlockForm, CommentForm, ReportForm
-from trygg.reports.models import ExportJob, ReportBlock, ReportStatus, SituationReport
+from trygg.reports.models import ExportJob, ReportBlock, SituationReport
 from trygg.reports.permissions import (
     APPROVE,
     CHANGE,
@@ -106,7 +106,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comments": comments,
             "can_change": can_report(user, report, CHANGE) and not report.is_locked,
             "can_approve": can_report(user, report, APPROVE),
-            "can_comment": report.status == ReportStatus.PA_REMISS,
+            "can_comment": report.is_out_for_comments,
             "comment_form": CommentForm(),
             "approve_form": ApproveForm(),
             "exports": EXPORTERS,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from trygg.collaboration.models import PriorityArea
 from trygg.incidents.models import Category
+from trygg.plans.actions import decide_plan
 from trygg.plans.models import (
     ActionPlan,
     Cause,
@@ -37,7 +38,6 @@ from trygg.plans.models import (
     IndicatorKind,
     Measure,
     MeasureKind,
-    PlanStatus,
     Problem,
 )
 from trygg.statistics.models import StatisticSeries
@@ -98,9 +98,6 @@ def build(demo: DemoContext) -> None:
         area=areas["Hägersten-Älvsjö"],
         period_start=dt.date(2023, 1, 1),
         period_end=dt.date(2024, 12, 31),
-        status=PlanStatus.BESLUTAD,
-        decided_by="Hägersten-Älvsjö stadsdelsnämnd",
-        decided_at=dt.date(2023, 2, 16),
         situation_report_title="Lägesbild 2022, Hägersten-Älvsjö",
         situation_report_date=dt.date(2022, 12, 8),
         summary=(
@@ -109,6 +106,7 @@ def build(demo: DemoContext) -> None:
             "rådet och i platssamverkansgrupperna."
         ),
     )
+    decide_plan(plan, decided_by="Hägersten-Älvsjö stadsdelsnämnd", decided_at=dt.date(2023, 2, 16))
     causes: dict[str, Cause] = {}
     for priority, (title, code, description, area_names, codes, cause_rows) in enumerate(
         PROBLEMS, start=1

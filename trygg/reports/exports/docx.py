@@ -15,7 +15,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from trygg.lib import word
-from trygg.reports.content import STATUS_COLOURS, BlockView, DocumentView, Progress
+from trygg.lib.lights import light
+from trygg.reports.content import BlockView, DocumentView, Progress
 from trygg.reports.markup import Paragraph
 
 
@@ -154,11 +155,11 @@ def _measures_table(document, block: BlockView) -> None:  # type: ignore[no-unty
             for cell, value in zip(cells, row, strict=False):
                 cell.text = value.text
                 if value.status:
-                    text, fill = STATUS_COLOURS[value.status]
-                    word.shade(cell, fill)
+                    colours = light(value.status)
+                    word.shade(cell, colours.fill)
                     run = cell.paragraphs[0].runs[0]
                     run.bold = True
-                    run.font.color.rgb = RGBColor.from_string(text)
+                    run.font.color.rgb = RGBColor.from_string(colours.text)
     _widths(table, widths)
     for row in table.rows:
         for cell in row.cells:

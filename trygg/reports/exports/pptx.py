@@ -15,7 +15,8 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from trygg.reports.content import STATUS_COLOURS, BlockView, Cell, DocumentView, Progress
+from trygg.lib.lights import light
+from trygg.reports.content import BlockView, Cell, DocumentView, Progress
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.6)
@@ -147,16 +148,16 @@ def _measures_table(slide, block: BlockView, rows, left: Emu, top: Emu, width: E
             target = table.cell(i, j)
             _fill(target, "FFFFFF")
             if cell.status:
-                text, fill = STATUS_COLOURS[cell.status]
-                _fill(target, fill)
+                colours = light(cell.status)
+                _fill(target, colours.fill)
                 paragraph = target.text_frame.paragraphs[0]
                 dot = paragraph.add_run()
                 dot.text = "● "
-                dot.font.color.rgb = RGBColor.from_string(text)
+                dot.font.color.rgb = RGBColor.from_string(colours.text)
                 word = paragraph.add_run()
                 word.text = cell.text
                 word.font.bold = True
-                word.font.color.rgb = RGBColor.from_string(text)
+                word.font.color.rgb = RGBColor.from_string(colours.text)
             else:
                 target.text = cell.text
     for i in range(len(rows) + 1):

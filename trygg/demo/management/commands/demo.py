@@ -1,9 +1,16 @@
-"""``trygg demo``: build (or rebuild) the Hägersten-Älvsjö demo database."""
+"""``trygg demo``: build (or rebuild) the Hägersten-Älvsjö demo database.
+
+A new database (no migration applied yet) is migrated first, so ``trygg demo`` works on a fresh
+SQLite file. A database that is migrated only in part is an existing one behind this version
+of Trygg: bringing it up to date is the operator's step (``trygg migrate``), so the command
+stops with one line saying so and changes nothing.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -13,6 +20,7 @@ from trygg.demo.build import (
     demo_logins,
     is_demo_database,
     is_empty_database,
+    migration_state,
 )
 
 
@@ -32,6 +40,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        applied, unapplied = migration_state()
+        if unapplied and applied:
+            raise CommandError(
+                _("The database is behind this version of Trygg; run “trygg migrate” first.")
+            )
+        if unapplied:
+            self.stdout.write(_("The database is new; creating its tables first …"))
+            call_command("migrate", interactive=False, verbosity=0)
         if options["if_empty"] and not is_empty_database():
             if is_demo_database():
                 self.stdout.write(_("The demo database is already built."))

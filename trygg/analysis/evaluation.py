@@ -13,9 +13,10 @@ days just before the start. The statistics come from :mod:`trygg.lib.stats`:
 
 ``statement`` says in plain Swedish what the numbers say, and what they cannot say;
 ``weekly_series`` gives the counts per week around the start for the chart and its table.
-The measure page and ``/api/v1/analysis/evaluation/`` call ``evaluate``, the measure list
-(``/api/v1/measures/``) ``evaluate_many``, which evaluates any number of measures in the same
-few queries; the areas are limited to those the user may analyse.
+``evaluate`` answers one question (``/api/v1/analysis/evaluation/``), ``evaluate_many`` and
+``Evaluations`` any number in the same few queries (the measure page and the measure list,
+``/api/v1/measures/``, through ``trygg.plans.effects``); the areas are limited to those the
+user may analyse.
 """
 
 from __future__ import annotations

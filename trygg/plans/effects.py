@@ -2,7 +2,10 @@
 
 The measure page and ``/api/v1/measures/`` ask the same questions here, as the user who looks:
 an evaluation or an indicator value needs areas the user may analyse (incident counts) or
-statistics the user may see, and says why when it cannot be given.
+statistics the user may see, and says why when it cannot be given. A list asks for all its
+measures at once (``measure_effects``, ``read_indicators``): the evaluations and the incident
+indicators share one set of reads (``trygg.analysis.stored``), the statistics indicators one
+query, so a list takes as many queries for fifty measures as for one.
 
 An indicator's value is computed from incident counts (its areas and categories, by default
 the measure's, over ``window_days`` up to a day), read from a statistics series (the latest
@@ -341,9 +344,9 @@ class Effects:
 def measure_effects(
     user: object, measures: Sequence[Measure], today: dt.date
 ) -> dict[int, Effects]:
-    """Each measure's evaluation and indicator reading, by measure id, as the measure page and
-    the API show them: the same few queries however many the measures (the evaluations and
-    the incident indicators share their reads; statistics indicators add one). Select each
+    """Each measure's evaluation and indicator reading, by measure id, as the measure page
+    shows them: the same few queries however many the measures (the evaluations and the
+    incident indicators share their reads; statistics indicators add one). Select each
     measure's ``indicator`` (and prefetch its areas and categories) with the measures."""
     evaluable = [m for m in measures if m.evaluable]
     evaluations = Evaluations(user, [_question(m) for m in evaluable], today=today)

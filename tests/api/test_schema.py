@@ -44,6 +44,19 @@ def test_schema_names_the_incident_fields(schema):
     } <= fields  # fmt: skip
 
 
+def test_schema_names_the_file_links_the_api_hands_out(schema):
+    components = schema["components"]["schemas"]
+    document = components["AgreementDocument"]["properties"]
+    assert components["Agreement"]["properties"]["documents"]["items"]["$ref"].endswith(
+        "/AgreementDocument"
+    )
+    assert document["download_url"]["format"] == "uri"
+    meeting = components["Meeting"]["properties"]
+    assert meeting["ics_url"]["format"] == "uri" and "token" in meeting["ics_url"]["description"]
+    for name in ("ActionPlan", "Meeting", "SituationReport"):
+        assert "exports" in components[name]["properties"]
+
+
 def test_docs_work_without_the_internet(world):
     client = Client()
     client.force_login(world.bob)

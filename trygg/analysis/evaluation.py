@@ -13,8 +13,10 @@ days just before the start. The statistics come from :mod:`trygg.lib.stats`:
 
 ``statement`` says in plain Swedish what the numbers say, and what they cannot say;
 ``weekly_series`` gives the counts per week around the start for the chart and its table.
-The measure page, ``/api/v1/measures/`` and ``/api/v1/analysis/evaluation/`` all call
-``evaluate``; the areas are limited to those the user may analyse.
+``evaluate`` answers one question (``/api/v1/analysis/evaluation/``), ``evaluate_many`` and
+``Evaluations`` any number in the same few queries (the measure page and the measure list,
+``/api/v1/measures/``, through ``trygg.plans.effects``); the areas are limited to those the
+user may analyse.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.analysis.counts import count_incidents, data_range
+from trygg.analysis.counts import count_incidents
 from trygg.analysis.selection import build_selection
+from trygg.analysis.stored import Batch, Ranges, WindowCounts, ask, may_analyse
 from trygg.lib.periods import Period, PeriodKind
 from trygg.lib.stats import (
     WDD,
@@ -129,11 +133,25 @@ def _counts_by_area(
     }
 
 
-def data_days(
-    user: object, area_ids: Sequence[int], category_ids: Sequence[int]
-) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last Stockholm day with a counted incident in the areas and categories."""
-    return data_range(build_selection(user, area_ids=area_ids, category_ids=category_ids))
+@dataclass(frozen=True)
+class Question:
+    """What an evaluation asks: the treated area (and the comparison and buffer areas), the
+    categories and the measure's days."""
+
+    area_id: int
+    category_ids: tuple[int, ...]
+    start: dt.date
+    end: dt.date | None = None
+    comparison_area_id: int | None = None
+    buffer_area_id: int | None = None
+    window_days: int | None = None
+    chosen_after_peak: bool = False
+
+    @property
+    def area_ids(self) -> list[int]:
+        return [
+            a for a in (self.area_id, self.comparison_area_id, self.buffer_area_id) if a is not None
+        ]
 
 
 def evaluate(
@@ -150,20 +168,97 @@ def evaluate(
     chosen_after_peak: bool = False,
 ) -> Evaluation:
     """Evaluate a measure; raises PermissionDenied when the user may not analyse an area."""
-    areas = [a for a in (area_id, comparison_area_id, buffer_area_id) if a is not None]
-    first_data, last_data = data_days(user, areas, category_ids)
-    before, after, shortened = windows(
-        start,
+    question = Question(
+        area_id=area_id,
+        category_ids=tuple(category_ids),
+        start=start,
         end=end,
-        today=today,
-        first_data=first_data,
-        last_data=last_data,
+        comparison_area_id=comparison_area_id,
+        buffer_area_id=buffer_area_id,
         window_days=window_days,
+        chosen_after_peak=chosen_after_peak,
     )
-    by_area = _counts_by_area(user, areas, category_ids, [before, after])
-    treated = Counts(*by_area[area_id])
-    comparison = Counts(*by_area[comparison_area_id]) if comparison_area_id else None
-    buffer = Counts(*by_area[buffer_area_id]) if buffer_area_id else None
+    [result] = evaluate_many(user, [question], today=today)
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+Result = Evaluation | PermissionDenied | EvaluationError
+
+
+def evaluate_many(user: object, questions: Sequence[Question], *, today: dt.date) -> list[Result]:
+    """The evaluation of each question, or what stops it: PermissionDenied when the user may
+    not analyse one of its areas, EvaluationError when there are no windows to compare.
+
+    Five queries however many the questions (a list of measures evaluates each one); see
+    ``trygg.analysis.stored``.
+    """
+    evaluations = Evaluations(user, questions, today=today)
+    ask(user, evaluations)
+    return evaluations.results
+
+
+class Evaluations:
+    """Many evaluations, asked through ``trygg.analysis.stored.ask`` (perhaps beside other
+    questions, e.g. a measure list's indicators); ``results`` after the asking."""
+
+    def __init__(self, user: object, questions: Sequence[Question], *, today: dt.date) -> None:
+        self.questions = questions
+        self.today = today
+        self.results: list[Result] = [PermissionDenied() for _question in questions]
+        self.asked = [i for i, q in enumerate(questions) if may_analyse(user, q.area_ids)]
+        self.area_ids = [a for i in self.asked for a in questions[i].area_ids]
+        self.category_ids = [c for i in self.asked for c in questions[i].category_ids]
+        self.every_category = any(not questions[i].category_ids for i in self.asked)
+        self._windows: dict[int, tuple[Period, Period, bool]] = {}
+
+    def windows(self, batch: Batch, ranges: Ranges) -> list[Period]:
+        for i in self.asked:
+            question = self.questions[i]
+            first_data, last_data = ranges.data_range(
+                batch.areas(question.area_ids), batch.categories(question.category_ids)
+            )
+            try:
+                self._windows[i] = windows(
+                    question.start,
+                    end=question.end,
+                    today=self.today,
+                    first_data=first_data,
+                    last_data=last_data,
+                    window_days=question.window_days,
+                )
+            except EvaluationError as error:
+                self.results[i] = error
+        return [
+            window for before, after, _s in self._windows.values() for window in (before, after)
+        ]
+
+    def answer(self, batch: Batch, counts: WindowCounts) -> None:
+        for i, (before, after, shortened) in self._windows.items():
+            question = self.questions[i]
+            categories = batch.categories(question.category_ids)
+            by_area = {
+                area_id: Counts(
+                    counts.count(batch.areas([area_id]), categories, before),
+                    counts.count(batch.areas([area_id]), categories, after),
+                )
+                for area_id in question.area_ids
+            }
+            self.results[i] = _evaluation(question, before, after, shortened, by_area)
+
+
+def _evaluation(
+    question: Question,
+    before: Period,
+    after: Period,
+    shortened: bool,
+    by_area: dict[int, Counts],
+) -> Evaluation:
+    """The statistics of the counts in the windows, with the caveats."""
+    treated = by_area[question.area_id]
+    comparison = by_area[question.comparison_area_id] if question.comparison_area_id else None
+    buffer = by_area[question.buffer_area_id] if question.buffer_area_id else None
     rate = rate_ratio_before_after(
         treated.before,
         treated.after,
@@ -196,7 +291,7 @@ def evaluate(
         wdd=wdd,
         wdq=wdq,
         shortened=shortened,
-        chosen_after_peak=chosen_after_peak,
+        chosen_after_peak=question.chosen_after_peak,
     )
     evaluation.caveats.extend(caveats(evaluation))
     return evaluation

@@ -1,8 +1,9 @@
 """``/api/v1/agreements/``, ``/api/v1/forums/`` and ``/api/v1/meetings/``, scoped like the pages.
 
-Read-only: each list holds what the user may see on the Samverkan pages. Meetings can be
-limited to one forum (``forum``) and to those still to come (``kommande=1``); each carries an
-``ics_url`` for calendar programs.
+Read-only: each list holds what the user may see on the Samverkan pages. Agreements carry their
+attached PDFs (``documents``). Meetings can be limited to one forum (``forum``) and to those
+still to come (``kommande=1``); each carries an ``ics_url`` for calendar programs. Every file
+link takes the API's token.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related(
                 "parties",
                 "signatories",
+                "documents",
                 Prefetch(
                     "priorities",
                     queryset=AgreementPriority.objects.select_related("priority_area"),

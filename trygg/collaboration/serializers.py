@@ -12,6 +12,7 @@ from trygg.collaboration.models import (
     ActionItem,
     AgendaItem,
     Agreement,
+    AgreementDocument,
     AgreementPriority,
     Forum,
     ForumMember,
@@ -35,9 +36,27 @@ class AgreementPrioritySerializer(serializers.ModelSerializer):
         fields = ["code", "name", "is_prioritised", "reason", "status_note", "follow_up"]
 
 
+class AgreementDocumentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(
+        help_text="The PDF; fetched with the same token as the API."
+    )
+
+    class Meta:
+        model = AgreementDocument
+        fields = ["title", "original_name", "size", "uploaded_at", "download_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, document: AgreementDocument) -> str:
+        return self.context["request"].build_absolute_uri(document.get_absolute_url())
+
+
 class AgreementSerializer(serializers.ModelSerializer):
     signatories = SignatorySerializer(many=True, read_only=True)
     priorities = AgreementPrioritySerializer(many=True, read_only=True)
+    documents = AgreementDocumentSerializer(
+        many=True, read_only=True, help_text="The PDFs attached to the agreement."
+    )
     url = serializers.SerializerMethodField(help_text="The agreement's page.")
 
     class Meta:
@@ -59,6 +78,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "action_plan_reference",
             "summary",
             "priorities",
+            "documents",
             "url",
         ]
         read_only_fields = fields
@@ -121,7 +141,9 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Who was present: the forum's members recorded, then others by name.",
     )
-    ics_url = serializers.SerializerMethodField(help_text="The meeting as an iCalendar file.")
+    ics_url = serializers.SerializerMethodField(
+        help_text="The meeting as an iCalendar file; fetched with the same token as the API."
+    )
     exports = serializers.SerializerMethodField(
         help_text="The meeting's current document as Word (DOCX) and PDF: the agenda until the "
         "meeting starts, then the minutes (who was invited, decisions, action items). "

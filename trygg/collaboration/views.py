@@ -61,7 +61,7 @@ from trygg.collaboration.permissions import (
     visible_meetings,
     visible_promises,
 )
-from trygg.front.decorators import page
+from trygg.front.decorators import download, page
 
 SECTION = "collaboration"
 
@@ -203,7 +203,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _agreement_form(request, agreement)
 
 
-@page(SECTION)
+@download  # a session, or an API token (the API hands out these links)
 def document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     found = get_object_or_404(
         AgreementDocument.objects.select_related("agreement"), pk=document_pk, agreement_id=pk
@@ -512,7 +512,7 @@ def _calendar(request: HttpRequest, meetings: Any, name: str) -> bytes:
     )
 
 
-@page(SECTION)
+@download  # a session, or an API token (the API hands out these links)
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
     check_meeting(request.user, meeting)

@@ -48,6 +48,13 @@ def download(view: View) -> View:
             response["WWW-Authenticate"] = "Token"
             return response
         request.user = found[0]
+        request.signed_in_by_token = True  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def signed_in_by_token(request: HttpRequest) -> bool:
+    """Whether ``download`` signed the request in with an API token: an API client, which
+    cannot follow a redirect to a page (pages take only a session)."""
+    return getattr(request, "signed_in_by_token", False)

@@ -25,7 +25,7 @@ from trygg.analysis.charts import swedish_number
 from trygg.front import documents
 from trygg.front.documents import day
 from trygg.lib import lights, word
-from trygg.plans.effects import read_indicator
+from trygg.plans.effects import IndicatorReading, read_indicators
 from trygg.plans.models import ActionPlan, Measure
 
 
@@ -89,13 +89,13 @@ def _value(value: float | None) -> str:
     return "–" if value is None else number(round(value, 2))
 
 
-def _goal(measure: Measure, user: object, today: dt.date) -> list[Line]:
+def _goal(measure: Measure, readings: dict[int, IndicatorReading]) -> list[Line]:
     lines: list[Line] = []
     if measure.operational_goal:
         lines.append((measure.operational_goal, {}))
     indicator = getattr(measure, "indicator", None)
     if indicator is not None:
-        reading = read_indicator(user, indicator, today)  # as the measure page shows it
+        reading = readings[indicator.pk]
         target = _("from %(baseline)s to %(target)s by %(day)s") % {
             "baseline": _value(reading.baseline.value),
             "target": _value(reading.target),
@@ -164,13 +164,15 @@ def light_label(status: str) -> str:
     return f"{light.colour} – {light.label}"
 
 
-def _row(measure: Measure, causes: list[str], user: object, today: dt.date) -> MeasureRow:
+def _row(
+    measure: Measure, causes: list[str], readings: dict[int, IndicatorReading], today: dt.date
+) -> MeasureRow:
     return MeasureRow(
         measure,
         [
             [(c, {}) for c in causes] or [("–", {})],
             _measure_lines(measure),
-            _goal(measure, user, today),
+            _goal(measure, readings),
             [(_when(measure), {})],
             _who(measure),
             _follow_up(measure, today),
@@ -227,10 +229,24 @@ def plan_document(plan: ActionPlan, user: object, today: dt.date | None = None) 
     """
     today = today or timezone.localdate()
     measures = list(
-        plan.measures.select_related("responsible_organisation", "indicator")
-        .prefetch_related("causes", "partners", "follow_ups")
+        plan.measures.select_related("responsible_organisation", "indicator__series")
+        .prefetch_related(
+            "causes",
+            "partners",
+            "follow_ups",
+            "categories",
+            "indicator__areas",
+            "indicator__categories",
+        )
         .order_by("title")
     )
+    indicators = []
+    for measure in measures:
+        indicator = getattr(measure, "indicator", None)
+        if indicator is not None:
+            indicator.measure = measure  # its areas and categories default to the measure's
+            indicators.append(indicator)
+    readings = read_indicators(user, indicators, today)  # as the measure page shows them
     problems = plan.problems.select_related("priority_area").prefetch_related(Prefetch("causes"))
     sections = []
     placed: set[int] = set()
@@ -246,7 +262,7 @@ def plan_document(plan: ActionPlan, user: object, today: dt.date | None = None) 
         for measure in measures:
             causes = [c.title for c in measure.causes.all() if c.pk in cause_ids]
             if causes:
-                section.rows.append(_row(measure, causes, user, today))
+                section.rows.append(_row(measure, causes, readings, today))
                 placed.add(measure.pk)
         sections.append(section)
     rest = [m for m in measures if m.pk not in placed]
@@ -256,7 +272,7 @@ def plan_document(plan: ActionPlan, user: object, today: dt.date | None = None) 
                 _("Measures not linked to a prioritised problem"),
                 "",
                 "",
-                [_row(m, [], user, today) for m in rest],
+                [_row(m, [], readings, today) for m in rest],
             )
         )
     return PlanDocument(plan, plan_facts(plan), _tally(measures), sections, bra_headers())

@@ -3,13 +3,20 @@ measures (with traffic lights and follow-ups) and status."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from trygg.analysis.evaluation import Evaluation
 from trygg.analysis.serializers import EvaluationSerializer
 from trygg.api.documents import DocumentLinksSerializer, document_links
-from trygg.plans.effects import IndicatorReading, measure_evaluation, read_indicator
+from trygg.plans.effects import (
+    IndicatorReading,
+    measure_effects,
+    read_indicator,
+)
 from trygg.plans.models import (
     INDICATOR_SETTINGS,
     ActionPlan,
@@ -254,6 +261,29 @@ class IndicatorReadingSerializer(serializers.ModelSerializer):
         return self._reading(indicator).problem
 
 
+def _remember_effects(context: dict[str, Any], measures: list[Measure]) -> None:
+    """Compute the measures' evaluations and indicator readings together (the same few
+    queries for any number of measures) and keep them in the serializer context."""
+    effects = measure_effects(context["request"].user, measures, context["today"])
+    evaluations = context.setdefault("evaluations", {})
+    readings = context.setdefault("indicator_readings", {})
+    for measure in measures:
+        found = effects[measure.pk]
+        evaluations[measure.pk] = (found.evaluation, found.no_evaluation)
+        if found.reading is not None:
+            readings[measure.indicator.pk] = found.reading
+
+
+class MeasureListSerializer(serializers.ListSerializer):
+    """Measures with their evaluations and indicator values computed for the whole list at
+    once, then serialised one by one."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        measures = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        _remember_effects(self.context, measures)
+        return super().to_representation(measures)
+
+
 class MeasureDetailSerializer(MeasureSerializer):
     """A measure with its follow-ups, its indicator's values and its evaluation."""
 
@@ -266,6 +296,7 @@ class MeasureDetailSerializer(MeasureSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta(MeasureSerializer.Meta):
+        list_serializer_class = MeasureListSerializer
         fields = [
             "id",
             "plan",
@@ -276,13 +307,13 @@ class MeasureDetailSerializer(MeasureSerializer):
             "url",
         ]
 
+    def to_representation(self, instance: Measure) -> dict[str, Any]:
+        if instance.pk not in self.context.get("evaluations", {}):  # not listed: one alone
+            _remember_effects(self.context, [instance])
+        return super().to_representation(instance)
+
     def _evaluation(self, measure: Measure) -> tuple[Evaluation | None, str]:
-        found = self.context.setdefault("evaluations", {})
-        if measure.pk not in found:
-            found[measure.pk] = measure_evaluation(
-                self.context["request"].user, measure, self.context["today"]
-            )
-        return found[measure.pk]
+        return self.context["evaluations"][measure.pk]
 
     @extend_schema_field(EvaluationSerializer(allow_null=True))
     def get_evaluation(self, measure: Measure) -> dict | None:

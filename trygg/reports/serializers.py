@@ -9,12 +9,13 @@ from trygg.reports.exports import EXPORTERS
 from trygg.reports.models import SituationReport
 
 JOB_NOTE = (
-    " A large export is made by a background job: the URL then answers 303 See Other to the"
-    " job's page, or, when the request sends `Accept: application/json`, 202 Accepted with the"
-    " job's status (`status`, `steps_done`, `steps_total`, `percent`, `finished`, `error`,"
-    " `url` of the job's page, `status_url` to poll, and `download_url` once it is done) and"
-    " a `Location` header. A finished export of an approved version is answered at once (200)."
-    " Every link takes the API's `Authorization: Token …` header, or a signed-in session."
+    " A large export is made by a background job: the URL then answers a browser 303 See Other"
+    " to the job's page, and a request with the API's token or `Accept: application/json`"
+    " 202 Accepted with the job's status (`status`, `steps_done`, `steps_total`, `percent`,"
+    " `finished`, `error`, `url` of the job's page, `status_url` to poll, and `download_url`"
+    " once it is done) and a `Location` header. A finished export of an approved version is"
+    " answered at once (200). The export, `status_url` and `download_url` take the API's"
+    " `Authorization: Token …` header or a signed-in session; the job's page a session."
 )
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trygg.front.decorators import download, page
+from trygg.front.decorators import download, page, signed_in_by_token
 from trygg.reports import actions, jobs
 from trygg.reports.compare import compare
 from trygg.reports.content import document
@@ -286,8 +286,8 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The report as a file. A small export is the file itself; a large one (a PDF, or a DOCX
     or PPTX with many charts) is made by the task worker: the answer is the job page (303), or
-    for a client that asks for JSON a 202 with the job's status. A finished export of an
-    approved version is served again at once."""
+    for an API client (its token, or a request for JSON) a 202 with the job's status, whose
+    links take the token. A finished export of an approved version is served again at once."""
     if fmt not in EXPORTERS:
         raise Http404
     report = _report(request, pk)
@@ -301,7 +301,8 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     job = jobs.pending_export(report, fmt, request.user) or jobs.start_export_job(
         report, fmt, request.user
     )
-    if request.get_preferred_type(["text/html", "application/json"]) == "application/json":
+    wants_json = request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+    if wants_json or signed_in_by_token(request):
         response = JsonResponse(_job_status(request, job), status=202)
         response["Location"] = request.build_absolute_uri(job.get_absolute_url())
         return response

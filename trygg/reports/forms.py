@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trygg.accounts.rules import manageable_areas
 from trygg.collaboration.forms import DateInput
-from trygg.collaboration.permissions import manageable_areas
 from trygg.incidents.models import Category
 from trygg.lib.periods import PeriodKind
 from trygg.reports.models import BlockKind, ReportBlock, Section

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts.models import Membership, Organisation, User
 from trygg.accounts.permissions import visible_organisations
+from trygg.accounts.rules import manageable_areas, readable_area_ids
 from trygg.collaboration import links
 from trygg.collaboration.actions import check_pdf
 from trygg.collaboration.models import (
@@ -28,7 +29,7 @@ from trygg.collaboration.models import (
     PromiseFollowUp,
     Signatory,
 )
-from trygg.collaboration.permissions import manageable_areas, readable_area_ids, visible_agreements
+from trygg.collaboration.permissions import visible_agreements
 
 
 class DateInput(forms.DateInput):

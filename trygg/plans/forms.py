@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts.models import Organisation
 from trygg.accounts.permissions import visible_organisations
+from trygg.accounts.rules import manageable_areas, readable_area_ids
 from trygg.analysis.selection import analysable_area_ids
 from trygg.collaboration.forms import DateInput, area_label
 from trygg.collaboration.models import PriorityArea
@@ -31,7 +32,6 @@ from trygg.plans.models import (
     Problem,
     TrafficLight,
 )
-from trygg.plans.permissions import manageable_areas, readable_area_ids
 from trygg.reports.models import SituationReport
 from trygg.statistics.models import StatisticSeries
 

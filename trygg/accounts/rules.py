@@ -92,14 +92,14 @@ class Grant:
 
     def allows(self, scope: Scope, user: AnyUser, obj: Model, area: str, nullable: bool) -> bool:
         """Whether this grant allows the user the object: ``query`` for one instance."""
-        if self.roles is not None and not self._reaches(scope, id_at(obj, area), nullable):
+        if self.roles is not None and not self._reaches(scope, _id_at(obj, area), nullable):
             return False
         if self.own_organisation is not None and (
-            id_at(obj, self.own_organisation) not in scope.organisation_ids
+            _id_at(obj, self.own_organisation) not in scope.organisation_ids
         ):
             return False
         return self.own_user is None or (
-            user.pk is not None and id_at(obj, self.own_user) == user.pk
+            user.pk is not None and _id_at(obj, self.own_user) == user.pk
         )
 
 
@@ -166,6 +166,7 @@ class AreaRule[QS: QuerySet[Any]]:
         return objects.filter(reduce(operator.or_, queries))
 
     def can(self, user: AnyUser, obj: Model, action: str = VIEW) -> bool:
+        """Whether the user may do ``action`` to the object (by default: see it)."""
         if not isinstance(obj, self.model):
             raise TypeError(f"{self!r} asked about {type(obj).__name__}")
         grants = self._grants(action)
@@ -180,7 +181,7 @@ class AreaRule[QS: QuerySet[Any]]:
             raise PermissionDenied
 
 
-def id_at(obj: Model, path: str) -> Any:
+def _id_at(obj: Model, path: str) -> Any:
     """The id a lookup path ends in, read from an instance: ``forum__area`` is
     ``obj.forum.area_id`` (one query if the forum is not loaded yet); None past an empty link."""
     *hops, last = path.split("__")

@@ -27,6 +27,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trygg.accounts.models import AnyUser
 from trygg.analysis.counts import count_incidents, data_range
 from trygg.analysis.selection import build_selection
 from trygg.lib.periods import Period, PeriodKind
@@ -110,7 +111,7 @@ def windows(
 
 
 def _counts_by_area(
-    user: object, area_ids: Sequence[int], category_ids: Sequence[int], periods: Sequence[Period]
+    user: AnyUser, area_ids: Sequence[int], category_ids: Sequence[int], periods: Sequence[Period]
 ) -> dict[int, tuple[int, ...]]:
     """Incidents of the categories per area and period, in one query for all the areas."""
     selection = build_selection(
@@ -130,14 +131,14 @@ def _counts_by_area(
 
 
 def data_days(
-    user: object, area_ids: Sequence[int], category_ids: Sequence[int]
+    user: AnyUser, area_ids: Sequence[int], category_ids: Sequence[int]
 ) -> tuple[dt.date | None, dt.date | None]:
     """The first and last Stockholm day with a counted incident in the areas and categories."""
     return data_range(build_selection(user, area_ids=area_ids, category_ids=category_ids))
 
 
 def evaluate(
-    user: object,
+    user: AnyUser,
     *,
     area_id: int,
     category_ids: Sequence[int],
@@ -241,7 +242,7 @@ def week_bins(before: Period, after: Period) -> list[Period]:
 
 
 def weekly_series(
-    user: object,
+    user: AnyUser,
     evaluation: Evaluation,
     *,
     area_id: int,

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.accounts.models import Organisation, Role
+from trygg.accounts.models import AnyUser, Organisation, Role
 from trygg.accounts.permissions import visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.models import (
@@ -163,13 +163,15 @@ def _check_one(draft: IncidentDraft, now: dt.datetime) -> list[Problem]:
     return problems
 
 
-def reporting_scope(user: object | None) -> tuple[set[int] | None, set[int] | None, set[int]]:
+def reporting_scope(user: AnyUser | None) -> tuple[set[int] | None, set[int] | None, set[int]]:
     """Where and for whom ``user`` may report: (area ids, organisation ids, own organisation ids).
 
     None for the first two means no limit (a trusted system import, or a superuser).
     """
-    scope = scope_for(user) if user is not None else None
-    if scope is None or scope.everything:
+    if user is None:
+        return None, None, set()
+    scope = scope_for(user)
+    if scope.everything:
         return None, None, set()
     own_orgs = set(scope.organisation_ids)
     allowed_orgs = set(own_orgs)
@@ -180,7 +182,7 @@ def reporting_scope(user: object | None) -> tuple[set[int] | None, set[int] | No
 
 
 def check_drafts(
-    drafts: Sequence[IncidentDraft], *, user: object | None, source: str
+    drafts: Sequence[IncidentDraft], *, user: AnyUser | None, source: str
 ) -> list[Problem]:
     """Check every draft, and set ``area`` from the point where there is one.
 
@@ -298,7 +300,7 @@ def record_incidents(
     drafts: Sequence[IncidentDraft],
     *,
     source: str,
-    user: object | None = None,
+    user: AnyUser | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
@@ -440,7 +442,7 @@ def _concerns_changes(problem: Problem, changed: set[str]) -> bool:
 def update_incident(
     incident: Incident,
     changes: dict[str, object] | IncidentDraft,
-    user: object,
+    user: AnyUser,
 ) -> Incident:
     """Correct or review one incident, with the same checks as when it was reported.
 

@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 from django.db import connection, transaction
 from django.utils import timezone
 
+from trygg.accounts.models import AnyUser
 from trygg.incidents.actions import FUTURE_TOLERANCE, RecordResult, reporting_scope
 from trygg.incidents.bulk import lock_for_bulk_load, without_indexes_and_foreign_keys
 from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Incident, Source, Status
@@ -60,7 +61,7 @@ class _NotClean(Exception):
 def import_columns(
     table: ColumnTable,
     *,
-    user: object | None,
+    user: AnyUser | None,
     organisation: Any,
     dry_run: bool,
     progress: Callable[[int, int], None] | None = None,

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from trygg.accounts.models import Organisation
+from trygg.accounts.models import AnyUser, Organisation
 from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.incidents.actions import (
     IncidentDraft,
@@ -123,7 +123,7 @@ def _tz() -> zoneinfo.ZoneInfo:
 class _Lookups:
     """Name → object lookups for a table import, limited to what the user may use."""
 
-    def __init__(self, user: object | None) -> None:
+    def __init__(self, user: AnyUser | None) -> None:
         categories = list(Category.objects.all())
         self.categories = {c.code.lower(): c for c in categories}
         names = Counter(c.name.lower() for c in categories)
@@ -162,7 +162,7 @@ def table_columns(table: ColumnTable) -> tuple[dict[str, Any], list[str]]:
 
 
 def drafts_from_table(
-    table: Table, *, user: object | None, organisation: Organisation | None
+    table: Table, *, user: AnyUser | None, organisation: Organisation | None
 ) -> tuple[list[IncidentDraft], list[Problem], list[str]]:
     """Drafts from a CSV/XLSX table with the template's columns, the parse problems, and the
     names of columns that were ignored."""
@@ -321,7 +321,7 @@ def import_incidents(
     filename: str,
     *,
     format: str | None = None,
-    user: object | None = None,
+    user: AnyUser | None = None,
     organisation: Organisation | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
@@ -409,7 +409,7 @@ def _import_columnar(
     data: bytes,
     filename: str,
     *,
-    user: object | None,
+    user: AnyUser | None,
     organisation: Organisation | None,
     dry_run: bool,
     progress: Callable[[int, int], None] | None,

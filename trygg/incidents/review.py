@@ -9,12 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from trygg.accounts.models import AnyUser
 from trygg.incidents.models import Incident, Status
 from trygg.incidents.permissions import REVIEW, can_incident
 from trygg.incidents.rollup import months_of, refresh_rollup
 
 
-def review_incidents(incidents: Iterable[Incident], status: str, user: object) -> int:
+def review_incidents(incidents: Iterable[Incident], status: str, user: AnyUser) -> int:
     """Set the review status of incidents the user may review; returns how many changed.
 
     Raises PermissionDenied if any of them is outside the user's review scope, so a tampered

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from trygg.accounts.models import AnyUser
 from trygg.analysis.counts import count_incidents, data_range
 from trygg.analysis.evaluation import (
     Evaluation,
@@ -40,7 +41,7 @@ def _category_ids(measure: Measure) -> list[int]:
 
 
 def measure_evaluation(
-    user: object, measure: Measure, today: dt.date
+    user: AnyUser, measure: Measure, today: dt.date
 ) -> tuple[Evaluation | None, str]:
     """The evaluation of a measure, or why there is none."""
     if not measure.evaluable:
@@ -69,7 +70,7 @@ def measure_evaluation(
 
 
 def measure_weekly_series(
-    user: object, measure: Measure, evaluation: Evaluation
+    user: AnyUser, measure: Measure, evaluation: Evaluation
 ) -> WeeklySeries | None:
     """The weekly counts behind a measure's evaluation, for its chart."""
     assert measure.area_id is not None
@@ -137,7 +138,7 @@ def indicator_sources(indicator: Indicator) -> tuple[list[int], list[int]]:
 
 
 def _incident_count(
-    user: object, areas: list[int], categories: list[int], day: dt.date, window_days: int
+    user: AnyUser, areas: list[int], categories: list[int], day: dt.date, window_days: int
 ) -> IndicatorValue:
     window = Period(day - dt.timedelta(days=window_days - 1), day, PeriodKind.RANGE)
     selection = build_selection(
@@ -157,7 +158,7 @@ def _incident_count(
 
 
 def _read_incidents(
-    user: object, indicator: Indicator, today: dt.date
+    user: AnyUser, indicator: Indicator, today: dt.date
 ) -> tuple[IndicatorValue, IndicatorValue, str]:
     stored = _stored_baseline(indicator)
     areas, categories = indicator_sources(indicator)
@@ -189,7 +190,7 @@ def _statistic(value: StatValue) -> IndicatorValue:
 
 
 def _read_statistics(
-    user: object, indicator: Indicator, today: dt.date
+    user: AnyUser, indicator: Indicator, today: dt.date
 ) -> tuple[IndicatorValue, IndicatorValue, str]:
     stored = _stored_baseline(indicator)
     areas, _categories = indicator_sources(indicator)
@@ -224,7 +225,7 @@ def _stored_baseline(indicator: Indicator) -> IndicatorValue:
     return IndicatorValue(_float(indicator.baseline), indicator.baseline_on, _("entered"))
 
 
-def read_indicator(user: object, indicator: Indicator, today: dt.date) -> IndicatorReading:
+def read_indicator(user: AnyUser, indicator: Indicator, today: dt.date) -> IndicatorReading:
     """The indicator's baseline, current value and target as the user may see them."""
     if indicator.kind == IndicatorKind.INCIDENTS:
         baseline, current, problem = _read_incidents(user, indicator, today)

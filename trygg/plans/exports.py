@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Cm, Pt, RGBColor
 
+from trygg.accounts.models import AnyUser
 from trygg.analysis.charts import swedish_number
 from trygg.front import documents
 from trygg.front.documents import LIGHTS, day
@@ -89,7 +90,7 @@ def _value(value: float | None) -> str:
     return "–" if value is None else number(round(value, 2))
 
 
-def _goal(measure: Measure, user: object, today: dt.date) -> list[Line]:
+def _goal(measure: Measure, user: AnyUser, today: dt.date) -> list[Line]:
     lines: list[Line] = []
     if measure.operational_goal:
         lines.append((measure.operational_goal, {}))
@@ -164,7 +165,7 @@ def light_label(status: str) -> str:
     return f"{colour} – {TrafficLight(status).label}"
 
 
-def _row(measure: Measure, causes: list[str], user: object, today: dt.date) -> MeasureRow:
+def _row(measure: Measure, causes: list[str], user: AnyUser, today: dt.date) -> MeasureRow:
     return MeasureRow(
         measure,
         [
@@ -220,7 +221,7 @@ def _tally(measures: list[Measure]) -> str:
     }
 
 
-def plan_document(plan: ActionPlan, user: object, today: dt.date | None = None) -> PlanDocument:
+def plan_document(plan: ActionPlan, user: AnyUser, today: dt.date | None = None) -> PlanDocument:
     """The plan as it is printed for the user, problem by problem (priority order).
 
     The user matters for computed indicators: their values need areas the user may analyse.

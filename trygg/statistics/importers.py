@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from trygg.accounts.models import AnyUser
 from trygg.incidents.actions import Problem, check_text
 from trygg.incidents.models import Category
 from trygg.lib.csvio import Table, TableError, parse_decimal, read_table
@@ -199,7 +200,7 @@ def parse_statistics_period(text: str) -> Period:
 class _Lookups:
     """Name → object lookups for one import, limited to the areas the user may import for."""
 
-    def __init__(self, user: object | None) -> None:
+    def __init__(self, user: AnyUser | None) -> None:
         areas = list(Area.objects.values_list("id", "name", "code", "parent_id"))
         self.area_names = {pk: name for pk, name, _code, _parent in areas}
         self.parents = {pk: parent for pk, _name, _code, parent in areas}
@@ -509,7 +510,7 @@ def import_statistics(
     data: bytes,
     filename: str,
     *,
-    user: object | None = None,
+    user: AnyUser | None = None,
     series: StatisticSeries | None = None,
     dry_run: bool = False,
 ) -> ImportReport:

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from trygg.accounts.models import AnyUser
+from trygg.accounts.rules import is_member
 from trygg.accounts.scope import Scope, scope_for
 from trygg.incidents.models import Category, Status
 from trygg.lib.periods import DEFAULT_FIRST_MONTH, PeriodKind
@@ -78,8 +79,7 @@ def analysable_area_ids(user: AnyUser) -> set[int]:
 
 
 def can_analyse(user: AnyUser) -> bool:
-    scope = scope_for(user)
-    return scope.everything or bool(scope.roots)
+    return is_member(user)
 
 
 def default_area_ids(scope: Scope) -> list[int]:

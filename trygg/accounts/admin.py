@@ -12,21 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from trygg.accounts.admin_scoping import ScopedAdminMixin
-from trygg.accounts.models import Membership, Organisation, Role, User
+from trygg.accounts.models import Membership, Organisation, User
 from trygg.accounts.permissions import (
     can_membership,
     can_organisation,
     visible_memberships,
     visible_organisations,
 )
-from trygg.accounts.scope import scope_for
+from trygg.accounts.rules import manageable_areas
 from trygg.places.models import Area
 
 
 def managed_areas(request: HttpRequest) -> QuerySet[Area]:
-    if request.user.is_superuser:
-        return Area.objects.all()
-    return Area.objects.filter(pk__in=scope_for(request.user).area_ids([Role.SAMORDNARE]))
+    return manageable_areas(request.user)
 
 
 class MembershipInline(admin.TabularInline):

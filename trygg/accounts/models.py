@@ -2,12 +2,12 @@
 
 A user holds memberships; each membership says: in this organisation, with this role, within
 this area and everything below it. What a user may see and do is the union of their
-memberships (see ``trygg.accounts.scope`` and ``trygg.accounts.permissions``).
+memberships (see ``trygg.accounts.scope`` and ``trygg.accounts.rules``).
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -23,6 +23,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = self.get_full_name()
         return full or self.username
+
+
+# Who a request comes from (``request.user``): what scopes and permission checks are asked about.
+type AnyUser = User | AnonymousUser
 
 
 class OrganisationKind(models.TextChoices):

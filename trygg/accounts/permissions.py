@@ -1,110 +1,56 @@
 """Who may see and change areas, organisations and memberships.
 
-One helper per object type, used by views, the admin and (later) the API alike. ``check_*``
-raises PermissionDenied; ``visible_*`` returns the queryset a user may list.
+One rule per object type (see ``trygg.accounts.rules``), used by views, the admin and the API
+alike. ``check_*`` raises PermissionDenied; ``visible_*`` returns the queryset a user may list.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-
-from trygg.accounts.models import Membership, Organisation, Role
+from trygg.accounts.models import AnyUser, Membership, Organisation
+from trygg.accounts.rules import CHANGE, COORDINATORS, MANAGERS, READERS, VIEW, AreaRule, Grant
 from trygg.accounts.scope import scope_for
-from trygg.places.models import Area, AreaQuerySet
+from trygg.places.models import Area
 
-VIEW = "view"
-CHANGE = "change"
-MANAGERS = (Role.SAMORDNARE,)
-
-
-def _deny() -> None:
-    raise PermissionDenied
+# Areas: every member reads the areas their roles reach; coordinators change them.
+AREAS = AreaRule(Area.objects.all(), area="pk", actions={VIEW: (Grant(),), CHANGE: (COORDINATORS,)})
+visible_areas = AREAS.visible
+can_area = AREAS.can
+check_area = AREAS.check
 
 
-# Areas ---------------------------------------------------------------------------------
-
-
-def visible_areas(user: object) -> AreaQuerySet:
-    scope = scope_for(user)
-    if scope.everything:
-        return Area.objects.all()
-    return Area.objects.filter(pk__in=scope.area_ids())
-
-
-def can_area(user: object, area: Area, action: str = VIEW) -> bool:
-    scope = scope_for(user)
-    if action == VIEW:
-        return scope.covers(area.pk)
-    return scope.covers(area.pk, MANAGERS)
-
-
-def can_add_area(user: object, parent: Area | None) -> bool:
+def can_add_area(user: AnyUser, parent: Area | None) -> bool:
     scope = scope_for(user)
     if parent is None:
         return scope.everything
     return scope.covers(parent.pk, MANAGERS)
 
 
-def check_area(user: object, area: Area, action: str = VIEW) -> None:
-    if not can_area(user, area, action):
-        _deny()
+# Organisations: members see the organisations they belong to and those working in, above or
+# below their areas (one without an area works in the whole city). Coordinators of an
+# organisation's area change it; one without an area only a superuser.
+ORGANISATIONS = AreaRule(
+    Organisation.objects.all(),
+    area="area",
+    actions={
+        VIEW: (READERS, Grant(roles=None, own_organisation="pk")),
+        CHANGE: (COORDINATORS,),
+    },
+)
+visible_organisations = ORGANISATIONS.visible
+can_organisation = ORGANISATIONS.can
+check_organisation = ORGANISATIONS.check
 
 
-# Organisations -------------------------------------------------------------------------
-
-
-def visible_organisations(user: object):  # -> QuerySet[Organisation]
-    """Organisations the user belongs to or that work in, above or below the user's areas."""
-    scope = scope_for(user)
-    if scope.everything:
-        return Organisation.objects.all()
-    if not scope.roots:
-        return Organisation.objects.none()
-    area_ids = scope.area_ids() | scope.context_area_ids()
-    return Organisation.objects.filter(
-        Q(pk__in=scope.organisation_ids) | Q(area__in=area_ids) | Q(area__isnull=True)
-    )
-
-
-def can_organisation(user: object, organisation: Organisation, action: str = VIEW) -> bool:
-    scope = scope_for(user)
-    if action == VIEW:
-        return visible_organisations(user).filter(pk=organisation.pk).exists()
-    if organisation.area_id is None:
-        return scope.everything
-    return scope.covers(organisation.area_id, MANAGERS)
-
-
-def can_add_organisation(user: object) -> bool:
+def can_add_organisation(user: AnyUser) -> bool:
     return scope_for(user).has_role(*MANAGERS)
 
 
-def check_organisation(user: object, organisation: Organisation, action: str = VIEW) -> None:
-    if not can_organisation(user, organisation, action):
-        _deny()
-
-
-# Memberships ---------------------------------------------------------------------------
-
-
-def visible_memberships(user: object):  # -> QuerySet[Membership]
-    """Members are listed to coordinators of their area, and each user sees their own."""
-    scope = scope_for(user)
-    if scope.everything:
-        return Membership.objects.all()
-    return Membership.objects.filter(
-        Q(area__in=scope.area_ids(MANAGERS)) | Q(user=user)  # type: ignore[misc]
-    )
-
-
-def can_membership(user: object, membership: Membership, action: str = VIEW) -> bool:
-    scope = scope_for(user)
-    if action == VIEW and membership.user_id == getattr(user, "pk", None):
-        return True
-    return scope.covers(membership.area_id, MANAGERS)
-
-
-def check_membership(user: object, membership: Membership, action: str = VIEW) -> None:
-    if not can_membership(user, membership, action):
-        _deny()
+# Memberships: listed to the coordinators of their area, and each user sees their own.
+MEMBERSHIPS = AreaRule(
+    Membership.objects.all(),
+    area="area",
+    actions={VIEW: (COORDINATORS, Grant(roles=None, own_user="user")), CHANGE: (COORDINATORS,)},
+)
+visible_memberships = MEMBERSHIPS.visible
+can_membership = MEMBERSHIPS.can
+check_membership = MEMBERSHIPS.check

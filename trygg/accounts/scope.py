@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from trygg.accounts.models import Membership, Role
+from trygg.accounts.models import AnyUser, Membership, Role
 from trygg.places.models import AreaTree
 
 ALL_ROLES: frozenset[str] = frozenset(Role.values)
@@ -47,33 +47,34 @@ class Scope:
             return True
         return area_id is not None and area_id in self.area_ids(roles)
 
-    def context_area_ids(self) -> set[int]:
-        """Areas above the user's own: visible as context (e.g. city-wide partners)."""
+    def context_area_ids(self, roles: Iterable[str] = ALL_ROLES) -> set[int]:
+        """Areas above the given roles' own: visible as context (e.g. city-wide partners)."""
         above: set[int] = set()
-        for root in self.root_ids():
+        for root in self.root_ids(roles):
             above.update(self.tree.ancestors(root))
         return above
 
 
-def scope_for(user: object) -> Scope:
+def scope_for(user: AnyUser) -> Scope:
     """The scope of a user, cached on the user object for the rest of the request."""
-    cached = getattr(user, "_trygg_scope", None)
+    cached: Scope | None = getattr(user, "_trygg_scope", None)
     if cached is not None:
         return cached
     tree = AreaTree.load()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:  # type: ignore[attr-defined]
+    if not user.is_authenticated or not user.is_active:
         scope = Scope(tree=tree)
-    elif user.is_superuser:  # type: ignore[attr-defined]
+    elif user.is_superuser:
         scope = Scope(tree=tree, everything=True)
     else:
         scope = Scope(tree=tree)
         rows = (
             Membership.objects.active()
-            .filter(user=user)
+            .filter(user_id=user.pk)
             .values_list("role", "area_id", "organisation_id")
         )
         for role, area_id, organisation_id in rows:
             scope.roots.setdefault(role, set()).add(area_id)
             scope.organisation_ids.add(organisation_id)
-    user._trygg_scope = scope  # type: ignore[attr-defined]
+    # Neither user class declares the cache; it lives as long as this user object (one request).
+    user._trygg_scope = scope  # type: ignore[union-attr]
     return scope

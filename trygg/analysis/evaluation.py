@@ -30,6 +30,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trygg.accounts.models import AnyUser
 from trygg.analysis.counts import count_incidents
 from trygg.analysis.selection import build_selection
 from trygg.analysis.stored import Batch, Ranges, WindowCounts, ask, may_analyse
@@ -114,7 +115,7 @@ def windows(
 
 
 def _counts_by_area(
-    user: object, area_ids: Sequence[int], category_ids: Sequence[int], periods: Sequence[Period]
+    user: AnyUser, area_ids: Sequence[int], category_ids: Sequence[int], periods: Sequence[Period]
 ) -> dict[int, tuple[int, ...]]:
     """Incidents of the categories per area and period, in one query for all the areas."""
     selection = build_selection(
@@ -155,7 +156,7 @@ class Question:
 
 
 def evaluate(
-    user: object,
+    user: AnyUser,
     *,
     area_id: int,
     category_ids: Sequence[int],
@@ -187,7 +188,7 @@ def evaluate(
 Result = Evaluation | PermissionDenied | EvaluationError
 
 
-def evaluate_many(user: object, questions: Sequence[Question], *, today: dt.date) -> list[Result]:
+def evaluate_many(user: AnyUser, questions: Sequence[Question], *, today: dt.date) -> list[Result]:
     """The evaluation of each question, or what stops it: PermissionDenied when the user may
     not analyse one of its areas, EvaluationError when there are no windows to compare.
 
@@ -203,7 +204,7 @@ class Evaluations:
     """Many evaluations, asked through ``trygg.analysis.stored.ask`` (perhaps beside other
     questions, e.g. a measure list's indicators); ``results`` after the asking."""
 
-    def __init__(self, user: object, questions: Sequence[Question], *, today: dt.date) -> None:
+    def __init__(self, user: AnyUser, questions: Sequence[Question], *, today: dt.date) -> None:
         self.questions = questions
         self.today = today
         self.results: list[Result] = [PermissionDenied() for _question in questions]
@@ -336,7 +337,7 @@ def week_bins(before: Period, after: Period) -> list[Period]:
 
 
 def weekly_series(
-    user: object,
+    user: AnyUser,
     evaluation: Evaluation,
     *,
     area_id: int,

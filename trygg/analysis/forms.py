@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from trygg.accounts.models import AnyUser
 from trygg.accounts.permissions import visible_organisations
 from trygg.analysis.selection import Selection, analysable_area_ids, build_selection
 from trygg.incidents.models import Source
@@ -58,7 +59,7 @@ class SelectionForm(forms.Form):
     organisation = CommaMultipleField(label=_("Organisations"), coerce=int, required=False)
     source = CommaMultipleField(label=_("Sources"), choices=Source.choices, required=False)
 
-    def __init__(self, data: Any, *, user: object, api: bool = False) -> None:
+    def __init__(self, data: Any, *, user: AnyUser, api: bool = False) -> None:
         self.api = api
         super().__init__(data)
         self.user = user

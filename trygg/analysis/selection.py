@@ -15,6 +15,8 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from trygg.accounts.models import AnyUser
+from trygg.accounts.rules import is_member
 from trygg.accounts.scope import Scope, scope_for
 from trygg.incidents.models import Category, Status
 from trygg.lib.periods import DEFAULT_FIRST_MONTH, PeriodKind
@@ -67,7 +69,7 @@ class Selection:
         return set().union(*(group.members for group in self.categories))
 
 
-def analysable_area_ids(user: object) -> set[int]:
+def analysable_area_ids(user: AnyUser) -> set[int]:
     """Areas whose aggregates the user may see: every area any of their memberships reaches.
 
     Council members and reporters read aggregates for their areas; single reports stay under
@@ -76,9 +78,8 @@ def analysable_area_ids(user: object) -> set[int]:
     return scope_for(user).area_ids()
 
 
-def can_analyse(user: object) -> bool:
-    scope = scope_for(user)
-    return scope.everything or bool(scope.roots)
+def can_analyse(user: AnyUser) -> bool:
+    return is_member(user)
 
 
 def default_area_ids(scope: Scope) -> list[int]:
@@ -91,7 +92,7 @@ def default_area_ids(scope: Scope) -> list[int]:
 
 
 def build_selection(
-    user: object,
+    user: AnyUser,
     *,
     area_ids: Sequence[int] = (),
     category_ids: Sequence[int] = (),
@@ -126,7 +127,7 @@ def build_selection(
     )
 
 
-def with_areas(selection: Selection, user: object, area_ids: Sequence[int]) -> Selection:
+def with_areas(selection: Selection, user: AnyUser, area_ids: Sequence[int]) -> Selection:
     """The same selection over other areas (e.g. the sub-areas of the chosen one)."""
     allowed = analysable_area_ids(user)
     if any(area_id not in allowed for area_id in area_ids):

@@ -25,6 +25,7 @@ from typing import Protocol
 
 from django.db.models import Count, Max, Min, Q
 
+from trygg.accounts.models import AnyUser
 from trygg.analysis.counts import filtered_incidents, within
 from trygg.analysis.selection import Selection, analysable_area_ids, build_selection, can_analyse
 from trygg.lib.periods import Period, local_date
@@ -33,7 +34,7 @@ from trygg.lib.periods import Period, local_date
 WINDOWS_PER_QUERY = 250
 
 
-def may_analyse(user: object, area_ids: Iterable[int]) -> bool:
+def may_analyse(user: AnyUser, area_ids: Iterable[int]) -> bool:
     """Whether the user may see aggregates for every one of the areas (as ``build_selection``
     requires)."""
     if not can_analyse(user):
@@ -87,7 +88,7 @@ class Batch:
     raises ``SelectionError`` as ``build_selection`` does.
     """
 
-    def __init__(self, user: object, area_ids: Iterable[int], category_ids: Iterable[int]) -> None:
+    def __init__(self, user: AnyUser, area_ids: Iterable[int], category_ids: Iterable[int]) -> None:
         self.selection: Selection = build_selection(
             user,
             area_ids=sorted(set(area_ids)),
@@ -169,7 +170,7 @@ class Questions(Protocol):
         ...
 
 
-def ask(user: object, *questions: Questions) -> None:
+def ask(user: AnyUser, *questions: Questions) -> None:
     """Answer every set of questions from the same reads: the selection of all their areas
     and categories, the first and last incidents, and the counts in all their windows."""
     area_ids = [area_id for asked in questions for area_id in asked.area_ids]

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from trygg.accounts.models import AnyUser
 from trygg.accounts.scope import scope_for
 from trygg.analysis import charts, tables
 from trygg.analysis.changes import (
@@ -214,7 +215,7 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
 OVERVIEW_WEEK_SECONDS = 60
 
 
-def overview_week(user: object) -> dict[str, Any] | None:
+def overview_week(user: AnyUser) -> dict[str, Any] | None:
     """This week against the previous eight, per neighbourhood and category, for Översikt.
 
     Cached per user scope (the areas the user sees), language, day and data version: the
@@ -239,7 +240,7 @@ def overview_week(user: object) -> dict[str, Any] | None:
     return found or None
 
 
-def _overview_week(user: object, scope: Any) -> dict[str, Any] | None:
+def _overview_week(user: AnyUser, scope: Any) -> dict[str, Any] | None:
     areas: list[int] = []
     for root in sorted(default_area_ids(scope)):
         children = scope.tree.children.get(root, [])

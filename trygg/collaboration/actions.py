@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.accounts.models import AnyUser
 from trygg.collaboration.models import (
     ActionItem,
     AgendaItem,
@@ -78,7 +79,7 @@ def check_pdf(upload: UploadedFile) -> None:
 
 
 def attach_document(
-    agreement: Agreement, upload: UploadedFile, *, title: str, user: object
+    agreement: Agreement, upload: UploadedFile, *, title: str, user: AnyUser
 ) -> AgreementDocument:
     check_pdf(upload)
     document = AgreementDocument(
@@ -188,14 +189,14 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def calendar_feed(user: object, *, create: bool = False) -> CalendarFeed | None:
+def calendar_feed(user: AnyUser, *, create: bool = False) -> CalendarFeed | None:
     feed = CalendarFeed.objects.filter(user=user).first()
     if feed is None and create:
         feed = CalendarFeed.objects.create(user=user, secret=new_secret())
     return feed
 
 
-def regenerate_calendar_feed(user: object) -> CalendarFeed:
+def regenerate_calendar_feed(user: AnyUser) -> CalendarFeed:
     """A new secret address for the user's feed; the old address answers 404 from now on."""
     feed, _created = CalendarFeed.objects.update_or_create(
         user=user, defaults={"secret": new_secret()}
@@ -203,5 +204,5 @@ def regenerate_calendar_feed(user: object) -> CalendarFeed:
     return feed
 
 
-def revoke_calendar_feed(user: object) -> None:
+def revoke_calendar_feed(user: AnyUser) -> None:
     CalendarFeed.objects.filter(user=user).delete()

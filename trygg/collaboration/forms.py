@@ -10,8 +10,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.accounts.models import Membership, Organisation, User
+from trygg.accounts.models import AnyUser, Membership, Organisation, User
 from trygg.accounts.permissions import visible_organisations
+from trygg.accounts.rules import manageable_areas, readable_area_ids
 from trygg.collaboration import links
 from trygg.collaboration.actions import check_pdf
 from trygg.collaboration.models import (
@@ -28,7 +29,7 @@ from trygg.collaboration.models import (
     PromiseFollowUp,
     Signatory,
 )
-from trygg.collaboration.permissions import manageable_areas, readable_area_ids, visible_agreements
+from trygg.collaboration.permissions import visible_agreements
 
 
 class DateInput(forms.DateInput):
@@ -49,7 +50,7 @@ def area_label(area: Any) -> str:
     return f"{area.name} ({area.get_kind_display()})"
 
 
-def people(user: object, also: int | None = None) -> QuerySet[User]:
+def people(user: AnyUser, also: int | None = None) -> QuerySet[User]:
     """Users a coordinator can name as members or owners: those working in readable areas.
 
     ``also`` keeps an already chosen user selectable even if they moved elsewhere.
@@ -64,14 +65,14 @@ def people(user: object, also: int | None = None) -> QuerySet[User]:
     return User.objects.filter(wanted).order_by("first_name", "last_name", "username")
 
 
-def organisations(user: object) -> QuerySet[Organisation]:
+def organisations(user: AnyUser) -> QuerySet[Organisation]:
     return visible_organisations(user).active().order_by("name")
 
 
 class ScopedModelForm(forms.ModelForm):
     """A ModelForm whose area and organisation choices are limited to what the user may use."""
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         if "area" in self.fields:
@@ -145,7 +146,7 @@ class PriorityForm(forms.ModelForm):
 class ScopedInlineFormSet(forms.BaseInlineFormSet):
     """An inline formset that passes the user on to forms that need it."""
 
-    def __init__(self, *args: Any, user: object = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -159,7 +160,7 @@ class ScopedInlineFormSet(forms.BaseInlineFormSet):
 class OrganisationScopedForm(forms.ModelForm):
     needs_user = True
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         if "organisation" in self.fields:
@@ -345,7 +346,7 @@ class AgendaItemForm(forms.ModelForm):
         fields = ["position", "title", "presenter", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, user: object, choices: list[Any] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, user: AnyUser, choices: list[Any] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["link"].choices = choices if choices is not None else links.link_choices(user)
@@ -438,7 +439,7 @@ class ActionItemForm(forms.ModelForm):
         fields = ["title", "owner", "owner_name", "due_on", "done"]
         widgets = {"due_on": DateInput()}
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owners = people(user, also=self.instance.owner_id)
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]

@@ -18,7 +18,9 @@ from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-Visible = Callable[[object], QuerySet]
+from trygg.accounts.models import AnyUser
+
+Visible = Callable[[AnyUser], QuerySet]
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def choice_key(obj: Model) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"
 
 
-def link_choices(user: object) -> list[tuple[str, object]]:
+def link_choices(user: AnyUser) -> list[tuple[str, object]]:
     """Grouped choices for a form: one group per target kind, the records the user may see."""
     choices: list[tuple[str, object]] = [("", _("– nothing –"))]
     for target in link_targets():
@@ -62,7 +64,7 @@ def link_choices(user: object) -> list[tuple[str, object]]:
     return choices
 
 
-def resolve(key: str, user: object) -> Model | None:
+def resolve(key: str, user: AnyUser) -> Model | None:
     """The record a choice key names, if the user may see it; None for an empty key."""
     if not key:
         return None
@@ -83,7 +85,7 @@ def link_fields(obj: Model | None) -> dict[str, object]:
     return {"linked_type": ContentType.objects.get_for_model(obj), "linked_id": obj.pk}
 
 
-def _visible_agreements(user: object) -> QuerySet:
+def _visible_agreements(user: AnyUser) -> QuerySet:
     from trygg.collaboration.permissions import visible_agreements
 
     return visible_agreements(user).order_by("-scope", "title")

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trygg.accounts.models import AnyUser
 from trygg.collaboration import actions, ics
 from trygg.collaboration.forms import (
     ActionItemFormSet,
@@ -524,7 +525,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 # The private calendar feed -------------------------------------------------------------
 
 
-def feed_meetings(user: object) -> Any:
+def feed_meetings(user: AnyUser) -> Any:
     """The meetings in a user's feed: those of the forums they belong to, that they may see."""
     since = timezone.now() - dt.timedelta(days=365)
     return (

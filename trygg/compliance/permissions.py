@@ -9,12 +9,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
+from trygg.accounts.models import AnyUser
+from trygg.accounts.rules import readable_area_ids
 from trygg.accounts.scope import scope_for
-from trygg.collaboration.permissions import readable_area_ids
 from trygg.places.models import Area
 
 
-def checklist_areas(user: object) -> QuerySet[Area]:
+def checklist_areas(user: AnyUser) -> QuerySet[Area]:
     """Areas the user may see the checklist for, the widest first."""
     ids = readable_area_ids(user)
     areas = Area.objects.exclude(kind="plats")
@@ -23,7 +24,7 @@ def checklist_areas(user: object) -> QuerySet[Area]:
     return areas
 
 
-def default_area(user: object) -> Area | None:
+def default_area(user: AnyUser) -> Area | None:
     """The user's own widest area: where their roles start (the whole tree's root for admins)."""
     scope = scope_for(user)
     if scope.everything:
@@ -33,6 +34,6 @@ def default_area(user: object) -> Area | None:
     return roots[0] if roots else None
 
 
-def check_checklist(user: object, area: Area) -> None:
+def check_checklist(user: AnyUser, area: Area) -> None:
     if not checklist_areas(user).filter(pk=area.pk).exists():
         raise PermissionDenied

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from django.http import Http404
 from django.utils import timezone
 
+from trygg.accounts.models import AnyUser
 from trygg.compliance.permissions import check_checklist, default_area
 from trygg.places.models import Area
 
@@ -16,7 +17,7 @@ class BadSelection(ValueError):
     """A parameter could not be read."""
 
 
-def selection(user: object, params: Mapping[str, str]) -> tuple[Area, dt.date]:
+def selection(user: AnyUser, params: Mapping[str, str]) -> tuple[Area, dt.date]:
     """The area (checked against the user's scope) and the day; Http404 without any area."""
     raw_area = (params.get("omrade") or "").strip()
     if raw_area:

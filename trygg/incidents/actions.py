@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from trygg.accounts.models import Organisation
+from trygg.accounts.models import AnyUser, Organisation
 from trygg.incidents.models import Category, Incident, Source, Status
 from trygg.incidents.permissions import CHANGE, REVIEW, can_incident, check_incident
 from trygg.incidents.rollup import incidents_written, month_of, months_of
@@ -36,9 +35,6 @@ from trygg.incidents.rules import (
 )
 from trygg.lib.imports import Problem, RowsRefused
 from trygg.places.models import Area
-
-if TYPE_CHECKING:
-    from trygg.accounts.models import User
 
 __all__ = [
     "FUTURE_TOLERANCE",
@@ -133,7 +129,7 @@ def _copy_insert(incidents: list[Incident]) -> None:
                 copy.write_row([pk, *(getattr(incident, f.attname) for f in fields)])
 
 
-def _reporter(user: User | None) -> User | None:
+def _reporter(user: AnyUser | None) -> AnyUser | None:
     return user if getattr(user, "is_authenticated", False) else None
 
 
@@ -141,7 +137,7 @@ def record_incidents(
     drafts: Sequence[IncidentDraft],
     *,
     source: str,
-    user: User | None = None,
+    user: AnyUser | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
@@ -204,7 +200,7 @@ def _incident(
     draft: IncidentDraft,
     area_id: int | None,
     organisation_id: int | None,
-    reporter: User | None,
+    reporter: AnyUser | None,
     source: str,
 ) -> Incident:
     incident = Incident(
@@ -311,7 +307,7 @@ def _changed_fields(incident: Incident, changes: dict[str, object]) -> dict[str,
 
 
 def _correction_problems(
-    incident: Incident, changed: dict[str, object], user: User
+    incident: Incident, changed: dict[str, object], user: AnyUser
 ) -> tuple[list[Problem], int | None]:
     """What is wrong with the incident as the changes would leave it, limited to what they
     touch, and the area it would then lie in."""
@@ -360,7 +356,7 @@ def _correction_problems(
 def update_incident(
     incident: Incident,
     changes: dict[str, object] | IncidentDraft,
-    user: User,
+    user: AnyUser,
 ) -> Incident:
     """Correct or review one incident, with the same checks as when it was reported.
 
@@ -422,7 +418,7 @@ def update_incident(
 REVIEW_STATUSES = (Status.GRANSKAD, Status.AVVISAD, Status.NY)
 
 
-def review_incidents(incidents: Iterable[Incident], status: str, user: User) -> int:
+def review_incidents(incidents: Iterable[Incident], status: str, user: AnyUser) -> int:
     """Set the review status of incidents the user may review; returns how many changed.
 
     The rows are locked and compared as stored, so a concurrent review or correction is not

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trygg.accounts.models import AnyUser
 from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.models import Category, IncidentQuerySet, Source, Status
@@ -46,7 +47,7 @@ class IncidentFilterForm(forms.Form):
     )
     q = forms.CharField(label=_("Search text"), required=False, max_length=200)
 
-    def __init__(self, data: object, *, user: object) -> None:
+    def __init__(self, data: object, *, user: AnyUser) -> None:
         super().__init__(data)  # type: ignore[arg-type]
         self.user = user
         self.fields["omrade"].queryset = visible_areas(user).order_by("name")  # type: ignore[attr-defined]

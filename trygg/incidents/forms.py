@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.accounts.models import Organisation, Role
+from trygg.accounts.models import AnyUser, Organisation, Role
 from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.actions import IncidentDraft
@@ -39,7 +39,7 @@ def grouped_category_choices() -> list[Any]:
     return choices
 
 
-def reportable_areas(user: object) -> Any:
+def reportable_areas(user: AnyUser) -> Any:
     scope = scope_for(user)
     areas = visible_areas(user)
     if not scope.everything:
@@ -98,7 +98,7 @@ class IncidentForm(forms.Form):
         "external_id": None,
     }
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"].choices = grouped_category_choices()
@@ -191,7 +191,7 @@ class ImportForm(forms.Form):
 
     MAX_BYTES = 200 * 1024 * 1024
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = scope_for(user)
         if scope.everything:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authtoken.models import Token
 
+from trygg.accounts.models import AnyUser
 from trygg.accounts.permissions import visible_areas
 from trygg.incidents.actions import IncidentDraft, IncidentsRefused, record_incidents
 from trygg.incidents.models import Category, Incident, Source, Status
@@ -106,7 +107,7 @@ def _reporter(request: HttpRequest, parameters: dict[str, str], *, key_required:
     raise Open311Error(403, _("an api_key is required"))
 
 
-def open_categories(user: object) -> list[Category]:
+def open_categories(user: AnyUser) -> list[Category]:
     """Active categories without active sub-categories, under active parents only."""
     categories = visible_categories(user).active().select_related("parent")
     active = {c.pk: c for c in categories.order_by("sort_order", "name")}

@@ -7,37 +7,26 @@ coordinators edit it.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 
-from trygg.accounts.models import Role
+from trygg.accounts.models import AnyUser, Role
+from trygg.accounts.rules import CHANGE, MANAGERS, VIEW, AreaRule, Grant, is_member
 from trygg.accounts.scope import scope_for
-from trygg.incidents.models import (
-    Category,
-    CategoryQuerySet,
-    ImportJob,
-    Incident,
-    IncidentQuerySet,
-)
-
-VIEW = "view"
-CHANGE = "change"
+from trygg.incidents.models import Category, CategoryQuerySet, ImportJob, Incident
 
 
-def visible_categories(user: object) -> CategoryQuerySet:
-    scope = scope_for(user)
-    if scope.everything or scope.roots:
+def visible_categories(user: AnyUser) -> CategoryQuerySet:
+    if is_member(user):
         return Category.objects.all()
     return Category.objects.none()
 
 
-def can_category(user: object, action: str = VIEW) -> bool:
-    scope = scope_for(user)
+def can_category(user: AnyUser, action: str = VIEW) -> bool:
     if action == VIEW:
-        return scope.everything or bool(scope.roots)
-    return scope.has_role(Role.SAMORDNARE)
+        return is_member(user)
+    return scope_for(user).has_role(*MANAGERS)
 
 
-def check_category(user: object, action: str = VIEW) -> None:
+def check_category(user: AnyUser, action: str = VIEW) -> None:
     if not can_category(user, action):
         raise PermissionDenied
 
@@ -52,42 +41,27 @@ REPORTERS = (Role.SAMORDNARE, Role.ANALYTIKER, Role.RAPPORTOR)
 REVIEWERS = (Role.SAMORDNARE, Role.ANALYTIKER)
 REVIEW = "review"
 
+OWN_REPORTS = Grant([Role.RAPPORTOR], own_organisation="organisation")
+INCIDENTS = AreaRule(
+    Incident.objects.all(),
+    area="area",
+    actions={
+        VIEW: (Grant(SEE_ALL), OWN_REPORTS),
+        CHANGE: (Grant(MANAGERS), OWN_REPORTS),
+        REVIEW: (Grant(REVIEWERS),),
+    },
+)
+visible_incidents = INCIDENTS.visible
+can_incident = INCIDENTS.can
+check_incident = INCIDENTS.check
 
-def visible_incidents(user: object) -> IncidentQuerySet:
-    scope = scope_for(user)
-    if scope.everything:
-        return Incident.objects.all()
-    return Incident.objects.filter(
-        Q(area__in=scope.area_ids(SEE_ALL))
-        | Q(area__in=scope.area_ids([Role.RAPPORTOR]), organisation__in=scope.organisation_ids)
-    )
 
-
-def can_report(user: object) -> bool:
+def can_report(user: AnyUser) -> bool:
     return scope_for(user).has_role(*REPORTERS)
 
 
-def can_review(user: object) -> bool:
+def can_review(user: AnyUser) -> bool:
     return scope_for(user).has_role(*REVIEWERS)
-
-
-def can_incident(user: object, incident: Incident, action: str = VIEW) -> bool:
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    if action == REVIEW:
-        return scope.covers(incident.area_id, REVIEWERS)
-    own = incident.organisation_id in scope.organisation_ids and scope.covers(
-        incident.area_id, [Role.RAPPORTOR]
-    )
-    if action == VIEW:
-        return own or scope.covers(incident.area_id, SEE_ALL)
-    return own or scope.covers(incident.area_id, [Role.SAMORDNARE])
-
-
-def check_incident(user: object, incident: Incident, action: str = VIEW) -> None:
-    if not can_incident(user, incident, action):
-        raise PermissionDenied
 
 
 # Import jobs ---------------------------------------------------------------------------
@@ -95,22 +69,23 @@ def check_incident(user: object, incident: Incident, action: str = VIEW) -> None
 IMPORTERS = (Role.SAMORDNARE, Role.ANALYTIKER)
 
 
-def can_import(user: object) -> bool:
+def can_import(user: AnyUser) -> bool:
     """Coordinators and analysts import files of incidents."""
     return scope_for(user).has_role(*IMPORTERS)
 
 
-def can_import_job(user: object, job: ImportJob) -> bool:
-    """The job's owner sees it, and so do the coordinators of its organisation's area."""
-    if getattr(user, "pk", None) == job.user_id:
-        return True
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    area_id = job.organisation.area_id if job.organisation is not None else None
-    return area_id is not None and scope.covers(area_id, [Role.SAMORDNARE])
+# The job's owner sees it, and so do the coordinators of its organisation's area.
+IMPORT_JOBS = AreaRule(
+    ImportJob.objects.all(),
+    area="organisation__area",
+    actions={VIEW: (Grant(roles=None, own_user="user"), Grant(MANAGERS))},
+)
+visible_import_jobs = IMPORT_JOBS.visible
 
 
-def check_import_job(user: object, job: ImportJob) -> None:
-    if not can_import_job(user, job):
-        raise PermissionDenied
+def can_import_job(user: AnyUser, job: ImportJob) -> bool:
+    return IMPORT_JOBS.can(user, job)
+
+
+def check_import_job(user: AnyUser, job: ImportJob) -> None:
+    IMPORT_JOBS.check(user, job)

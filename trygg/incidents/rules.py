@@ -20,14 +20,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.utils.translation import gettext as _
 
-from trygg.accounts.models import Role
+from trygg.accounts.models import AnyUser, Role
 from trygg.accounts.permissions import visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, PLACE_MAX_LENGTH
@@ -35,9 +35,6 @@ from trygg.lib.geo import AreaIndex
 from trygg.lib.imports import Problem, identity_number_message
 from trygg.lib.personnummer import holds_identity_number
 from trygg.places.lookup import locate_coordinates
-
-if TYPE_CHECKING:
-    from trygg.accounts.models import User
 
 REPORTING_ROLES = (Role.SAMORDNARE, Role.ANALYTIKER, Role.RAPPORTOR)
 # Clocks differ a little between phones and the server; a report a few minutes "in the
@@ -169,7 +166,7 @@ class ReportingScope:
     own: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, user: User | None) -> ReportingScope:
+    def of(cls, user: AnyUser | None) -> ReportingScope:
         if user is None:
             return cls()
         scope = scope_for(user)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from trygg.accounts.models import Organisation
+from trygg.accounts.models import AnyUser, Organisation
 from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.incidents.actions import (
     IncidentDraft,
@@ -50,14 +50,14 @@ class CategorySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _user(field: serializers.Field) -> object:
+def _user(field: serializers.Field) -> AnyUser:
     return field.context["request"].user
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A related object by id, chosen among those the requesting user may see."""
 
-    def __init__(self, scoped: Callable[[object], QuerySet], **kwargs: Any) -> None:
+    def __init__(self, scoped: Callable[[AnyUser], QuerySet], **kwargs: Any) -> None:
         self.scoped = scoped
         super().__init__(**kwargs)
 

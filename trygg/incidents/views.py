@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.accounts.models import AnyUser
 from trygg.accounts.scope import scope_for
 from trygg.front.decorators import page
 from trygg.incidents import exports
@@ -50,7 +51,7 @@ RECENT_JOBS = 10
 PROBLEMS_SHOWN = 1000
 
 
-def _report_map(user: object) -> dict[str, Any]:
+def _report_map(user: AnyUser) -> dict[str, Any]:
     scope = scope_for(user)
     roots = top_areas(reportable_areas(user))
     return feature_collection(map_areas_for_roots(roots, scope.tree))

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trygg.accounts.models import AnyUser
 from trygg.analysis.evaluation import (
     Evaluation,
     EvaluationError,
@@ -77,7 +78,7 @@ def _explained(
 
 
 def measure_evaluation(
-    user: object, measure: Measure, today: dt.date
+    user: AnyUser, measure: Measure, today: dt.date
 ) -> tuple[Evaluation | None, str]:
     """The evaluation of a measure, or why there is none."""
     if not measure.evaluable:
@@ -87,7 +88,7 @@ def measure_evaluation(
 
 
 def measure_weekly_series(
-    user: object, measure: Measure, evaluation: Evaluation
+    user: AnyUser, measure: Measure, evaluation: Evaluation
 ) -> WeeklySeries | None:
     """The weekly counts behind a measure's evaluation, for its chart."""
     assert measure.area_id is not None
@@ -179,7 +180,7 @@ class _IncidentReadings:
 
     every_category = False
 
-    def __init__(self, user: object, indicators: Sequence[Indicator], today: dt.date) -> None:
+    def __init__(self, user: AnyUser, indicators: Sequence[Indicator], today: dt.date) -> None:
         self.today = today
         self.found: dict[int, Values] = {}
         self.asked: list[tuple[Indicator, list[int], list[int], IndicatorValue]] = []
@@ -233,7 +234,7 @@ def _statistic(value: StatValue) -> IndicatorValue:
 
 
 def _read_statistics(
-    user: object, indicators: Sequence[Indicator], today: dt.date
+    user: AnyUser, indicators: Sequence[Indicator], today: dt.date
 ) -> dict[int, Values]:
     """Statistics for indicators: the latest value of the series for the indicator's first
     area (and its category, else the series' default one) by today and by the baseline day;
@@ -305,7 +306,7 @@ def _reading(indicator: Indicator, computed: dict[int, Values]) -> IndicatorRead
 
 
 def _computed(
-    user: object, indicators: Sequence[Indicator], today: dt.date, *also: Questions
+    user: AnyUser, indicators: Sequence[Indicator], today: dt.date, *also: Questions
 ) -> dict[int, Values]:
     """The indicators' computed values; ``also`` are other questions asked in the same reads."""
     incidents = _IncidentReadings(
@@ -317,7 +318,7 @@ def _computed(
 
 
 def read_indicators(
-    user: object, indicators: Sequence[Indicator], today: dt.date
+    user: AnyUser, indicators: Sequence[Indicator], today: dt.date
 ) -> dict[int, IndicatorReading]:
     """Each indicator's baseline, current value and target as the user may see them, by id,
     in the same few queries however many the indicators (prefetch their areas and
@@ -326,7 +327,7 @@ def read_indicators(
     return {indicator.pk: _reading(indicator, computed) for indicator in indicators}
 
 
-def read_indicator(user: object, indicator: Indicator, today: dt.date) -> IndicatorReading:
+def read_indicator(user: AnyUser, indicator: Indicator, today: dt.date) -> IndicatorReading:
     """The indicator's baseline, current value and target as the user may see them."""
     return read_indicators(user, [indicator], today)[indicator.pk]
 
@@ -342,7 +343,7 @@ class Effects:
 
 
 def measure_effects(
-    user: object, measures: Sequence[Measure], today: dt.date
+    user: AnyUser, measures: Sequence[Measure], today: dt.date
 ) -> dict[int, Effects]:
     """Each measure's evaluation and indicator reading, by measure id, as the measure page
     shows them: the same few queries however many the measures (the evaluations and the

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Cm, Pt, RGBColor
 
+from trygg.accounts.models import AnyUser
 from trygg.analysis.charts import swedish_number
 from trygg.front import documents
 from trygg.front.documents import day
@@ -222,7 +223,7 @@ def _tally(measures: list[Measure]) -> str:
     }
 
 
-def plan_document(plan: ActionPlan, user: object, today: dt.date | None = None) -> PlanDocument:
+def plan_document(plan: ActionPlan, user: AnyUser, today: dt.date | None = None) -> PlanDocument:
     """The plan as it is printed for the user, problem by problem (priority order).
 
     The user matters for computed indicators: their values need areas the user may analyse.

@@ -10,8 +10,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.accounts.models import Organisation
+from trygg.accounts.models import AnyUser, Organisation
 from trygg.accounts.permissions import visible_organisations
+from trygg.accounts.rules import manageable_areas, readable_area_ids
 from trygg.analysis.selection import analysable_area_ids
 from trygg.collaboration.forms import DateInput, area_label
 from trygg.collaboration.models import PriorityArea
@@ -31,16 +32,15 @@ from trygg.plans.models import (
     Problem,
     TrafficLight,
 )
-from trygg.plans.permissions import manageable_areas, readable_area_ids
 from trygg.reports.models import SituationReport
 from trygg.statistics.models import StatisticSeries
 
 
-def _organisations(user: object) -> QuerySet[Organisation]:
+def _organisations(user: AnyUser) -> QuerySet[Organisation]:
     return visible_organisations(user).active().order_by("name")
 
 
-def _readable_areas(user: object) -> QuerySet[Area]:
+def _readable_areas(user: AnyUser) -> QuerySet[Area]:
     ids = readable_area_ids(user)
     areas = Area.objects.all() if ids is None else Area.objects.filter(pk__in=ids)
     return areas.order_by("name")
@@ -68,7 +68,7 @@ class PlanForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = manageable_areas(user).order_by("name")  # type: ignore[attr-defined]
         self.fields["area"].label_from_instance = area_label  # type: ignore[attr-defined]
@@ -112,7 +112,7 @@ class ProblemForm(forms.ModelForm):
             "categories": forms.SelectMultiple(attrs={"size": 6}),
         }
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["areas"].queryset = _readable_areas(user)  # type: ignore[attr-defined]
         self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
@@ -165,7 +165,7 @@ class EvidenceForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        user: object,
+        user: AnyUser,
         problem: Problem,
         instance: Evidence | None = None,
         **kwargs: Any,
@@ -259,7 +259,7 @@ class MeasureForm(forms.ModelForm):
             "next_follow_up_on": DateInput(),
         }
 
-    def __init__(self, *args: Any, user: object, plan: ActionPlan, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, plan: ActionPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["causes"].queryset = (  # type: ignore[attr-defined]
             Cause.objects.filter(problem__plan=plan).select_related("problem")
@@ -312,7 +312,7 @@ class PlanFilterForm(forms.Form):
         label=_("Priority area"), queryset=PriorityArea.objects.all(), required=False
     )
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *TrafficLight.choices]
         self.fields["organisation"].queryset = _organisations(user)  # type: ignore[attr-defined]
@@ -358,7 +358,7 @@ class IndicatorForm(forms.ModelForm):
             "manual_value": _("The latest measured value, entered by hand."),
         }
 
-    def __init__(self, *args: Any, user: object, measure: Measure, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.measure = measure
         self.fields["areas"].queryset = _readable_areas(user)  # type: ignore[attr-defined]

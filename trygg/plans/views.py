@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from trygg.accounts.models import AnyUser
 from trygg.analysis import charts
 from trygg.front.decorators import page
 from trygg.plans import actions
@@ -348,7 +349,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Measures and follow-ups ---------------------------------------------------------------
 
 
-def _evaluation_chart(user: object, measure: Measure, evaluation: Any) -> dict[str, Any]:
+def _evaluation_chart(user: AnyUser, measure: Measure, evaluation: Any) -> dict[str, Any]:
     """The weekly series behind an evaluation as a chart and the rows of its table."""
     if evaluation is None:
         return {}

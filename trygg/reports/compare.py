@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from trygg.accounts.models import AnyUser
 from trygg.reports.actions import ordered_blocks
 from trygg.reports.figures import block_figure, cell_text
 from trygg.reports.models import ReportBlock, SituationReport
@@ -76,7 +77,7 @@ def figure_diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> Block
     return diff
 
 
-def compare(old: SituationReport, new: SituationReport, user: object) -> list[BlockDiff]:
+def compare(old: SituationReport, new: SituationReport, user: AnyUser) -> list[BlockDiff]:
     old_blocks = {b.lineage: b for b in ordered_blocks(old)}
     result: list[BlockDiff] = []
     seen = set()

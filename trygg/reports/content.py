@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from trygg.accounts.models import AnyUser
 from trygg.analysis.charts import render
 from trygg.reports.actions import SECTION_ORDER, ordered_blocks
 from trygg.reports.figures import block_figure, cell_text, chart_figure, chart_notes
@@ -181,7 +182,7 @@ class DocumentView:
 SECTION_NUMBERS = {Section.KARTLAGGNING: 1, Section.ANNAN_INFORMATION: 2, Section.ANALYS: 3}
 
 
-def document(report: SituationReport, user: object) -> DocumentView:
+def document(report: SituationReport, user: AnyUser) -> DocumentView:
     blocks = ordered_blocks(report)
     sections = []
     for section in SECTION_ORDER:

@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 
+from trygg.accounts.models import AnyUser
 from trygg.analysis import charts
 from trygg.analysis.changes import compare_periods
 from trygg.analysis.counts import count_incidents
@@ -46,7 +47,7 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def selection_for(block: ReportBlock, user: object) -> Selection:
+def selection_for(block: ReportBlock, user: AnyUser) -> Selection:
     """The block's selection, defaulting to the report's area and period."""
     report: SituationReport = block.report
     params = block.selection or {}
@@ -60,7 +61,7 @@ def selection_for(block: ReportBlock, user: object) -> Selection:
     )
 
 
-def compute_figure(block: ReportBlock, user: object) -> Frozen | None:
+def compute_figure(block: ReportBlock, user: AnyUser) -> Frozen | None:
     """The block's figure computed now; None for text blocks."""
     compute = _COMPUTE.get(block.kind)
     if compute is None:
@@ -71,7 +72,7 @@ def compute_figure(block: ReportBlock, user: object) -> Frozen | None:
     return figure
 
 
-def _counts(block: ReportBlock, user: object) -> Frozen:
+def _counts(block: ReportBlock, user: AnyUser) -> Frozen:
     """Incidents per category (rows) and period (columns): the council's classic table."""
     selection = selection_for(block, user)
     result = count_incidents(selection, ("category", "period"))
@@ -107,7 +108,7 @@ def _counts(block: ReportBlock, user: object) -> Frozen:
     }
 
 
-def _changes(block: ReportBlock, user: object) -> Frozen:
+def _changes(block: ReportBlock, user: AnyUser) -> Frozen:
     selection = selection_for(block, user)
     comparison = (block.selection or {}).get("comparison", "previous")
     result = compare_periods(selection, group_by=("category",), comparison=comparison)
@@ -133,7 +134,7 @@ def _changes(block: ReportBlock, user: object) -> Frozen:
     }
 
 
-def _statistics(block: ReportBlock, user: object) -> Frozen:
+def _statistics(block: ReportBlock, user: AnyUser) -> Frozen:
     from trygg.statistics.queries import series_values
 
     report: SituationReport = block.report
@@ -179,7 +180,7 @@ def _statistics(block: ReportBlock, user: object) -> Frozen:
     }
 
 
-def _time_pattern(block: ReportBlock, user: object) -> Frozen:
+def _time_pattern(block: ReportBlock, user: AnyUser) -> Frozen:
     selection = selection_for(block, user)
     if (block.selection or {}).get("pattern") == "monthly":
         profile = monthly_profile(selection)
@@ -206,7 +207,7 @@ def _time_pattern(block: ReportBlock, user: object) -> Frozen:
     }
 
 
-def _hotspots(block: ReportBlock, user: object) -> Frozen:
+def _hotspots(block: ReportBlock, user: AnyUser) -> Frozen:
     from trygg.analysis.hotspots import NoStudyArea, hotspots
     from trygg.analysis.views import hotspot_summary
 
@@ -225,7 +226,7 @@ def _hotspots(block: ReportBlock, user: object) -> Frozen:
     }
 
 
-def _next_meeting(block: ReportBlock, user: object) -> Frozen:
+def _next_meeting(block: ReportBlock, user: AnyUser) -> Frozen:
     from trygg.collaboration.models import Meeting
 
     report: SituationReport = block.report
@@ -273,7 +274,7 @@ def _plan_for(block: ReportBlock) -> Any:
     )
 
 
-def _measures(block: ReportBlock, user: object) -> Frozen:
+def _measures(block: ReportBlock, user: AnyUser) -> Frozen:
     """The action plan's prioritised problems and their measures with traffic lights.
 
     Besides ``headers`` and ``rows`` the figure holds ``statuses`` (the light of each row:
@@ -421,7 +422,7 @@ def chart_notes(figure: Frozen) -> str:
     return "\n".join(lines)
 
 
-def block_figure(block: ReportBlock, user: object) -> tuple[Frozen | None, str | None]:
+def block_figure(block: ReportBlock, user: AnyUser) -> tuple[Frozen | None, str | None]:
     """The figure to show: the frozen one if the block has it, else computed live.
 
     Returns (figure, None) or (None, a reason to show instead of the figure).

@@ -9,8 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trygg.accounts.models import AnyUser
+from trygg.accounts.rules import manageable_areas
 from trygg.collaboration.forms import DateInput
-from trygg.collaboration.permissions import manageable_areas
 from trygg.incidents.models import Category
 from trygg.lib.periods import PeriodKind
 from trygg.reports.models import BlockKind, ReportBlock, Section
@@ -26,7 +27,7 @@ class ReportForm(forms.Form):
     period_start = forms.DateField(label=_("First day"), widget=DateInput())
     period_end = forms.DateField(label=_("Last day"), widget=DateInput())
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = manageable_areas(user).order_by("name")  # type: ignore[attr-defined]
 
@@ -76,7 +77,7 @@ class BlockForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, user: object = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from trygg.plans.models import ActionPlan
         from trygg.plans.permissions import visible_plans

@@ -14,13 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from trygg.accounts.models import AnyUser
 from trygg.incidents.models import Category
 from trygg.lib.csvio import Table, TableError, parse_decimal, read_table
 from trygg.lib.imports import (
@@ -42,9 +43,6 @@ from trygg.statistics.models import (
     Unit,
 )
 from trygg.statistics.permissions import importable_area_ids
-
-if TYPE_CHECKING:
-    from trygg.accounts.models import User
 
 TEMPLATE = Columns(
     names=("serie", "område", "kategori", "period", "värde", "enhet", "källa", "anteckning"),
@@ -194,7 +192,7 @@ def parse_statistics_period(text: str) -> Period:
 class _Lookups:
     """Name → object lookups for one import, limited to the areas the user may import for."""
 
-    def __init__(self, user: User | None) -> None:
+    def __init__(self, user: AnyUser | None) -> None:
         areas = list(Area.objects.values_list("id", "name", "code", "parent_id"))
         self.area_names = {pk: name for pk, name, _code, _parent in areas}
         self.parents = {pk: parent for pk, _name, _code, parent in areas}
@@ -493,7 +491,7 @@ def import_statistics(
     data: bytes,
     filename: str,
     *,
-    user: User | None = None,
+    user: AnyUser | None = None,
     series: StatisticSeries | None = None,
     dry_run: bool = False,
 ) -> StatisticsImportReport:

@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db.models import F, Q
 
+from trygg.accounts.models import AnyUser
 from trygg.statistics.models import StatisticValue, Unit, stored_period
 from trygg.statistics.permissions import visible_series, visible_values
 
@@ -68,7 +69,7 @@ def series_values(
     category_ids: Iterable[int] | None = None,
     start: date | None = None,
     end: date | None = None,
-    user: object | None = None,
+    user: AnyUser | None = None,
 ) -> list[StatValue]:
     """The values of the given series (all when None) that the user may see.
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import number_format
 
+from trygg.accounts.models import AnyUser
 from trygg.front.decorators import page
 from trygg.lib.periods import Period
 from trygg.places.models import AreaTree
@@ -41,7 +42,7 @@ def display_value(value: Decimal, unit: str, decimals: int = 0) -> str:
     return f"{text} %" if unit == Unit.ANDEL else text
 
 
-def _period_summaries(user: object) -> dict[int, dict[str, Any]]:
+def _period_summaries(user: AnyUser) -> dict[int, dict[str, Any]]:
     """Per series: how many values and areas the user sees, and the first and last period."""
     values = visible_values(user)
     summary: dict[int, dict[str, Any]] = {

@@ -14,21 +14,17 @@ Every rule a row must satisfy is in ``trygg.incidents.rules``, shared with every
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from trygg.accounts.models import Organisation
+from trygg.accounts.models import AnyUser, Organisation
 from trygg.incidents.imports.bulk import BulkLoadUnavailable
 from trygg.incidents.imports.police import import_police_feed
 from trygg.incidents.imports.report import IncidentImportReport
 from trygg.incidents.imports.tables import TEMPLATE_COLUMNS, import_table
 from trygg.lib.csvio import NotColumnar, TableError, read_columns, read_table, to_columns
 from trygg.lib.imports import ImportFailed
-
-if TYPE_CHECKING:
-    from trygg.accounts.models import User
 
 __all__ = [
     "FORMATS",
@@ -47,7 +43,7 @@ def import_incidents(
     filename: str,
     *,
     format: str | None = None,
-    user: User | None = None,
+    user: AnyUser | None = None,
     organisation: Organisation | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,

@@ -30,7 +30,7 @@ import time
 import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.accounts.models import Organisation
+from trygg.accounts.models import AnyUser, Organisation
 from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.incidents.actions import IncidentsRefused, RecordResult
 from trygg.incidents.imports.bulk import lock_for_bulk_load, without_indexes_and_foreign_keys
@@ -60,9 +60,6 @@ from trygg.lib.csvio import ColumnTable, parse_datetime, parse_decimal
 from trygg.lib.imports import Columns, NameIndex, Problem, in_order
 from trygg.places.lookup import area_index
 from trygg.places.models import Area
-
-if TYPE_CHECKING:
-    from trygg.accounts.models import User
 
 TEMPLATE = Columns(
     names=(
@@ -108,7 +105,7 @@ def _tz() -> zoneinfo.ZoneInfo:
 class Lookups:
     """Names in a file to the categories, areas and organisations the user may use."""
 
-    def __init__(self, user: User | None) -> None:
+    def __init__(self, user: AnyUser | None) -> None:
         self.categories, _shared = Category.objects.by_name()
         self.category_info = {
             pk: CategoryInfo(name, active)
@@ -429,7 +426,7 @@ class _Refused(Exception):
 def import_table(
     table: ColumnTable,
     *,
-    user: User | None = None,
+    user: AnyUser | None = None,
     organisation: Organisation | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,

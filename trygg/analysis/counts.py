@@ -363,7 +363,13 @@ def _from_table(
         period_index, buckets = _period_index(field, bounds, queryset.db)
         queryset = queryset.annotate(period_index=period_index)
     if keys:
-        rows = list(queryset.values_list(*keys).annotate(n=measure).order_by())
+        grouped = queryset.values_list(*keys).annotate(n=measure).order_by()
+        # Ids, text and counts as the database gives them: the ORM's per-value converters
+        # cost ~1 µs a value, ~5 ms for the 4,000 groups of a few edge days.
+        sql, params = grouped.query.sql_with_params()
+        with connections[grouped.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     else:
         rows = [(queryset.aggregate(n=measure)["n"] or 0,)]
     columns: dict[str, np.ndarray] = {}

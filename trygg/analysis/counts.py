@@ -194,13 +194,15 @@ class Spans:
     owners: tuple[int, ...] = ()
 
 
-def split_periods(periods: Sequence[Period], *, together: bool = False) -> tuple[Spans, Spans]:
+def split_periods(
+    periods: Sequence[Period], *, together: bool = False, months_too: bool = True
+) -> tuple[Spans, Spans]:
     """The whole calendar months inside each period, and the days at its edges.
 
     A period 2021-09-17 – 2022-08-31 is October–August plus 17–30 September; a week, or any
-    period without a whole month, is days only. ``together``: only the periods' union is
-    counted (the answer does not tell them apart), so they are merged first and no day is
-    counted twice where they overlap.
+    period without a whole month, is days only (as is every period with ``months_too``
+    false). ``together``: only the periods' union is counted (the answer does not tell them
+    apart), so they are merged first and no day is counted twice where they overlap.
     """
     if together:
         periods = _union(periods)
@@ -208,7 +210,7 @@ def split_periods(periods: Sequence[Period], *, together: bool = False) -> tuple
     days: list[tuple[tuple[date, date], int]] = []
     for index, period in enumerate(periods):
         owner = 0 if together else index
-        inside = period.whole_months()
+        inside = period.whole_months() if months_too else None
         if inside is None:
             days.append(((period.start, period.stop), owner))
             continue
@@ -277,16 +279,9 @@ def count_incidents(
             extras=(),
             counts=empty,
         )
-    together = "period" not in group_by
-    if months_table == "incidents":
-        whole = _union(periods) if together else periods
-        months = Spans()
-        days = Spans(
-            tuple((p.start, p.stop) for p in whole),
-            tuple(0 if together else i for i in range(len(whole))),
-        )
-    else:
-        months, days = split_periods(periods, together=together)
+    months, days = split_periods(
+        periods, together="period" not in group_by, months_too=months_table != "incidents"
+    )
     parts: list[_Grouped] = []
     tables: list[str] = []
     if months.ranges:

@@ -345,7 +345,7 @@ def _from_table(
     if table == "rollup":
         queryset = filtered_rollup(selection)
         field, bounds = "month", list(spans.ranges)
-        measure = Sum("count")
+        measure: Sum | Count = Sum("count")
     else:
         queryset = filtered_incidents(selection)
         field = "occurred_at"
@@ -551,7 +551,7 @@ def _spread(
         area_at, category_at = area_at[:, None], category_at[:, None]
     else:
         period_at = columns["period"][rows] if "period" in group_by else 0
-    extra_at = 0
+    extra_at: np.ndarray | int = 0
     if part.pairs is not None:
         extra_at = np.array([extra_position[p] for p in part.pairs], dtype=np.int64)[rows]
     flat = ((area_at * shape[1] + category_at) * shape[2] + period_at) * shape[3] + extra_at

@@ -186,3 +186,17 @@ def test_patterns_equal_plain_counts(world, incidents):
     assert monthly_profile(ranged).total == len(
         [i for i in counted if local_date(i.occurred_at) >= date(2021, 9, 3)]
     )
+
+
+def test_monthly_profile_of_a_range_with_odd_edges_equals_a_plain_count(world, incidents):
+    """The first and last months only partly in the range count just their days in it."""
+    start, end = date(2021, 9, 3), date(2023, 6, 17)
+    ranged = build_selection(world.carol, start=start, end=end, period_kind=PeriodKind.RANGE)
+    expected = [0] * 12
+    for incident in Incident.objects.exclude(status=Status.AVVISAD):
+        day = local_date(incident.occurred_at)
+        if start <= day <= end:
+            expected[day.month - 1] += 1
+    profile = monthly_profile(ranged)
+    assert list(profile.counts) == expected
+    assert profile.occurrences == (2, 2, 2, 2, 2, 2, 1, 1, 2, 2, 2, 2)

@@ -1,18 +1,21 @@
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.renderers import JSONRenderer
 
-from trygg.analysis.counts import CountError, count_incidents
+from trygg.analysis.counts import CountError, count_incidents, data_range, split_periods
 from trygg.analysis.selection import build_selection
 from trygg.analysis.tables import count_dicts, count_json
+from trygg.incidents.actions import IncidentDraft, record_incidents
 from trygg.incidents.models import Category, Incident, Source, Status
-from trygg.lib.periods import Period, PeriodKind, local_date, period_of
+from trygg.incidents.review import review_incidents
+from trygg.lib.periods import STOCKHOLM, Period, PeriodKind, local_date, period_of
 
 
 def reference_counts(incidents, selection, periods, group_by):
@@ -132,12 +135,13 @@ def test_engine_equals_plain_count_for_any_range(
     reference = reference_counts(incidents, selection, result.periods, result.group_by)
     assert engine_counts(result) == +reference
     assert_json_equals_dicts(result)
+    narrow_fits = not narrowed and not {"organisation", "source"} & set(group_by)
+    assert_split_equals_raw(selection, group_by, result, narrow_fits)
     if not all(p.month_aligned for p in result.periods):
         assert count_incidents(selection, group_by=group_by).table == "incidents"
         return
     wide = count_incidents(selection, group_by=group_by, table="rollup")
     assert wide.rows == result.rows
-    narrow_fits = not narrowed and not {"organisation", "source"} & set(group_by)
     chosen_table = count_incidents(selection, group_by=group_by).table
     assert chosen_table == ("counted" if narrow_fits else "rollup")
     if narrow_fits:
@@ -148,6 +152,25 @@ def test_engine_equals_plain_count_for_any_range(
     else:
         with pytest.raises(CountError):
             count_incidents(selection, group_by=group_by, table="counted")
+
+
+def assert_split_equals_raw(selection, group_by, raw, narrow_fits):
+    """Whole months from each rollup that can answer, the edge days from the raw rows: the
+    same rows as counting every day from the raw rows; the raw table is read only for days
+    outside the whole months."""
+    months_table = "counted" if narrow_fits else "rollup"
+    split = count_incidents(selection, group_by=group_by)
+    assert split.rows == raw.rows
+    assert split.total == raw.total
+    assert_json_equals_dicts(split)
+    months, days = split_periods(raw.periods, together="period" not in raw.group_by)
+    expected = ((months_table,) if months.ranges else ()) + (("incidents",) if days.ranges else ())
+    assert split.tables == expected
+    assert split.from_rollup == (not days.ranges)
+    for start, stop in days.ranges:
+        assert Period(start, stop - timedelta(days=1)).whole_months() is None
+    for table in ("rollup", "counted") if narrow_fits else ("rollup",):
+        assert count_incidents(selection, group_by=group_by, table=table).rows == raw.rows
 
 
 def assert_json_equals_dicts(result):
@@ -300,3 +323,140 @@ def test_no_data_and_no_range_lists_nothing(world, group_by):
     assert result.periods == () and result.rows == () and result.total == 0
     assert json.loads(count_json(result))["rows"] == []
     assert_json_equals_dicts(result)
+
+
+# Edge days: the days outside whole months come from the raw rows, bounded at Stockholm
+# midnight. Incidents just before and after those midnights, across daylight-saving changes,
+# month ends and year ends, must fall on the same side in the split count as in a raw count.
+
+_EDGE_DAYS = [
+    date(2022, 3, 27),  # summer time begins
+    date(2022, 10, 30),  # summer time ends
+    date(2023, 3, 26),
+    date(2023, 10, 29),
+    date(2022, 12, 31),  # a year end
+    date(2023, 1, 1),
+    date(2022, 8, 31),  # a reporting year's end
+    date(2023, 2, 28),
+]
+_near_edges = st.builds(
+    lambda day, shift: day + timedelta(days=shift), st.sampled_from(_EDGE_DAYS), st.integers(-3, 3)
+)
+
+
+class _Rollback(Exception):
+    pass
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    start=_near_edges,
+    end=_near_edges,
+    kind=st.sampled_from(list(PeriodKind)),
+    group_by=st.sets(st.sampled_from(["area", "category", "period", "organisation", "source"])),
+    narrowed=st.sampled_from(["", "organisation", "source"]),
+    data=st.data(),
+)
+def test_split_count_equals_raw_count_at_stockholm_midnights_of_the_edges(
+    world, start, end, kind, group_by, narrowed, data
+):
+    start, end = min(start, end), max(start, end)
+    # Incidents within two hours of the Stockholm midnights that begin and end each edge:
+    # the range's first and last days, the days beside them and the first days of months.
+    edges = {start, start + timedelta(days=1), end, end + timedelta(days=1)}
+    edges |= {start.replace(day=1), (end + timedelta(days=1)).replace(day=1)}
+    moment = st.builds(
+        lambda day, minutes: (
+            datetime.combine(day, time(0), tzinfo=STOCKHOLM) + timedelta(minutes=minutes)
+        ),
+        st.sampled_from(sorted(edges)),
+        st.integers(-120, 120),
+    )
+    drawn = data.draw(
+        st.lists(
+            st.tuples(
+                moment,
+                st.sampled_from(["liljeholmen", "district", "skarholmen"]),
+                st.sampled_from(["klotter", "stold", "ran"]),
+                st.sampled_from([None, "housing", "police"]),
+                st.sampled_from([Source.WEBB, Source.IMPORT, Source.POLISEN]),
+                st.booleans(),
+            ),
+            min_size=1,
+            max_size=30,
+        )
+    )
+    try:
+        with transaction.atomic():
+            for source in {row[4] for row in drawn}:
+                batch = [row for row in drawn if row[4] == source]
+                drafts = [
+                    IncidentDraft(
+                        category=Category.objects.get(code=code),
+                        occurred_at=when,
+                        area=getattr(world, area),
+                        organisation=getattr(world, org) if org else None,
+                        description="",
+                    )
+                    for when, area, code, org, _source, _rejected in batch
+                ]
+                created = record_incidents(drafts, source=source).created
+                rejected = [i for i, row in zip(created, batch, strict=True) if row[5]]
+                review_incidents(rejected, status=Status.AVVISAD, user=world.carol)
+            selection = build_selection(
+                world.carol,
+                area_ids=[world.stockholm.pk, world.liljeholmen.pk],
+                start=start,
+                end=end,
+                period_kind=kind,
+                organisation_ids=[world.housing.pk] if narrowed == "organisation" else (),
+                sources=[Source.WEBB, Source.POLISEN] if narrowed == "source" else (),
+            )
+            group_by = sorted(group_by)
+            raw = count_incidents(selection, group_by=group_by, use_rollup=False)
+            incidents = list(Incident.objects.all())
+            reference = reference_counts(incidents, selection, raw.periods, raw.group_by)
+            assert engine_counts(raw) == +reference
+            narrow_fits = not narrowed and not {"organisation", "source"} & set(group_by)
+            assert_split_equals_raw(selection, group_by, raw, narrow_fits)
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def test_default_range_reads_whole_months_from_the_rollup_and_only_the_edge_days_raw(
+    world, incidents
+):
+    """First to last data (what the API and Analys ask without start and end) is rarely on
+    month edges; only the first and last partial months are read from the raw rows."""
+    selection = build_selection(world.carol)
+    first, last = data_range(selection)
+    assert first.day != 1 and (last + timedelta(days=1)).day != 1  # the fixture's data
+    result = count_incidents(selection)
+    assert result.tables == ("counted", "incidents") and result.table == "incidents"
+    assert result.periods[0].start == first and result.periods[-1].end == last
+    months, days = split_periods(result.periods)
+    month_after_first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    assert days.ranges == ((first, month_after_first), (last.replace(day=1), last + timedelta(1)))
+    assert months.ranges[0][0] == month_after_first and months.ranges[-1][1] == last.replace(day=1)
+    assert result.rows == count_incidents(selection, use_rollup=False).rows
+    assert engine_counts(result) == +reference_counts(
+        incidents, selection, result.periods, result.group_by
+    )
+
+
+def test_overlapping_periods_counted_together_count_each_day_once(world, incidents):
+    """Without ``period`` in the grouping the periods' union is counted; a whole month of one
+    period that another's edge days overlap is not counted twice."""
+    selection = build_selection(world.carol, start=date(2022, 1, 1), end=date(2022, 3, 31))
+    periods = [
+        Period(date(2022, 1, 1), date(2022, 1, 31)),
+        Period(date(2022, 1, 10), date(2022, 2, 5)),
+    ]
+    for group_by in [("area",), ("category", "source"), ()]:
+        split = count_incidents(selection, group_by, periods=periods)
+        assert split.tables[0] in ("counted", "rollup") and split.tables[-1] == "incidents"
+        raw = count_incidents(selection, group_by, periods=periods, use_rollup=False)
+        assert split.rows == raw.rows
+        union = [Period(date(2022, 1, 1), date(2022, 2, 5))]
+        assert engine_counts(split) == +reference_counts(incidents, selection, union, group_by)

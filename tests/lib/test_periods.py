@@ -186,3 +186,33 @@ def test_bounds_are_whole_local_days(kind, day):
     assert local_date(start) == period.start
     assert local_date(stop) == period.stop
     assert local_date(stop - timedelta(microseconds=1)) == period.end
+
+
+@given(start=days, length=st.integers(0, 800))
+def test_whole_months_are_the_months_inside_and_the_edges_hold_none(start, length):
+    period = Period(start, start + timedelta(days=length))
+    inside = period.whole_months()
+    whole = [m for m in period.months() if period_of(PeriodKind.MONTH, m).stop <= period.stop]
+    whole = [m for m in whole if m >= period.start]
+    if inside is None:
+        assert whole == []
+        return
+    first, stop = inside
+    assert first.day == stop.day == 1
+    assert period.start <= first < stop <= period.stop
+    assert whole[0] == first and period_of(PeriodKind.MONTH, whole[-1]).stop == stop
+    # The edges are shorter than a month and do not reach a month's first and last day.
+    assert (first - period.start).days < 31 and (period.stop - stop).days < 31
+    assert period.start.day != 1 or first == period.start
+    assert period.stop.day != 1 or stop == period.stop
+
+
+def test_whole_months_of_a_reporting_year_clipped_at_both_ends():
+    period = Period(date(2021, 9, 17), date(2023, 6, 5))
+    assert period.whole_months() == (date(2021, 10, 1), date(2023, 6, 1))
+    assert Period(date(2022, 1, 3), date(2022, 2, 27)).whole_months() is None
+    assert Period(date(2022, 1, 1), date(2022, 1, 31)).whole_months() == (
+        date(2022, 1, 1),
+        date(2022, 2, 1),
+    )
+    assert period_of(PeriodKind.WEEK, date(2023, 5, 1)).whole_months() is None

@@ -4,11 +4,14 @@ One engine answers every count question: it groups in the database by the *store
 category (the most specific ones) and by period, then adds each row into every chosen area and
 category group it belongs to (a district counts its neighbourhoods, "Våld" its sub-categories).
 
-When every period is a run of whole months the engine reads a monthly rollup: the narrow
-``CountedRollup`` (counted incidents per month × area × category) when nothing filters or
-groups by organisation or source, else ``IncidentRollup``; otherwise (weeks, arbitrary date
-ranges) it reads the incident table, with periods bounded at Stockholm midnight. All give the
-same answer — the tests hold them to it — and ``table`` (or ``use_rollup``) forces one.
+Every period is counted in two parts: the whole calendar months inside it from a monthly
+rollup — the narrow ``CountedRollup`` (counted incidents per month × area × category) when
+nothing filters or groups by organisation or source, else ``IncidentRollup`` — and the days at
+its edges (all of a week's days, or of any period without a whole month) from the incident
+table, by a range query over those days only, bounded at Stockholm midnight. The parts are
+added per group and period. Months are Stockholm months in the rollups too, so the sum is
+exactly a count of the raw rows — the tests hold it to that — and ``table`` can name the table
+for the months, or ``incidents`` to count every day from the raw rows.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property, partial
 from typing import Any
 
@@ -69,14 +72,18 @@ class CountResult:
     held as one array; ``rows`` lists them as ``CountRow`` objects when a caller wants them.
 
     An axis the question does not group by has one position, ``None``. ``counts`` has the
-    shape ``(areas, categories, periods, extras)``; ``table`` names what was read:
-    ``counted`` (the narrow rollup), ``rollup`` (the wide one) or ``incidents`` (raw rows).
+    shape ``(areas, categories, periods, extras)``. ``tables`` names every table read, in
+    order: the one for whole months — ``counted`` (the narrow rollup) or ``rollup`` (the wide
+    one) — and ``incidents`` (raw rows) for days outside whole months; ``table`` is
+    ``incidents`` when any raw row was counted, else the rollup, and ``from_rollup`` says
+    that the rollups alone answered.
     """
 
     group_by: tuple[str, ...]
     periods: tuple[Period, ...]
     from_rollup: bool
     table: str = "incidents"
+    tables: tuple[str, ...] = ()
     areas: tuple[Group | None, ...] = (None,)
     categories: tuple[Group | None, ...] = (None,)
     extras: tuple[tuple[int | None, str | None], ...] = ((None, None),)
@@ -170,11 +177,65 @@ def resolve_range(selection: Selection) -> Selection:
     return replace(selection, start=start, end=end)
 
 
-# What a count may be read from (``table``): the narrow rollup (counted incidents per month ×
-# area × category), the wide rollup (… × organisation × source × status) or the raw rows.
+# What the whole months of a count may be read from (``table``): the narrow rollup (counted
+# incidents per month × area × category), the wide rollup (… × organisation × source ×
+# status) or the raw rows; the days at the edges of the months always come from the raw rows.
 TABLES = ("counted", "rollup", "incidents")
 # Periods per query on the narrow rollup: each is one column of the answer.
 _PERIODS_PER_QUERY = 100
+
+
+@dataclass(frozen=True)
+class Spans:
+    """Date ranges ``[start, stop)`` to count, each added into the period whose position in
+    the question is at the same place in ``owners``."""
+
+    ranges: tuple[tuple[date, date], ...] = ()
+    owners: tuple[int, ...] = ()
+
+
+def split_periods(
+    periods: Sequence[Period], *, together: bool = False, months_too: bool = True
+) -> tuple[Spans, Spans]:
+    """The whole calendar months inside each period, and the days at its edges.
+
+    A period 2021-09-17 – 2022-08-31 is October–August plus 17–30 September; a week, or any
+    period without a whole month, is days only (as is every period with ``months_too``
+    false). ``together``: only the periods' union is counted (the answer does not tell them
+    apart), so they are merged first and no day is counted twice where they overlap.
+    """
+    if together:
+        periods = _union(periods)
+    months: list[tuple[tuple[date, date], int]] = []
+    days: list[tuple[tuple[date, date], int]] = []
+    for index, period in enumerate(periods):
+        owner = 0 if together else index
+        inside = period.whole_months() if months_too else None
+        if inside is None:
+            days.append(((period.start, period.stop), owner))
+            continue
+        first, stop = inside
+        months.append(((first, stop), owner))
+        if period.start < first:
+            days.append(((period.start, first), owner))
+        if stop < period.stop:
+            days.append(((stop, period.stop), owner))
+    return _spans(months), _spans(days)
+
+
+def _spans(pairs: list[tuple[tuple[date, date], int]]) -> Spans:
+    return Spans(tuple(r for r, _o in pairs), tuple(o for _r, o in pairs))
+
+
+def _union(periods: Sequence[Period]) -> list[Period]:
+    """The periods merged where they overlap or touch."""
+    merged: list[list[date]] = []
+    for period in sorted(periods):
+        if merged and period.start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], period.stop)
+        else:
+            merged.append([period.start, period.stop])
+    return [Period(start, stop - timedelta(days=1)) for start, stop in merged]
 
 
 def count_incidents(
@@ -188,11 +249,14 @@ def count_incidents(
     """Counts per group; zeros included for every area × category × period combination.
 
     ``periods`` overrides the selection's own periods (e.g. the windows of a comparison); with
-    ``period`` not in ``group_by`` the count covers all of them together. The engine reads
-    the narrowest table that can answer: the narrow rollup when every period is whole months
-    and nothing filters or groups by organisation or source, else the wide rollup for whole
-    months, else the incident table. ``use_rollup=False`` forces the incident table,
-    ``use_rollup=True`` a rollup; ``table`` names one of ``TABLES``.
+    ``period`` not in ``group_by`` the count covers all of them together. Each period is
+    counted as the whole calendar months inside it, read from a monthly rollup, plus the days
+    at its edges (and every day of a week), read from the incident table with a range query
+    over those days only. The months come from the narrow rollup when nothing filters or
+    groups by organisation or source, else from the wide one. ``table`` names the table for
+    the months (one of ``TABLES``; ``incidents`` counts everything from the raw rows, as does
+    ``use_rollup=False``); ``use_rollup=True`` wants a rollup alone and refuses periods that
+    are not whole months.
     """
     group_by = tuple(dict.fromkeys(group_by))
     unknown = [d for d in group_by if d not in DIMENSIONS]
@@ -202,16 +266,36 @@ def count_incidents(
             % {"dimension": unknown[0], "choices": ", ".join(DIMENSIONS)}
         )
     periods = tuple(selection_periods(selection) if periods is None else periods)
-    table = _choose_table(selection, group_by, periods, use_rollup, table)
-    result = partial(CountResult, group_by, periods, table != "incidents", table)
+    months_table = _choose_table(selection, group_by, periods, use_rollup, table)
     if not periods:  # no data and no range given: nothing to list
         empty = np.zeros((0, 0, 0, 0), dtype=np.int64)
-        return result(areas=(), categories=(), extras=(), counts=empty)
-    if table == "counted":
-        columns, extras = _from_counted(selection, group_by, periods), [(None, None)]
-    else:
-        columns, extras = _from_table(selection, group_by, periods, table)
-    return _tally(selection, group_by, periods, columns, extras, result)
+        return CountResult(
+            group_by,
+            periods,
+            months_table != "incidents",
+            months_table,
+            areas=(),
+            categories=(),
+            extras=(),
+            counts=empty,
+        )
+    months, days = split_periods(
+        periods, together="period" not in group_by, months_too=months_table != "incidents"
+    )
+    parts: list[_Grouped] = []
+    tables: list[str] = []
+    if months.ranges:
+        tables.append(months_table)
+        if months_table == "counted":
+            parts.append(_from_counted(selection, group_by, months))
+        else:
+            parts.append(_from_table(selection, group_by, months, "rollup"))
+    if days.ranges:
+        tables.append("incidents")
+        parts.append(_from_table(selection, group_by, days, "incidents"))
+    read = "incidents" if "incidents" in tables else months_table
+    result = partial(CountResult, group_by, periods, read != "incidents", read, tuple(tables))
+    return _tally(selection, group_by, periods, parts, result)
 
 
 def _choose_table(
@@ -221,8 +305,8 @@ def _choose_table(
     use_rollup: bool | None,
     table: str | None,
 ) -> str:
-    whole_months = all(p.month_aligned for p in periods)
-    narrow = whole_months and not (
+    """The table that answers the whole months of the periods."""
+    narrow = not (
         selection.organisation_ids
         or selection.sources
         or "organisation" in group_by
@@ -231,29 +315,41 @@ def _choose_table(
     if table is None:
         if use_rollup is False:
             return "incidents"
-        if use_rollup and not whole_months:
+        if use_rollup and not all(p.month_aligned for p in periods):
             raise CountError("periods are not whole months; the rollup cannot answer")
-        return "counted" if narrow else "rollup" if whole_months else "incidents"
+        return "counted" if narrow else "rollup"
     if table not in TABLES:
         raise CountError(f"no table {table!r}; choose among {', '.join(TABLES)}")
-    if table == "rollup" and not whole_months:
-        raise CountError("periods are not whole months; the rollup cannot answer")
     if table == "counted" and not narrow:
         raise CountError("the narrow rollup answers whole months without organisations or sources")
     return table
 
 
+@dataclass(frozen=True, eq=False)
+class _Grouped:
+    """Counts grouped by the stored area and category (and period, organisation, source) as
+    read from one table. ``columns`` holds the stored ids (``area``, ``category``), the
+    period positions (``period``) and the counts (``n``): one per row, or from the narrow
+    rollup a row of counts with one column per ``period``. ``pairs`` names each row's
+    (organisation, source) when the question groups by them."""
+
+    columns: dict[str, np.ndarray]
+    pairs: list[tuple[int | None, str | None]] | None = None
+
+
 def _from_table(
-    selection: Selection, group_by: tuple[str, ...], periods: tuple[Period, ...], table: str
-) -> tuple[dict[str, np.ndarray], list[tuple[int | None, str | None]]]:
-    """Grouped counts from the wide rollup or the raw rows, as columns of stored ids."""
+    selection: Selection, group_by: tuple[str, ...], spans: Spans, table: str
+) -> _Grouped:
+    """Grouped counts over the spans from the wide rollup (whole months) or the raw rows
+    (any days, bounded at Stockholm midnight)."""
     if table == "rollup":
         queryset = filtered_rollup(selection)
-        field, bounds = "month", [(p.start, p.stop) for p in periods]
-        measure = Sum("count")
+        field, bounds = "month", list(spans.ranges)
+        measure: Sum | Count = Sum("count")
     else:
         queryset = filtered_incidents(selection)
-        field, bounds = "occurred_at", [p.bounds() for p in periods]
+        field = "occurred_at"
+        bounds = [Period(start, stop - timedelta(days=1)).bounds() for start, stop in spans.ranges]
         measure = Count("id")
     queryset = queryset.filter(within(field, bounds))
     keys = _database_keys(group_by)
@@ -262,7 +358,13 @@ def _from_table(
         period_index, buckets = _period_index(field, bounds, queryset.db)
         queryset = queryset.annotate(period_index=period_index)
     if keys:
-        rows = list(queryset.values_list(*keys).annotate(n=measure).order_by())
+        grouped = queryset.values_list(*keys).annotate(n=measure).order_by()
+        # Ids, text and counts as the database gives them: the ORM's per-value converters
+        # cost ~1 µs a value, ~5 ms for the 4,000 groups of a few edge days.
+        sql, params = grouped.query.sql_with_params()
+        with connections[grouped.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     else:
         rows = [(queryset.aggregate(n=measure)["n"] or 0,)]
     columns: dict[str, np.ndarray] = {}
@@ -274,8 +376,9 @@ def _from_table(
         found = [row[position] for row in rows]
         if buckets is not None:
             found = [buckets[value] for value in found]
-        columns["period"] = np.array(found, dtype=np.int64)
-    extras: list[tuple[int | None, str | None]] = [(None, None)]
+        owners = np.array(spans.owners, dtype=np.int64)
+        columns["period"] = owners[np.array(found, dtype=np.int64)]
+    pairs = None
     if "organisation" in group_by or "source" in group_by:
         org = keys.index("organisation_id") if "organisation" in group_by else None
         src = keys.index("source") if "source" in group_by else None
@@ -283,35 +386,31 @@ def _from_table(
             (row[org] if org is not None else None, row[src] if src is not None else None)
             for row in rows
         ]
-        extras = sorted(
-            set(pairs), key=lambda pair: (pair[0] is None, pair[0] or 0, pair[1] or "")
-        ) or [(None, None)]
-        where = {pair: position for position, pair in enumerate(extras)}
-        columns["extra"] = np.array([where[pair] for pair in pairs], dtype=np.int64)
     columns["n"] = np.array([row[-1] for row in rows], dtype=np.int64)
-    return columns, extras
+    return _Grouped(columns, pairs)
 
 
-def _from_counted(
-    selection: Selection, group_by: tuple[str, ...], periods: tuple[Period, ...]
-) -> dict[str, np.ndarray]:
-    """Grouped counts from the narrow rollup, one column of the answer per period.
+def _from_counted(selection: Selection, group_by: tuple[str, ...], spans: Spans) -> _Grouped:
+    """Grouped counts over whole months from the narrow rollup, one column per period.
 
     Each period is a sum of month columns over the years it touches (a reporting year is
     ``m09 + … + m12`` of one year and ``m01 + … + m08`` of the next), so the database reads
     each row of twelve months once and groups only by the stored area and category.
     """
     keys = [key for key in ("area_id", "category_id") if key[:-3] in group_by]
-    spans = [[(p.start, p.stop)] for p in periods]
-    if "period" not in group_by:
-        spans = [[(p.start, p.stop) for p in periods]]  # together: their union
+    by_owner: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for span, owner in zip(spans.ranges, spans.owners, strict=True):
+        by_owner[owner].append(span)
+    owners = sorted(by_owner)
+    spans_per_column = [by_owner[owner] for owner in owners]
     connection = connections[CountedRollup.objects.db]
     quote = connection.ops.quote_name
     table = quote(CountedRollup._meta.db_table)
     area_ids = sorted(selection.area_ids)
     category_ids = sorted(selection.category_ids) if selection.category_ids is not None else None
     if not area_ids or category_ids == []:
-        return dict.fromkeys(("area", "category", "period", "n"), np.zeros(0, dtype=np.int64))
+        nothing = np.zeros(0, dtype=np.int64)
+        return _Grouped(dict.fromkeys(("area", "category", "period", "n"), nothing))
     # The ids are written into the SQL (they are ints from the selection): binding hundreds
     # of parameters costs the driver more than the database's whole scan.
     filters = [f"area_id IN ({', '.join(str(int(i)) for i in area_ids)})"]
@@ -319,8 +418,8 @@ def _from_counted(
         filters.append(f"category_id IN ({', '.join(str(int(i)) for i in category_ids)})")
     found: list[np.ndarray] = []
     period_of: list[np.ndarray] = []
-    for offset in range(0, len(spans), _PERIODS_PER_QUERY):
-        chunk = spans[offset : offset + _PERIODS_PER_QUERY]
+    for offset in range(0, len(spans_per_column), _PERIODS_PER_QUERY):
+        chunk = spans_per_column[offset : offset + _PERIODS_PER_QUERY]
         sums, years = [], set()
         for ranges in chunk:
             months = _months_by_year(ranges)
@@ -334,12 +433,13 @@ def _from_counted(
             cursor.execute(sql)
             rows = cursor.fetchall()
         matrix = np.array(rows, dtype=np.int64).reshape(len(rows), len(keys) + len(chunk))
-        if len(spans) == len(chunk):
+        if len(spans_per_column) == len(chunk):
             # One query answered it all: keep a row per stored area × category with a count
             # column per period, and let ``_tally`` spread the columns.
             columns = {key[:-3]: matrix[:, position] for position, key in enumerate(keys)}
+            columns["period"] = np.array(owners, dtype=np.int64)
             columns["n"] = matrix[:, len(keys) :]
-            return columns
+            return _Grouped(columns)
         # One row per group and period: the key columns repeated beside each period column.
         found.append(
             np.column_stack(
@@ -349,13 +449,12 @@ def _from_counted(
                 ]
             )
         )
-        period_of.append(np.tile(np.arange(offset, offset + len(chunk)), len(rows)))
+        period_of.append(np.tile(np.array(owners[offset : offset + len(chunk)]), len(rows)))
     stacked = np.concatenate(found)
     columns = {key[:-3]: stacked[:, position] for position, key in enumerate(keys)}
-    if "period" in group_by:
-        columns["period"] = np.concatenate(period_of)
+    columns["period"] = np.concatenate(period_of)
     columns["n"] = stacked[:, -1]
-    return columns
+    return _Grouped(columns)
 
 
 def _months_by_year(ranges: list[tuple[date, date]]) -> dict[int, set[int]]:
@@ -386,43 +485,31 @@ def _tally(
     selection: Selection,
     group_by: tuple[str, ...],
     periods: tuple[Period, ...],
-    columns: dict[str, np.ndarray],
-    extras: list[tuple[int | None, str | None]],
+    parts: list[_Grouped],
     result: Callable[..., CountResult],
 ) -> CountResult:
     """Add each stored area × category count into every group it belongs to (a district
-    counts its neighbourhoods, "Våld" its sub-categories), vectorised: every database row is
-    repeated once per area group and category group that holds it, then one ``bincount``."""
+    counts its neighbourhoods, "Våld" its sub-categories) and every part (months, edge days)
+    into its period."""
     areas = selection.areas if "area" in group_by else (None,)
     categories = selection.categories if "category" in group_by else (None,)
+    extras: list[tuple[int | None, str | None]] = [(None, None)]
+    if "organisation" in group_by or "source" in group_by:
+        found = set().union(*(part.pairs or () for part in parts))
+        extras = sorted(found, key=lambda pair: (pair[0] is None, pair[0] or 0, pair[1] or "")) or [
+            (None, None)
+        ]
     shape = (
         len(areas),
         len(categories),
         len(periods) if "period" in group_by else 1,
         len(extras),
     )
-    n = columns["n"]
-    # ``n`` is one count per row, or (from the narrow rollup) a row of counts, one per period.
-    per_period = n.ndim == 2
-    rows = np.arange(len(n))
-    area_at = np.zeros(len(rows), dtype=np.int64)
-    if "area" in group_by:
-        rows, area_at = _expand(columns["area"], selection.areas)
-    category_at = np.zeros(len(rows), dtype=np.int64)
-    if "category" in group_by:
-        picked, category_at = _expand(columns["category"][rows], selection.categories)
-        rows, area_at = rows[picked], area_at[picked]
-    if per_period:
-        period_at = np.arange(n.shape[1])[None, :] if "period" in group_by else 0
-        area_at, category_at = area_at[:, None], category_at[:, None]
-    else:
-        period_at = columns["period"][rows] if "period" in group_by else 0
-    extra_at = columns["extra"][rows] if "extra" in columns else 0
-    flat = ((area_at * shape[1] + category_at) * shape[2] + period_at) * shape[3] + extra_at
     size = int(np.prod(shape))
-    weights = n[rows]
-    flat = np.broadcast_to(flat, weights.shape)
-    counts = np.bincount(flat.ravel(), weights=weights.ravel(), minlength=size)[:size]
+    counts = np.zeros(size, dtype=np.float64)
+    where = {pair: position for position, pair in enumerate(extras)}
+    for part in parts:
+        counts += _spread(selection, group_by, shape, part, where)
     organisations = [o for o, _s in extras if o]
     names = (
         dict(Organisation.objects.filter(pk__in=organisations).values_list("id", "name"))
@@ -436,6 +523,42 @@ def _tally(
         organisation_names=names,
         counts=np.rint(counts).astype(np.int64).reshape(shape),
     )
+
+
+def _spread(
+    selection: Selection,
+    group_by: tuple[str, ...],
+    shape: tuple[int, int, int, int],
+    part: _Grouped,
+    extra_position: dict[tuple[int | None, str | None], int],
+) -> np.ndarray:
+    """One part's counts in the flattened answer, vectorised: every database row is repeated
+    once per area group and category group that holds it, then one ``bincount``."""
+    columns = part.columns
+    n = columns["n"]
+    # ``n`` is one count per row, or (from the narrow rollup) a row of counts, one per period.
+    per_period = n.ndim == 2
+    rows = np.arange(len(n))
+    area_at = np.zeros(len(rows), dtype=np.int64)
+    if "area" in group_by:
+        rows, area_at = _expand(columns["area"], selection.areas)
+    category_at = np.zeros(len(rows), dtype=np.int64)
+    if "category" in group_by:
+        picked, category_at = _expand(columns["category"][rows], selection.categories)
+        rows, area_at = rows[picked], area_at[picked]
+    if per_period:
+        period_at = columns["period"][None, :] if "period" in group_by else 0
+        area_at, category_at = area_at[:, None], category_at[:, None]
+    else:
+        period_at = columns["period"][rows] if "period" in group_by else 0
+    extra_at: np.ndarray | int = 0
+    if part.pairs is not None:
+        extra_at = np.array([extra_position[p] for p in part.pairs], dtype=np.int64)[rows]
+    flat = ((area_at * shape[1] + category_at) * shape[2] + period_at) * shape[3] + extra_at
+    size = int(np.prod(shape))
+    weights = n[rows]
+    flat = np.broadcast_to(flat, weights.shape)
+    return np.bincount(flat.ravel(), weights=weights.ravel(), minlength=size)[:size]
 
 
 def _expand(ids: np.ndarray, groups: Sequence[Group]) -> tuple[np.ndarray, np.ndarray]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMonth
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
 from trygg.analysis.counts import count_incidents, filtered_incidents, selection_periods, within
 from trygg.analysis.selection import Selection
@@ -89,19 +89,12 @@ def monthly_profile(selection: Selection) -> MonthlyProfile:
     months = periods_between(PeriodKind.MONTH, span.start, span.end)
     for month in months:
         occurrences[month.start.month - 1] += 1
-    if span.month_aligned:
-        result = count_incidents(selection, ("period",), periods=months)
-        for row in result.rows:
-            counts[row.period.start.month - 1] += row.count
-    else:
-        rows = (
-            filtered_incidents(selection)
-            .filter(within("occurred_at", [span.bounds()]))
-            .annotate(month=ExtractMonth("occurred_at", tzinfo=STOCKHOLM))
-            .values("month")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        for row in rows:
-            counts[row["month"] - 1] += row["n"]
+    # The months clipped to the span: whole months from the rollup, the days of a first or
+    # last month that the span only partly covers from the incident table.
+    clipped = [
+        Period(max(m.start, span.start), min(m.end, span.end), PeriodKind.RANGE) for m in months
+    ]
+    result = count_incidents(selection, ("period",), periods=clipped)
+    for row in result.rows:
+        counts[row.period.start.month - 1] += row.count
     return MonthlyProfile(tuple(counts), tuple(occurrences))

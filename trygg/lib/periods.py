@@ -116,6 +116,14 @@ class Period:
         """True when the period is a run of whole calendar months."""
         return self.start.day == 1 and self.stop.day == 1
 
+    def whole_months(self) -> tuple[date, date] | None:
+        """[first, stop) of the whole calendar months inside the period (first days of months),
+        or None when it holds no whole month; the days before and after are its edges."""
+        start = self.start
+        first = start if start.day == 1 else _month_start(start.year, start.month, 1)
+        stop = self.stop.replace(day=1)
+        return (first, stop) if first < stop else None
+
     def months(self) -> list[date]:
         """First days of the calendar months the period touches."""
         first = self.start.replace(day=1)

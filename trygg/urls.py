@@ -14,7 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("trygg.front.urls")),
-    path("omraden/", include("trygg.places.urls")),
+    path("omraden/", include("trygg.accounts.area_urls")),
     path("organisationer/", include("trygg.accounts.urls")),
     path("handelser/", include("trygg.incidents.urls")),
     path("analys/", include("trygg.analysis.urls")),

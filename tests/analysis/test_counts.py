@@ -8,12 +8,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.renderers import JSONRenderer
-from trygg.incidents.review import review_incidents
 
 from trygg.analysis.counts import CountError, count_incidents, data_range, split_periods
 from trygg.analysis.selection import build_selection
 from trygg.analysis.tables import count_dicts, count_json
-from trygg.incidents.actions import IncidentDraft, record_incidents
+from trygg.incidents.actions import IncidentDraft, record_incidents, review_incidents
 from trygg.incidents.models import Category, Incident, Source, Status
 from trygg.lib.periods import STOCKHOLM, Period, PeriodKind, local_date, period_of
 

@@ -91,7 +91,7 @@ def test_overview_week_is_renewed_by_every_kind_of_write(world, incidents):
     delete in the week shown each change it at once (the cache key holds data versions)."""
     from datetime import timedelta
 
-    from trygg.analysis.views import overview_week
+    from trygg.analysis.overview import overview_week
     from trygg.incidents.actions import (
         IncidentDraft,
         record_incidents,

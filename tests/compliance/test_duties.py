@@ -75,17 +75,6 @@ def test_an_inactive_membership_designates_nothing(world):
 
 
 @pytest.mark.parametrize("key", ["lagesbild", "atgardsplan"])
-def test_lagesbild_and_plan_are_missing_while_their_apps_are_not_installed(world, key, monkeypatch):
-    from trygg.compliance import duties
-
-    monkeypatch.setattr(duties, "_installed_model", lambda app, model: None)
-    row = duty(world.district, key)
-    assert row.status is Status.SAKNAS
-    assert row.due is None and row.evidence_url is None
-    assert "hanteras inte i Trygg än" in row.explanation
-
-
-@pytest.mark.parametrize("key", ["lagesbild", "atgardsplan"])
 def test_without_an_approved_lagesbild_both_rows_are_missing(world, key):
     row = duty(world.district, key)
     assert (row.status, row.due) == (Status.SAKNAS, None)

@@ -13,7 +13,7 @@ from trygg.accounts.permissions import (
     visible_memberships,
     visible_organisations,
 )
-from trygg.front.decorators import page
+from trygg.lib.web import page
 
 
 class LoginView(auth_views.LoginView):

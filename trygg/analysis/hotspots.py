@@ -8,15 +8,19 @@ Benjamini–Hochberg control of false discoveries.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from django.conf import settings
 from django.db import connections
+from django.utils.translation import gettext as _
 
 from trygg.analysis.counts import filtered_incidents, selection_periods, within
 from trygg.analysis.selection import Selection
 from trygg.lib.geo import union
 from trygg.lib.hotspots import DEFAULT_Q, NORMAL, HotspotMap, find_hotspots
 from trygg.lib.periods import Period, PeriodKind
+from trygg.places.lookup import locate_many
 from trygg.places.models import Area
 
 
@@ -83,3 +87,41 @@ def hotspots(
     cell_m = cell_m or settings.TRYGG_HOTSPOT_CELL_M
     lon, lat = selection_points(selection)
     return find_hotspots(study_area(selection), lon, lat, cell_m=cell_m, q=q, p_values=p_values)
+
+
+def hotspot_summary(found: HotspotMap) -> dict[str, Any]:
+    """The flagged cells as GeoJSON for the map, and the hot cells summed per named area they
+    lie in, strongest first (the table beside Karta and the lägesbild's hotspot block)."""
+    cells = found.hot + found.cold  # only the flagged cells (no object for every cell)
+    hot = sorted(found.hot, key=lambda c: -c.z)
+    centres = [
+        (
+            sum(p[1] for p in c.polygon["coordinates"][0][:4]) / 4,
+            sum(p[0] for p in c.polygon["coordinates"][0][:4]) / 4,
+        )
+        for c in hot
+    ]
+    area_ids = locate_many(centres) if centres else []
+    names = dict(Area.objects.filter(pk__in=[a for a in area_ids if a]).values_list("id", "name"))
+    # One row per area the hot cells lie in, strongest first.
+    by_area: dict[str, dict[str, Any]] = {}
+    for hot_cell, area_id in zip(hot, area_ids, strict=True):
+        name = names.get(area_id, "–") if area_id else _("outside the named areas")
+        row = by_area.setdefault(name, {"area": name, "cells": 0, "count": 0, "z": hot_cell.z})
+        row["cells"] += 1
+        row["count"] += hot_cell.count
+    return {
+        "hotspot_cells": {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": c.polygon,
+                    "properties": {"count": c.count, "gi_z": round(c.z, 2), "hotspot": c.hotspot},
+                }
+                for c in cells
+            ],
+        },
+        "hotspots": found,
+        "hot_rows": list(by_area.values()),
+    }

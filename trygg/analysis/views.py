@@ -1,29 +1,22 @@
-"""Analys (counts, changes, statistics, time patterns), its exports, and the week on Översikt."""
+"""Analys (counts, changes, statistics, time patterns), its exports, and Karta."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from trygg.accounts.models import AnyUser
 from trygg.accounts.scope import scope_for
 from trygg.analysis import charts, tables
 from trygg.analysis.changes import (
     MEAN,
     PREVIOUS,
     compare_periods,
-    default_week,
-    weekly_view,
 )
 from trygg.analysis.counts import (
     count_incidents,
@@ -33,22 +26,19 @@ from trygg.analysis.counts import (
     within,
 )
 from trygg.analysis.forms import SelectionForm
-from trygg.analysis.hotspots import NoStudyArea, hotspots
+from trygg.analysis.hotspots import NoStudyArea, hotspot_summary, hotspots
 from trygg.analysis.patterns import monthly_profile, weekday_hour
 from trygg.analysis.selection import (
     Selection,
     SelectionError,
     build_selection,
     can_analyse,
-    default_area_ids,
     with_areas,
 )
-from trygg.front.decorators import page
-from trygg.incidents.models import Category, Incident
 from trygg.incidents.permissions import visible_incidents
 from trygg.lib.csvio import write_csv, write_xlsx
-from trygg.lib.periods import Period, PeriodKind, local_date
-from trygg.places.lookup import locate_many
+from trygg.lib.periods import Period, PeriodKind
+from trygg.lib.web import page
 from trygg.places.maps import feature_collection, map_areas_for_roots
 from trygg.places.models import Area
 
@@ -209,81 +199,6 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     return response
 
 
-# How long Översikt's week block may be served from the cache. Its key holds versions of the
-# data (see ``data_version``); this bounds what they cannot see (SQL run by hand) and the
-# cache's memory.
-OVERVIEW_WEEK_SECONDS = 60
-
-
-def overview_week(user: AnyUser) -> dict[str, Any] | None:
-    """This week against the previous eight, per neighbourhood and category, for Översikt.
-
-    Cached per user scope (the areas the user sees), language, day and data version: the
-    block costs a selection, the data's date range, a grouped count over nine weeks of raw
-    incidents and Poisson tests, and every user opens Översikt first. A hit costs one query.
-    """
-    if not can_analyse(user):
-        return None
-    scope = scope_for(user)
-    parts = [
-        scope.everything,
-        sorted(scope.root_ids()),
-        get_language(),
-        local_date(timezone.now()).isoformat(),
-        data_version(),
-    ]
-    key = "trygg:overview-week:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = _overview_week(user, scope) or {}
-        cache.set(key, found, OVERVIEW_WEEK_SECONDS)
-    return found or None
-
-
-def _overview_week(user: AnyUser, scope: Any) -> dict[str, Any] | None:
-    areas: list[int] = []
-    for root in sorted(default_area_ids(scope)):
-        children = scope.tree.children.get(root, [])
-        areas.extend(sorted(children) or [root])
-    selection = build_selection(user, area_ids=areas[:60])
-    week = default_week(selection)
-    if week is None:
-        return None
-    result = weekly_view(selection, week)
-    if result is None:
-        return None
-    return {
-        "week": result.week,
-        "total": result.total,
-        "previous_total": sum(sum(r.previous) for r in result.rows) / len(result.previous),
-        "standing_out": result.standing_out[:10],
-        "table": tables.weekly_table(result, only_standing_out=True),
-    }
-
-
-def data_version() -> tuple:
-    """A version of what analyses read that changes with every write Trygg makes, from index
-    lookups only: the newest incident id (every insert, the history-less bulk imports
-    included), the newest incident, area and category history ids (every correction, review,
-    delete and taxonomy or boundary change writes one) and the number of areas and
-    categories. Any write renews every cached block, which is cheap next to reading
-    Översikt; an aggregate over the weeks' incidents cost ~25 ms over a million."""
-    quote = connection.ops.quote_name
-    newest = [
-        (Incident._meta.db_table, "id"),
-        (Incident.history.model._meta.db_table, "history_id"),
-        (Area.history.model._meta.db_table, "history_id"),
-        (Category.history.model._meta.db_table, "history_id"),
-    ]
-    counted = [Area._meta.db_table, Category._meta.db_table]
-    selects = [f"(SELECT MAX({quote(c)}) FROM {quote(t)})" for t, c in newest] + [
-        f"(SELECT COUNT(*) FROM {quote(t)})" for t in counted
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(selects)}")
-        return tuple(cursor.fetchone())
-
-
 MAP_POINT_LIMIT = 20_000
 
 
@@ -337,39 +252,3 @@ def _map_points(request: HttpRequest, selection: Selection) -> list[dict[str, An
         {"lat": round(lat, 6), "lon": round(lon, 6), "id": pk}
         for pk, lat, lon in queryset.values_list("pk", "latitude", "longitude")[:MAP_POINT_LIMIT]
     ]
-
-
-def hotspot_summary(found: Any) -> dict[str, Any]:
-    cells = found.hot + found.cold  # only the flagged cells (no object for every cell)
-    hot = sorted(found.hot, key=lambda c: -c.z)
-    centres = [
-        (
-            sum(p[1] for p in c.polygon["coordinates"][0][:4]) / 4,
-            sum(p[0] for p in c.polygon["coordinates"][0][:4]) / 4,
-        )
-        for c in hot
-    ]
-    area_ids = locate_many(centres) if centres else []
-    names = dict(Area.objects.filter(pk__in=[a for a in area_ids if a]).values_list("id", "name"))
-    # One row per area the hot cells lie in, strongest first.
-    by_area: dict[str, dict[str, Any]] = {}
-    for hot_cell, area_id in zip(hot, area_ids, strict=True):
-        name = names.get(area_id, "–") if area_id else _("outside the named areas")
-        row = by_area.setdefault(name, {"area": name, "cells": 0, "count": 0, "z": hot_cell.z})
-        row["cells"] += 1
-        row["count"] += hot_cell.count
-    return {
-        "hotspot_cells": {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": c.polygon,
-                    "properties": {"count": c.count, "gi_z": round(c.z, 2), "hotspot": c.hotspot},
-                }
-                for c in cells
-            ],
-        },
-        "hotspots": found,
-        "hot_rows": list(by_area.values()),
-    }

@@ -4,12 +4,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from trygg.accounts.api import OrganisationViewSet
+from trygg.accounts.api import AreaViewSet, OrganisationViewSet
 from trygg.analysis import api as analysis_api
 from trygg.collaboration.api import AgreementViewSet, ForumViewSet, MeetingViewSet
 from trygg.compliance.api import ComplianceView
 from trygg.incidents.api import CategoryViewSet, IncidentViewSet
-from trygg.places.api import AreaViewSet
 from trygg.plans.api import ActionPlanViewSet, MeasureViewSet, ProblemViewSet
 from trygg.reports.api import SituationReportViewSet
 from trygg.statistics.api import StatisticSeriesViewSet

@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from trygg.collaboration.exports import RENDERERS, Kind, meeting_document
 from trygg.collaboration.models import Meeting
 from trygg.collaboration.permissions import check_meeting
-from trygg.front.decorators import download
-from trygg.front.documents import attachment
+from trygg.lib.documents import attachment
+from trygg.lib.web import download
 
 
 @download

@@ -24,9 +24,8 @@ from docx import Document
 from docx.shared import Cm, Pt
 
 from trygg.collaboration.models import ActionItem, AgendaItem, ForumMember, Meeting
-from trygg.front import documents
-from trygg.front.documents import day
-from trygg.lib import word
+from trygg.lib import documents, word
+from trygg.lib.documents import day
 
 
 class Kind(StrEnum):

@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from trygg.api.documents import DocumentLinksSerializer, document_links
 from trygg.collaboration.exports import Kind, current_kind
 from trygg.collaboration.models import (
     ActionItem,
@@ -19,6 +18,7 @@ from trygg.collaboration.models import (
     Meeting,
     Signatory,
 )
+from trygg.lib.documents import DocumentLinksSerializer, document_links
 
 
 class SignatorySerializer(serializers.ModelSerializer):

@@ -62,7 +62,7 @@ from trygg.collaboration.permissions import (
     visible_meetings,
     visible_promises,
 )
-from trygg.front.decorators import download, page
+from trygg.lib.web import download, page
 
 SECTION = "collaboration"
 

@@ -11,18 +11,10 @@ Statuses: ``uppfyllt`` (fulfilled, due more than ``SOON_DAYS`` ahead or not at a
 and of the areas above it (a city-wide agreement or council serves each district); open
 action items and follow-ups also count from the areas below.
 
-The lägesbild and the åtgärdsplan come from other apps (``trygg.reports``, ``trygg.plans``).
-Their duties look the models up only when the app is installed, and otherwise answer
-``saknas``, so that compliance does not import them. They expect:
-
-- ``trygg.reports`` with model ``SituationReport``: ``objects.approved()`` (the approved
-  versions), ``approved_at`` (a date, or a datetime read in local time), ``area`` (a
-  foreign key to ``places.Area``), and optionally ``get_absolute_url()``;
-- ``trygg.plans`` with model ``ActionPlan``: ``objects.decided()`` (the decided plans),
-  ``decided_at`` (a date or datetime), ``situation_report`` (a foreign key to the
-  ``SituationReport`` it is based on), and optionally ``get_absolute_url()`` and a
-  ``review_date`` (when the plan must be renewed). A plan based on a lägesbild kept outside
-  Trygg has no ``situation_report`` and does not fulfil the duty.
+The lägesbild (``reports.SituationReport``, its approved versions) and the åtgärdsplan
+(``plans.ActionPlan``, its decided plans, based on a lägesbild through ``situation_report``)
+are read through their QuerySets; a plan based on a lägesbild kept outside Trygg has no
+``situation_report`` and does not fulfil the duty.
 
 Both must be younger than TRYGG_LAGESBILD_REVIEW_MONTHS (default 24), unless the plan carries
 its own ``review_date``; a plan counts only if it is based on the newest approved lägesbild.
@@ -34,9 +26,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Model
 from django.urls import reverse
@@ -57,6 +47,8 @@ from trygg.collaboration.models import (
     add_months,
 )
 from trygg.places.models import Area, AreaTree
+from trygg.plans.models import ActionPlan
+from trygg.reports.models import SituationReport
 
 SOON_DAYS = 60
 FORUM_INTERVAL_MONTHS = 12
@@ -197,21 +189,9 @@ def samordningsfunktion(ctx: Context) -> Duty:
     )
 
 
-def _installed_model(app: str, model: str) -> type[Model] | None:
-    if not apps.is_installed(f"trygg.{app}"):
-        return None
-    try:
-        return apps.get_model(app, model)
-    except LookupError:
-        return None
-
-
-def _latest_situation_report(ctx: Context) -> Any:
-    model = _installed_model("reports", "SituationReport")
-    if model is None:
-        return None
+def _latest_situation_report(ctx: Context) -> SituationReport | None:
     return (
-        model.objects.approved()  # type: ignore[attr-defined]
+        SituationReport.objects.approved()
         .filter(area__in=ctx.applying_area_ids)
         .exclude(approved_at__isnull=True)
         .order_by("-approved_at")
@@ -221,16 +201,6 @@ def _latest_situation_report(ctx: Context) -> Any:
 
 def lagesbild(ctx: Context) -> Duty:
     title = _("An approved lägesbild younger than %(months)s months") % {"months": review_months()}
-    if _installed_model("reports", "SituationReport") is None:
-        return Duty(
-            "lagesbild",
-            title,
-            Status.SAKNAS,
-            _(
-                "Lägesbilder are not kept in Trygg yet, so there is no approved lägesbild to "
-                "show. The row is filled in once the lägesbild part is installed."
-            ),
-        )
     report = _latest_situation_report(ctx)
     if report is None:
         return Duty(
@@ -255,17 +225,6 @@ def lagesbild(ctx: Context) -> Duty:
 
 def atgardsplan(ctx: Context) -> Duty:
     title = _("A decided åtgärdsplan based on the lägesbild")
-    model = _installed_model("plans", "ActionPlan")
-    if model is None:
-        return Duty(
-            "atgardsplan",
-            title,
-            Status.SAKNAS,
-            _(
-                "Åtgärdsplaner are not kept in Trygg yet, so there is no decided plan to show. "
-                "The row is filled in once the åtgärdsplan part is installed."
-            ),
-        )
     report = _latest_situation_report(ctx)
     if report is None:
         return Duty(
@@ -275,7 +234,7 @@ def atgardsplan(ctx: Context) -> Duty:
             _("A plan is based on an approved lägesbild, and there is none yet."),
         )
     plan = (
-        model.objects.decided()  # type: ignore[attr-defined]
+        ActionPlan.objects.decided()
         .filter(situation_report=report)
         .exclude(decided_at__isnull=True)
         .order_by("-decided_at")

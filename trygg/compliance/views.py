@@ -13,7 +13,7 @@ from trygg.collaboration.permissions import can_collaborate
 from trygg.compliance.duties import Status, checklist
 from trygg.compliance.permissions import checklist_areas
 from trygg.compliance.selection import BadSelection, selection
-from trygg.front.decorators import page
+from trygg.lib.web import page
 
 
 @page("collaboration")

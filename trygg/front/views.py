@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from trygg.accounts.models import Role
 from trygg.accounts.permissions import visible_memberships, visible_organisations
 from trygg.accounts.scope import scope_for
-from trygg.front.decorators import page
 from trygg.incidents.permissions import visible_categories
+from trygg.lib.web import page
 from trygg.places.maps import feature_collection, map_areas_for_roots
 from trygg.places.models import Area
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from trygg.accounts.models import AnyUser
 from trygg.accounts.scope import scope_for
-from trygg.front.decorators import page
 from trygg.incidents import exports
 from trygg.incidents.actions import (
     IncidentsRefused,
@@ -41,6 +40,7 @@ from trygg.incidents.permissions import (
     visible_incidents,
 )
 from trygg.lib.csvio import write_csv
+from trygg.lib.web import page
 from trygg.places.maps import feature_collection, map_areas_for_roots, top_areas
 from trygg.places.models import Area
 

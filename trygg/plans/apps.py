@@ -7,5 +7,8 @@ class PlansConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self) -> None:
-        # Registers problems and measures as records agenda items can link to.
-        from trygg.plans import links  # noqa: F401
+        # Registers problems and measures as records agenda items can link to, and the
+        # lägesbild's measures block.
+        from trygg.plans import figures, links  # noqa: F401
+
+        figures.register()

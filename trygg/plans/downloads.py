@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 
-from trygg.front.decorators import download
-from trygg.front.documents import attachment
+from trygg.lib.documents import attachment
+from trygg.lib.web import download
 from trygg.plans.exports import RENDERERS, plan_document
 from trygg.plans.models import ActionPlan
 from trygg.plans.permissions import check_plan

@@ -23,9 +23,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 from trygg.accounts.models import AnyUser
 from trygg.analysis.charts import swedish_number
-from trygg.front import documents
-from trygg.front.documents import day
-from trygg.lib import lights, word
+from trygg.lib import documents, lights, word
+from trygg.lib.documents import day
 from trygg.plans.effects import IndicatorReading, read_indicators
 from trygg.plans.models import ActionPlan, Measure
 

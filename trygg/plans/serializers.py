@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from trygg.analysis.evaluation import Evaluation
 from trygg.analysis.serializers import EvaluationSerializer
-from trygg.api.documents import DocumentLinksSerializer, document_links
+from trygg.lib.documents import DocumentLinksSerializer, document_links
 from trygg.plans.effects import (
     IndicatorReading,
     measure_effects,

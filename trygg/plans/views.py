@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from trygg.accounts.models import AnyUser
 from trygg.analysis import charts
-from trygg.front.decorators import page
+from trygg.lib.web import page
 from trygg.plans import actions
 from trygg.plans.effects import measure_evaluation, measure_weekly_series, read_indicator
 from trygg.plans.forms import (

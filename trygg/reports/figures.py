@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
@@ -31,7 +34,7 @@ from trygg.analysis.counts import count_incidents
 from trygg.analysis.patterns import WeekdayHour, monthly_profile, weekday_hour
 from trygg.analysis.selection import Selection, build_selection
 from trygg.analysis.tables import change_table, monthly_table, weekday_hour_table
-from trygg.lib import lights
+from trygg.lib.documents import day
 from trygg.reports.models import BlockKind, ReportBlock, SituationReport
 
 Frozen = dict[str, Any]
@@ -63,11 +66,13 @@ def selection_for(block: ReportBlock, user: AnyUser) -> Selection:
 
 def compute_figure(block: ReportBlock, user: AnyUser) -> Frozen | None:
     """The block's figure computed now; None for text blocks."""
-    compute = _COMPUTE.get(block.kind)
-    if compute is None:
+    if not block.is_figure:
         return None
+    kind = _KINDS.get(block.kind)
+    if kind is None:
+        raise FigureError(_("This kind of figure is not available in this installation."))
     with translation.override(settings.LANGUAGE_CODE):
-        figure = compute(block, user)
+        figure = kind.compute(block, user)
     figure["computed_at"] = timezone.now().isoformat(timespec="seconds")
     return figure
 
@@ -102,8 +107,8 @@ def _counts(block: ReportBlock, user: AnyUser) -> Frozen:
         "note": _("Reported incidents in %(areas)s, %(first)s–%(last)s.")
         % {
             "areas": ", ".join(g.name for g in selection.areas),
-            "first": _day(result.periods[0].start) if result.periods else "",
-            "last": _day(result.periods[-1].end) if result.periods else "",
+            "first": day(result.periods[0].start) if result.periods else "",
+            "last": day(result.periods[-1].end) if result.periods else "",
         },
     }
 
@@ -208,8 +213,7 @@ def _time_pattern(block: ReportBlock, user: AnyUser) -> Frozen:
 
 
 def _hotspots(block: ReportBlock, user: AnyUser) -> Frozen:
-    from trygg.analysis.hotspots import NoStudyArea, hotspots
-    from trygg.analysis.views import hotspot_summary
+    from trygg.analysis.hotspots import NoStudyArea, hotspot_summary, hotspots
 
     selection = selection_for(block, user)
     try:
@@ -257,110 +261,50 @@ def _next_meeting(block: ReportBlock, user: AnyUser) -> Frozen:
     }
 
 
-def _plan_for(block: ReportBlock) -> Any:
-    """The action plan a measures block shows: the one chosen in its selection, else the plan
-    based on this lägesbild (any of its versions), else the area's latest decided plan."""
-    from trygg.plans.models import ActionPlan
-
-    report: SituationReport = block.report
-    plans = ActionPlan.objects.not_superseded().select_related("area")
-    plan_id = (block.selection or {}).get("plan_id")
-    if plan_id:
-        return ActionPlan.objects.filter(pk=int(plan_id)).select_related("area").first()
-    chain = [v.pk for v in report.versions()]
-    return (
-        plans.filter(situation_report__in=chain).order_by("-period_start", "-pk").first()
-        or plans.decided().filter(area=report.area).order_by("-period_start", "-pk").first()
-    )
+# The figure kinds: computed here from analyses, statistics and meetings; other apps register
+# theirs (``trygg.plans.figures`` registers the measures block) when Django starts.
 
 
-def _measures(block: ReportBlock, user: AnyUser) -> Frozen:
-    """The action plan's prioritised problems and their measures with traffic lights.
+@dataclass(frozen=True)
+class SelectionField:
+    """A form field a figure kind adds to the block form; its value is stored in the block's
+    selection under ``param``."""
 
-    Besides ``headers`` and ``rows`` the figure holds ``statuses`` (the light of each row:
-    gron, gul or rod), ``status_column`` (where the light is shown) and ``key_columns`` (the
-    columns that name a row when versions are compared).
-    """
-    from django.apps import apps
-
-    if not apps.is_installed("trygg.plans"):
-        raise FigureError(_("There is no action plan in this installation."))
-    from trygg.plans.permissions import can_plan
-
-    plan = _plan_for(block)
-    if plan is None:
-        raise FigureError(_("No action plan is found for the area."))
-    if not can_plan(user, plan):
-        raise FigureError(_("You may not see the action plan."))
-    problems = list(plan.problems.select_related("priority_area").order_by("priority", "title"))
-    measures = sorted(
-        plan.measures.select_related("responsible_organisation").prefetch_related("causes"),
-        key=lambda m: (m.title.casefold(), m.pk),  # the same order on every database
-    )
-    if not measures:
-        raise FigureError(_("The action plan has no measures yet."))
-    groups: list[tuple[str, list[Any]]] = []
-    for problem in problems:
-        label = problem.title
-        if problem.priority_area and problem.priority_area.name != problem.title:
-            label = f"{problem.title} ({problem.priority_area.name})"
-        found = [m for m in measures if any(c.problem_id == problem.pk for c in m.causes.all())]
-        if found:
-            groups.append((label, found))
-    problem_ids = {p.pk for p in problems}
-    others = [m for m in measures if not any(c.problem_id in problem_ids for c in m.causes.all())]
-    if others:
-        groups.append((_("Other measures"), others))
-    rows: list[list[Any]] = []
-    statuses: list[str] = []
-    for label, found in groups:
-        for measure in found:
-            light = lights.light(measure.status)
-            rows.append(
-                [
-                    label,
-                    measure.title,
-                    str(measure.responsible_organisation),
-                    f"{light.colour}: {light.label}",  # in words, not colour alone
-                    measure.status_reason,
-                ]
-            )
-            statuses.append(measure.status)
-    note = plan.title
-    if plan.decided_at:
-        note += ", " + _("decided by %(body)s on %(day)s") % {
-            "body": plan.decided_by or "–",
-            "day": _day(plan.decided_at),
-        }
-    note += ". " + _("Green: on track, yellow: at risk, red: off track.")
-    return {
-        "headers": [_("Priority area"), _("Measure"), _("Responsible"), _("Status"), _("Comment")],
-        "rows": rows,
-        "statuses": statuses,
-        "status_column": 3,
-        "key_columns": 2,
-        "chart": None,
-        "plan": {"id": plan.pk, "title": plan.title},
-        "note": note,
-    }
+    name: str
+    param: str
+    field: Callable[[AnyUser | None], forms.Field]
+    stored: Callable[[Any], Any]
 
 
-_COMPUTE = {
-    BlockKind.MEASURES: _measures,
-    BlockKind.COUNTS: _counts,
-    BlockKind.CHANGES: _changes,
-    BlockKind.STATISTICS: _statistics,
-    BlockKind.TIME_PATTERN: _time_pattern,
-    BlockKind.HOTSPOTS: _hotspots,
-    BlockKind.NEXT_MEETING: _next_meeting,
-}
+@dataclass(frozen=True)
+class FigureKind:
+    compute: Callable[[ReportBlock, AnyUser], Frozen]
+    fields: tuple[SelectionField, ...] = ()
+
+
+_KINDS: dict[str, FigureKind] = {}
+
+
+def register_figure(
+    kind: str, compute: Callable[[ReportBlock, AnyUser], Frozen], *fields: SelectionField
+) -> None:
+    """Make a block kind (one of ``BlockKind``'s figure kinds) computable."""
+    _KINDS[kind] = FigureKind(compute, fields)
+
+
+def registered_figures() -> dict[str, FigureKind]:
+    return dict(_KINDS)
+
+
+register_figure(BlockKind.COUNTS, _counts)
+register_figure(BlockKind.CHANGES, _changes)
+register_figure(BlockKind.STATISTICS, _statistics)
+register_figure(BlockKind.TIME_PATTERN, _time_pattern)
+register_figure(BlockKind.HOTSPOTS, _hotspots)
+register_figure(BlockKind.NEXT_MEETING, _next_meeting)
 
 
 # Showing stored figures ------------------------------------------------------------------
-
-
-def _day(day: dt.date) -> str:
-    return date_format(day, "j F Y")
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -377,10 +321,10 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float):
         return charts.swedish_number(value, 0 if value.is_integer() else 1)
     if isinstance(value, dt.date):
-        return _day(value)
+        return day(value)
     text = str(value)
     if _ISO_DAY.match(text):
-        return _day(dt.date.fromisoformat(text))
+        return day(dt.date.fromisoformat(text))
     return text
 
 

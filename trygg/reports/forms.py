@@ -14,6 +14,7 @@ from trygg.accounts.rules import manageable_areas
 from trygg.collaboration.forms import DateInput
 from trygg.incidents.models import Category
 from trygg.lib.periods import PeriodKind
+from trygg.reports.figures import registered_figures
 from trygg.reports.models import BlockKind, ReportBlock, Section
 from trygg.statistics.models import StatisticSeries
 
@@ -67,25 +68,13 @@ class BlockForm(forms.Form):
         queryset=StatisticSeries.objects.order_by("name"),
         required=False,
     )
-    plan = forms.ModelChoiceField(
-        label=_("Action plan"),
-        queryset=None,
-        required=False,
-        help_text=_(
-            "Priorities and measures: empty = the plan based on this lägesbild, else the "
-            "area's latest decided plan."
-        ),
-    )
 
     def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from trygg.plans.models import ActionPlan
-        from trygg.plans.permissions import visible_plans
-
-        plans = visible_plans(user) if user is not None else ActionPlan.objects.none()
-        self.fields["plan"].queryset = plans.not_superseded().order_by(  # type: ignore[attr-defined]
-            "-period_start", "title"
-        )
+        # Fields of figure kinds other apps register (the measures block's action plan).
+        for kind in registered_figures().values():
+            for extra in kind.fields:
+                self.fields[extra.name] = extra.field(user)
 
     @classmethod
     def initial_for(cls, block: ReportBlock) -> dict[str, Any]:
@@ -101,7 +90,10 @@ class BlockForm(forms.Form):
             "comparison": params.get("comparison", "previous"),
             "pattern": params.get("pattern", "weekday_hour"),
             "series_ids": params.get("series_ids", []),
-            "plan": params.get("plan_id"),
+        } | {
+            extra.name: params.get(extra.param)
+            for kind in registered_figures().values()
+            for extra in kind.fields
         }
 
     def selection(self) -> dict[str, Any]:
@@ -119,8 +111,10 @@ class BlockForm(forms.Form):
             params["comparison"] = data["comparison"]
         if kind == BlockKind.TIME_PATTERN and data.get("pattern"):
             params["pattern"] = data["pattern"]
-        if kind == BlockKind.MEASURES and data.get("plan"):
-            params["plan_id"] = data["plan"].pk
+        registered = registered_figures().get(kind)
+        for extra in registered.fields if registered else ():
+            if data.get(extra.name):
+                params[extra.param] = extra.stored(data[extra.name])
         return params
 
 

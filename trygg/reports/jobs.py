@@ -2,9 +2,10 @@
 
 ``export_or_job`` is what the export link does: a small export is rendered in the request; a
 large one (``exports.is_large``) finds a running or reusable job or starts one
-(``start_export_job``, which enqueues ``tasks.run_export``). ``run_export_job`` (the task's
+(``start_export_job``, which enqueues the task ``run_export``). ``run_export_job`` (the task's
 body) renders the file, writing the steps done to the job as each block is rendered, and keeps
-the file on the job.
+the file on the job. ``trygg db_worker`` runs the task (django-tasks-db keeps the queue in the
+database); tests run it at once with the immediate backend.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -93,8 +95,6 @@ def pending_export(report: SituationReport, fmt: str, user: Any) -> ExportJob | 
 
 def start_export_job(report: SituationReport, fmt: str, user: Any) -> ExportJob:
     """A queued job for the export, handed to the task worker."""
-    from trygg.reports.tasks import run_export
-
     if fmt not in EXPORTERS:
         raise ValueError(f"unknown export format {fmt!r}")
     cutoff = timezone.now() - dt.timedelta(days=KEEP_DAYS)
@@ -109,6 +109,12 @@ def start_export_job(report: SituationReport, fmt: str, user: Any) -> ExportJob:
     run_export.enqueue(job.pk)
     job.refresh_from_db()
     return job
+
+
+@task
+def run_export(job_id: int) -> None:
+    """Render a large export (an ExportJob) and keep the file on the job."""
+    run_export_job(job_id)
 
 
 def run_export_job(job_id: int) -> None:

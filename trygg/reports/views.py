@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trygg.front.decorators import download, page, signed_in_by_token
+from trygg.lib.web import download, page, signed_in_by_token
 from trygg.reports import actions, jobs
 from trygg.reports.compare import compare
 from trygg.reports.content import document

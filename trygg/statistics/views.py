@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.formats import number_format
 
 from trygg.accounts.models import AnyUser
-from trygg.front.decorators import page
 from trygg.lib.periods import Period
+from trygg.lib.web import page
 from trygg.places.models import AreaTree
 from trygg.statistics import exports
 from trygg.statistics.forms import ImportForm

@@ -35,7 +35,7 @@ def is_number(value: object) -> bool:
 @register.inclusion_tag("analysis/_week.html", takes_context=True)
 def week_at_a_glance(context: template.Context) -> dict[str, object]:
     """Översikt's EST block: this week against the previous eight, and what stands out."""
-    from trygg.analysis.views import overview_week
+    from trygg.analysis.overview import overview_week
 
     request = context["request"]
     return {"week": overview_week(request.user), "request": request}

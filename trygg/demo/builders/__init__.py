@@ -7,10 +7,7 @@ organisations, users). A later issue adds its domain by adding a module and list
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from trygg.demo.builders import (
     categories,
@@ -22,19 +19,9 @@ from trygg.demo.builders import (
     reports,
     statistics,
 )
+from trygg.demo.builders.context import DEMO_PASSWORD, DEMO_SEED, DemoContext
 
-DEMO_PASSWORD = "trygg-demo"
-DEMO_SEED = 2023
-
-
-@dataclass
-class DemoContext:
-    rng: random.Random
-    log: Callable[[str], None]
-    areas: dict[str, Any] = field(default_factory=dict)
-    organisations: dict[str, Any] = field(default_factory=dict)
-    users: dict[str, Any] = field(default_factory=dict)
-
+__all__ = ["BUILDERS", "DEMO_PASSWORD", "DEMO_SEED", "DemoContext"]
 
 BUILDERS: list[Callable[[DemoContext], None]] = [
     places.build,

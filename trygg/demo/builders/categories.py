@@ -10,7 +10,7 @@ from trygg.incidents.defaults import ensure_default_categories
 from trygg.incidents.models import Category
 
 if TYPE_CHECKING:
-    from trygg.demo.builders import DemoContext
+    from trygg.demo.builders.context import DemoContext
 
 
 def build(demo: DemoContext) -> None:

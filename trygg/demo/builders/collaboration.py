@@ -51,7 +51,7 @@ from trygg.collaboration.models import (
 )
 
 if TYPE_CHECKING:
-    from trygg.demo.builders import DemoContext
+    from trygg.demo.builders.context import DemoContext
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 POLIS, STADEN, SDF = "Polisen", "Stockholms stad", "Hägersten-Älvsjö stadsdelsförvaltning"

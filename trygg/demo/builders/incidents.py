@@ -30,7 +30,7 @@ from trygg.lib.text import title_case
 if TYPE_CHECKING:
     import random
 
-    from trygg.demo.builders import DemoContext
+    from trygg.demo.builders.context import DemoContext
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FIRST_DAY = dt.date(2021, 9, 1)

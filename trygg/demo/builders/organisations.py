@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from trygg.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 
 if TYPE_CHECKING:
-    from trygg.demo.builders import DemoContext
+    from trygg.demo.builders.context import DemoContext
 
 # (name, short name, kind, area name)
 ORGANISATIONS = (
@@ -42,7 +42,7 @@ USERS = (
 
 
 def build(demo: DemoContext) -> None:
-    from trygg.demo.builders import DEMO_PASSWORD
+    from trygg.demo.builders.context import DEMO_PASSWORD
 
     for name, short, kind, area in ORGANISATIONS:
         demo.organisations[name] = Organisation.objects.create(

@@ -18,7 +18,7 @@ from trygg.places.importers import import_areas
 from trygg.places.models import Area, AreaKind, PoliceClassification
 
 if TYPE_CHECKING:
-    from trygg.demo.builders import DemoContext
+    from trygg.demo.builders.context import DemoContext
 
 BOUNDARIES = Path(__file__).resolve().parent.parent / "data" / "stockholm-stadsdelar.geojson"
 

@@ -43,7 +43,7 @@ from trygg.plans.models import (
 from trygg.statistics.models import StatisticSeries
 
 if TYPE_CHECKING:
-    from trygg.demo.builders import DemoContext
+    from trygg.demo.builders.context import DemoContext
 
 POLIS, SDF = "Polisen", "Hägersten-Älvsjö stadsdelsförvaltning"
 UTBF, SHIS, CITYCON = "Utbildningsförvaltningen", "SHIS Bostäder", "Citycon"

@@ -15,17 +15,16 @@ years, with tested changes, time patterns and hotspots computed from the demo in
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
-
-from django.apps import apps
+from typing import TYPE_CHECKING
 
 from trygg.collaboration.models import Meeting
+from trygg.plans.models import ActionPlan
 from trygg.reports import actions
-from trygg.reports.models import BlockKind, Section
+from trygg.reports.models import BlockKind, Section, SituationReport
 from trygg.statistics.models import StatisticSeries
 
 if TYPE_CHECKING:
-    from trygg.demo.builders import DemoContext
+    from trygg.demo.builders.context import DemoContext
 
 TITLE = "Lägesbild 2022 och handlingsplan 2023, Hägersten-Älvsjö"
 APPROVED_ON = dt.date(2022, 12, 8)
@@ -230,20 +229,11 @@ def build(demo: DemoContext) -> None:
     demo.log(f"{TITLE}: godkänd och ett utkast")
 
 
-def _action_plan() -> Any:
+def _action_plan() -> ActionPlan | None:
     """The demo åtgärdsplan, whose measures and traffic lights the lägesbild shows."""
-    if not apps.is_installed("trygg.plans"):
-        return None
-    plan_model = apps.get_model("plans", "ActionPlan")
-    return plan_model.objects.filter(situation_report_title=PLAN_BASED_ON).first()
+    return ActionPlan.objects.filter(situation_report_title=PLAN_BASED_ON).first()
 
 
-def _link_action_plan(report: object) -> None:
-    """The demo åtgärdsplan names this lägesbild; link it when the plans app is installed."""
-    if not apps.is_installed("trygg.plans"):
-        return
-    try:
-        plan_model = apps.get_model("plans", "ActionPlan")
-    except LookupError:
-        return
-    plan_model.objects.filter(situation_report_title=PLAN_BASED_ON).update(situation_report=report)
+def _link_action_plan(report: SituationReport) -> None:
+    """The demo åtgärdsplan names this lägesbild: link it."""
+    ActionPlan.objects.filter(situation_report_title=PLAN_BASED_ON).update(situation_report=report)

@@ -26,7 +26,7 @@ from trygg.statistics.importers import TEMPLATE_COLUMNS, import_statistics
 from trygg.statistics.models import StatisticSeries, Unit
 
 if TYPE_CHECKING:
-    from trygg.demo.builders import DemoContext
+    from trygg.demo.builders.context import DemoContext
 
 DISTRICT = "Hägersten-Älvsjö"
 POPULATION_YEAR = 2022

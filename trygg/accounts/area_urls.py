@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trygg.places import views
+from trygg.accounts import areas as views
 
 app_name = "places"
 urlpatterns = [

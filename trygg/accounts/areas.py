@@ -1,4 +1,9 @@
-"""Pages for areas: the tree with a map, one area's page, and the boundary import."""
+"""Pages for areas: the tree with a map, one area's page, and the boundary import.
+
+They live here, beside the organisation pages, rather than in ``places``: what a user may see
+and change of the area tree follows from their memberships, and ``places`` knows nothing of
+users (it sits below ``accounts``; see tests/test_architecture.py).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from trygg.accounts.permissions import check_area, visible_areas
 from trygg.accounts.scope import scope_for
-from trygg.front.decorators import page
+from trygg.lib.web import page
 from trygg.places.forms import AreaImportForm
 from trygg.places.importers import AreaImportError, import_areas
 from trygg.places.maps import feature_collection, map_areas_for_roots, top_areas

@@ -1,5 +1,7 @@
 """Documents to download (DOCX and PDF): the Swedish date, the PDF printed by WeasyPrint from an
-HTML template, and the attachment response.
+HTML template, the attachment response, and the links to a record's documents in API answers
+(``exports: {"docx": URL, "pdf": URL}``, absolute, and working with the same token as the API,
+see ``trygg.lib.web.download``).
 
 The lägesbild, the åtgärdsplan and meeting agendas and minutes all render through these, so
 they share fonts, page set-up and the page-number footer (``templates/print/base.html``).
@@ -13,9 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
+from rest_framework import serializers
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -46,3 +50,22 @@ def attachment(content: bytes, fmt: str, name: str, fallback: str) -> HttpRespon
     stem = slugify(name.replace("–", "-").replace("—", "-")) or fallback
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
+
+
+# What the API links to for each record with documents.
+FORMATS = ("docx", "pdf")
+
+
+class DocumentLinksSerializer(serializers.Serializer):
+    docx = serializers.URLField(help_text="Word (DOCX).")
+    pdf = serializers.URLField(help_text="PDF (A4).")
+
+
+def document_links(context: dict[str, Any], url_name: str, *args: object) -> dict[str, str]:
+    """Absolute URLs of the DOCX and PDF at ``url_name`` (whose last argument is the format)."""
+    request = context.get("request")
+    links = {}
+    for fmt in FORMATS:
+        path = reverse(url_name, args=[*args, fmt])
+        links[fmt] = request.build_absolute_uri(path) if request else path
+    return links

@@ -14,9 +14,8 @@ from trygg.collaboration.models import (
     ForumMember,
     Meeting,
     PriorityArea,
-    add_months,
-    add_years,
 )
+from trygg.lib.periods import add_months, add_years
 
 pytestmark = pytest.mark.django_db
 

@@ -38,13 +38,8 @@ from trygg.incidents.models import (
     Source,
     Status,
 )
-from trygg.incidents.rollup import (
-    month_of,
-    month_start,
-    months_between,
-    rebuild_rollup,
-    refresh_rollup,
-)
+from trygg.incidents.rollup import rebuild_rollup, refresh_rollup
+from trygg.lib.periods import month_of, month_start, months_between
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")

@@ -44,8 +44,8 @@ from trygg.collaboration.models import (
     ForumKind,
     Meeting,
     PromiseFollowUp,
-    add_months,
 )
+from trygg.lib.periods import add_months
 from trygg.places.models import Area, AreaTree
 from trygg.plans.models import ActionPlan
 from trygg.reports.models import SituationReport

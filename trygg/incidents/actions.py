@@ -25,7 +25,7 @@ from simple_history.utils import bulk_update_with_history
 from trygg.accounts.models import AnyUser, Organisation
 from trygg.incidents.models import Category, Incident, Source, Status
 from trygg.incidents.permissions import CHANGE, REVIEW, can_incident, check_incident
-from trygg.incidents.rollup import incidents_written, month_of, months_of
+from trygg.incidents.rollup import incidents_written
 from trygg.incidents.rules import (
     FUTURE_TOLERANCE,
     REPORTING_ROLES,
@@ -34,6 +34,7 @@ from trygg.incidents.rules import (
     check_batch,
 )
 from trygg.lib.imports import Problem, RowsRefused
+from trygg.lib.periods import month_of, months_of
 from trygg.places.models import Area
 
 __all__ = [

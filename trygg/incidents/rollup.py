@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
@@ -38,8 +37,8 @@ from trygg.incidents.models import (
     IncidentRollup,
     Status,
 )
+from trygg.lib.periods import month_of, month_start, months_between, next_month
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 GROUPED_COLUMNS = ("area_id", "category_id", "organisation_id", "source", "status")
 # What the narrow rollup counts: every incident not rejected on review.
 COUNTED_STATUSES = tuple(s for s in Status.values if s != Status.AVVISAD)
@@ -49,40 +48,6 @@ _MONTHS_PER_STATEMENT = 120
 _LOCK_NAMESPACE = 0x54525947
 # First key of the per-year locks around the narrow rollup's rows ("TRYY").
 _YEAR_LOCK_NAMESPACE = 0x54525959
-
-
-# --- Stockholm months --------------------------------------------------------------------------
-
-
-def month_of(moment: dt.datetime) -> dt.date:
-    """The first day of the Stockholm calendar month in which an aware datetime falls."""
-    return moment.astimezone(STOCKHOLM).date().replace(day=1)
-
-
-def months_of(moments: Iterable[dt.datetime]) -> set[dt.date]:
-    return {month_of(m) for m in moments}
-
-
-def next_month(month: dt.date) -> dt.date:
-    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def month_start(month: dt.date) -> dt.datetime:
-    """Midnight on the month's first day in Stockholm, as an aware datetime.
-
-    Midnight always exists there: the clocks change at 02:00/03:00.
-    """
-    return dt.datetime(month.year, month.month, 1, tzinfo=STOCKHOLM)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every month from ``first``'s to ``last``'s, both included."""
-    months = []
-    month = first.replace(day=1)
-    while month <= last:
-        months.append(month)
-        month = next_month(month)
-    return months
 
 
 # --- refreshing --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ exclusive day after ``end`` (what queries use).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -369,3 +369,60 @@ def _parse(value: str, wanted: PeriodKind | None, first_month: int) -> Period | 
     except ValueError:
         return None
     return None
+
+
+# Stockholm calendar months, as the monthly rollups count them ----------------------------------
+
+
+def month_of(moment: datetime) -> date:
+    """The first day of the Stockholm calendar month in which an aware datetime falls."""
+    return moment.astimezone(STOCKHOLM).date().replace(day=1)
+
+
+def months_of(moments: Iterable[datetime]) -> set[date]:
+    return {month_of(m) for m in moments}
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def month_start(month: date) -> datetime:
+    """Midnight on the month's first day in Stockholm, as an aware datetime.
+
+    Midnight always exists there: the clocks change at 02:00/03:00.
+    """
+    return datetime(month.year, month.month, 1, tzinfo=STOCKHOLM)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """Every month from ``first``'s to ``last``'s, both included."""
+    months = []
+    month = first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+# Adding years and months to a day (review dates) -------------------------------------------------
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clipped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from trygg.collaboration.models import FollowUpStatus, add_years
+from trygg.collaboration.models import FollowUpStatus
+from trygg.lib.periods import add_years
 
 
 class PlanStatus(models.TextChoices):

@@ -47,7 +47,7 @@ from trygg.incidents.imports.bulk import lock_for_bulk_load, without_indexes_and
 from trygg.incidents.imports.report import IncidentImportReport, as_columns
 from trygg.incidents.imports.writer import ColumnWriter
 from trygg.incidents.models import Category, Incident, Source
-from trygg.incidents.rollup import incidents_written, month_of
+from trygg.incidents.rollup import incidents_written
 from trygg.incidents.rules import (
     NO_TIME,
     CategoryInfo,
@@ -58,6 +58,7 @@ from trygg.incidents.rules import (
 )
 from trygg.lib.csvio import ColumnTable, parse_datetime, parse_decimal
 from trygg.lib.imports import Columns, NameIndex, Problem, in_order
+from trygg.lib.periods import month_of
 from trygg.places.lookup import area_index
 from trygg.places.models import Area
 

@@ -8,6 +8,7 @@ installation on SQLite under ``var/``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import xstatic.pkg.leaflet
 from django.utils.translation import gettext_lazy as _
@@ -155,6 +156,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or VAR_DIR / "me
 MEDIA_URL = "media/"
 
 # E-mail (reminders, password resets): the console in development, SMTP in production.
+MAILERS: dict[str, dict[str, Any]]
 if env_bool("EMAIL_TO_CONSOLE", DEBUG):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:

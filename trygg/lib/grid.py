@@ -345,7 +345,9 @@ class LocalFit:
         return None
 
     @classmethod
-    def _fitted(cls, box: tuple[float, float, float, float], degree: int, nodes: np.ndarray):
+    def _fitted(
+        cls, box: tuple[float, float, float, float], degree: int, nodes: np.ndarray
+    ) -> LocalFit:
         blank = cls(*box, np.zeros((1, 1)), np.zeros((1, 1)), np.inf)
         u, v = (a.ravel() for a in np.meshgrid(nodes, nodes))
         lon, lat = blank._lonlat(u, v)

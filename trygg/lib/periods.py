@@ -351,16 +351,20 @@ def _parse(value: str, wanted: PeriodKind | None, first_month: int) -> Period | 
                 return period_of(PeriodKind.REPORTING_YEAR, date(year, 1, 1), 1)
             return period_of(PeriodKind.YEAR, date(year, 1, 1), first_month)
         if match := _TERTIAL.match(value):
-            year, number = (match[1], match[2]) if match[1] else (match[4], match[3])
-            return period_of(PeriodKind.TERTIAL, date(int(year), (int(number) - 1) * 4 + 1, 1))
+            written_year, number = (match[1], match[2]) if match[1] else (match[4], match[3])
+            return period_of(
+                PeriodKind.TERTIAL, date(int(written_year), (int(number) - 1) * 4 + 1, 1)
+            )
         if match := _QUARTER.match(value):
-            year, number = (match[1], match[2]) if match[1] else (match[4], match[3])
-            return period_of(PeriodKind.QUARTER, date(int(year), (int(number) - 1) * 3 + 1, 1))
+            written_year, number = (match[1], match[2]) if match[1] else (match[4], match[3])
+            return period_of(
+                PeriodKind.QUARTER, date(int(written_year), (int(number) - 1) * 3 + 1, 1)
+            )
         if match := _MONTH.match(value):
             return period_of(PeriodKind.MONTH, date(int(match[1]), int(match[2]), 1))
         if match := _WEEK.match(value):
-            year, week = (match[1], match[2]) if match[1] else (match[4], match[3])
-            return period_of(PeriodKind.WEEK, date.fromisocalendar(int(year), int(week), 1))
+            written_year, week = (match[1], match[2]) if match[1] else (match[4], match[3])
+            return period_of(PeriodKind.WEEK, date.fromisocalendar(int(written_year), int(week), 1))
         if match := _RANGE.match(value):
             start, end = date.fromisoformat(match[1]), date.fromisoformat(match[2])
             if end < start:

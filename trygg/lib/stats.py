@@ -28,9 +28,9 @@ ALTERNATIVES = ("two-sided", "larger", "smaller")
 _SCIPY_ALTERNATIVE = {"two-sided": "two-sided", "larger": "greater", "smaller": "less"}
 
 
-def _finite(value: float) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None
+def _finite(value: float | np.ndarray) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def _check_alternative(alternative: str) -> str:

@@ -42,7 +42,9 @@ def _index() -> AreaIndex:
         if _cached is None or _cached[0] != version:
             rows = Area.objects.with_boundary().values_list("id", "kind", "geometry")
             index = AreaIndex(
-                (_Entry(pk, AreaKind.rank(kind), area_km2(geom)), geom) for pk, kind, geom in rows
+                (_Entry(pk, AreaKind.rank(kind), area_km2(geom)), geom)
+                for pk, kind, geom in rows
+                if geom is not None  # with_boundary() excludes them; this tells the types
             )
             _cached = (version, index)
         return _cached[1]

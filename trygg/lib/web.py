@@ -8,8 +8,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def page(section: str) -> Callable[[View], View]:
@@ -17,7 +18,7 @@ def page(section: str) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             request.nav_section = section  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
@@ -36,7 +37,7 @@ def download(view: View) -> View:
     signed_in = login_required(view)
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.headers.get("Authorization", "").startswith("Token "):
             return signed_in(request, *args, **kwargs)
         try:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from trygg.accounts.models import AnyUser, Organisation
+from trygg.accounts.models import AnyUser, Organisation, User
 from trygg.incidents.models import Category, Incident, Source, Status
 from trygg.incidents.permissions import CHANGE, REVIEW, can_incident, check_incident
 from trygg.incidents.rollup import incidents_written
@@ -122,7 +122,10 @@ def _copy_insert(incidents: list[Incident]) -> None:
             [meta.db_table, len(incidents)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in [meta.pk, *fields])
+        # Concrete fields have a column; the condition says so to the type checker.
+        columns = ", ".join(
+            connection.ops.quote_name(f.column) for f in [meta.pk, *fields] if f.column
+        )
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for incident, pk in zip(incidents, ids, strict=True):
                 incident.pk = pk
@@ -130,8 +133,8 @@ def _copy_insert(incidents: list[Incident]) -> None:
                 copy.write_row([pk, *(getattr(incident, f.attname) for f in fields)])
 
 
-def _reporter(user: AnyUser | None) -> AnyUser | None:
-    return user if getattr(user, "is_authenticated", False) else None
+def _reporter(user: AnyUser | None) -> User | None:
+    return user if isinstance(user, User) else None
 
 
 def record_incidents(
@@ -201,9 +204,11 @@ def _incident(
     draft: IncidentDraft,
     area_id: int | None,
     organisation_id: int | None,
-    reporter: AnyUser | None,
+    reporter: User | None,
     source: str,
 ) -> Incident:
+    # check_batch refuses a draft without a time or an area: every good row has both.
+    assert draft.occurred_at is not None and area_id is not None
     incident = Incident(
         category=draft.category,
         occurred_at=draft.occurred_at,
@@ -325,8 +330,15 @@ def _correction_problems(
     problems = [p for p in checked.problems if _concerns_changes(p, keys)]
     area_id = checked.written_area(0)
     moved = keys & {"area", "latitude", "longitude", "organisation"}
-    after = Incident(area_id=area_id, organisation_id=checked.written_organisation(0))
-    if moved and area_id is not None and not can_incident(user, after, CHANGE):
+    if (
+        moved
+        and area_id is not None
+        and not can_incident(
+            user,
+            Incident(area_id=area_id, organisation_id=checked.written_organisation(0)),
+            CHANGE,
+        )
+    ):
         if "organisation" in moved and not moved & {"area", "latitude", "longitude"}:
             message = _("you can only report for an organisation you are a member of")
             problems.append(Problem(None, "organisation", message))
@@ -400,10 +412,11 @@ def update_incident(
             for name, value in changed.items():
                 setattr(stored, name, value)
             written = set(changed)
-            if placed and area_id != stored.area_id:
+            if placed and area_id is not None and area_id != stored.area_id:
                 stored.area_id = area_id
                 written.add("area")
             if getattr(user, "is_authenticated", False):
+                # simple_history reads this attribute, which no model declares.
                 stored._history_user = user  # type: ignore[attr-defined]
             stored.save(update_fields=[*sorted(written), "updated_at"])
             if written & ROLLUP_FIELDS:
@@ -439,7 +452,8 @@ def review_incidents(incidents: Iterable[Incident], status: str, user: AnyUser) 
             if incident.status == status:
                 continue
             incident.status = status
-            incident.reviewed_by = user if status != Status.NY else None  # type: ignore[assignment]
+            # can_incident lets no anonymous user review.
+            incident.reviewed_by = user if status != Status.NY and isinstance(user, User) else None
             incident.reviewed_at = now if status != Status.NY else None
             incident.updated_at = now
             changed.append(incident)

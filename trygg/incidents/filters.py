@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from trygg.accounts.models import AnyUser
+from trygg.accounts.models import AnyUser, Organisation
 from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.models import Category, IncidentQuerySet, Source, Status
 from trygg.incidents.permissions import visible_categories
+from trygg.lib.forms import form_field
+from trygg.places.models import Area
 
 
 class IncidentFilterForm(forms.Form):
@@ -27,13 +31,13 @@ class IncidentFilterForm(forms.Form):
         label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
     )
     till = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
-    omrade = forms.ModelChoiceField(
+    omrade: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
         label=_("Area"), queryset=None, required=False, empty_label=_("All areas")
     )
-    kategori = forms.ModelChoiceField(
+    kategori: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
         label=_("Category"), queryset=None, required=False, empty_label=_("All categories")
     )
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=None,
         required=False,
@@ -47,14 +51,15 @@ class IncidentFilterForm(forms.Form):
     )
     q = forms.CharField(label=_("Search text"), required=False, max_length=200)
 
-    def __init__(self, data: object, *, user: AnyUser) -> None:
-        super().__init__(data)  # type: ignore[arg-type]
+    def __init__(self, data: Mapping[str, Any] | None, *, user: AnyUser) -> None:
+        super().__init__(data)
         self.user = user
-        self.fields["omrade"].queryset = visible_areas(user).order_by("name")  # type: ignore[attr-defined]
-        self.fields["kategori"].queryset = visible_categories(user).order_by(  # type: ignore[attr-defined]
-            "sort_order", "name"
-        )
-        self.fields["organisation"].queryset = visible_organisations(user).order_by("name")  # type: ignore[attr-defined]
+        areas = visible_areas(user).order_by("name")
+        categories = visible_categories(user).order_by("sort_order", "name")
+        organisations = visible_organisations(user).order_by("name")
+        form_field(self, "omrade", forms.ModelChoiceField).queryset = areas
+        form_field(self, "kategori", forms.ModelChoiceField).queryset = categories
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = organisations
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -15,10 +15,17 @@ from trygg.accounts.models import AnyUser, Organisation, Role
 from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.actions import IncidentDraft
-from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, Category, Incident, Status
+from trygg.incidents.models import (
+    DESCRIPTION_MAX_LENGTH,
+    Category,
+    Incident,
+    IncidentQuerySet,
+    Status,
+)
 from trygg.incidents.rules import REPORTING_ROLES
+from trygg.lib.forms import form_field
 from trygg.lib.imports import Problem
-from trygg.places.models import AreaKind
+from trygg.places.models import Area, AreaKind, AreaQuerySet
 
 
 def grouped_category_choices() -> list[Any]:
@@ -39,7 +46,7 @@ def grouped_category_choices() -> list[Any]:
     return choices
 
 
-def reportable_areas(user: AnyUser) -> Any:
+def reportable_areas(user: AnyUser) -> AreaQuerySet:
     scope = scope_for(user)
     areas = visible_areas(user)
     if not scope.everything:
@@ -62,7 +69,7 @@ class IncidentForm(forms.Form):
     )
     latitude = forms.FloatField(required=False, widget=forms.HiddenInput)
     longitude = forms.FloatField(required=False, widget=forms.HiddenInput)
-    area = forms.ModelChoiceField(
+    area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
         label=_("Or choose the area or place"),
         queryset=None,
         required=False,
@@ -101,13 +108,12 @@ class IncidentForm(forms.Form):
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["category"].choices = grouped_category_choices()
-        areas = reportable_areas(user)
-        self.fields["area"].queryset = areas.order_by("name")  # type: ignore[attr-defined]
-        self.fields["area"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda a: (
-                f"{a.name} ({a.get_kind_display()})" if a.kind != AreaKind.PLATS else f"{a.name}"
-            )
+        form_field(self, "category", forms.ChoiceField).choices = grouped_category_choices()
+        area = form_field(self, "area", forms.ModelChoiceField)
+        area.queryset = reportable_areas(user).order_by("name")
+        # Django asks the field for each label; mypy objects to replacing a method.
+        area.label_from_instance = lambda obj: (  # type: ignore[method-assign]
+            f"{obj.name} ({obj.get_kind_display()})" if obj.kind != AreaKind.PLATS else obj.name
         )
         scope = scope_for(user)
         if scope.everything or scope.has_role(Role.SAMORDNARE, Role.ANALYTIKER):
@@ -118,7 +124,7 @@ class IncidentForm(forms.Form):
                 self.initial.setdefault("organisation", own[0].pk)
         else:
             orgs = Organisation.objects.filter(pk__in=scope.organisation_ids).order_by("name")
-        self.fields["organisation"].queryset = orgs  # type: ignore[attr-defined]
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = orgs
         self.single_organisation = orgs.first() if orgs.count() == 1 else None
         if self.single_organisation is not None:
             self.fields["organisation"].widget = forms.HiddenInput()
@@ -198,7 +204,7 @@ class ImportForm(forms.Form):
             orgs = Organisation.objects.active()
         else:
             orgs = Organisation.objects.filter(pk__in=scope.organisation_ids)
-        self.fields["organisation"].queryset = orgs.order_by("name")  # type: ignore[attr-defined]
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = orgs.order_by("name")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -213,6 +219,6 @@ class ReviewForm(forms.Form):
         choices=[(Status.GRANSKAD, _("Mark as reviewed")), (Status.AVVISAD, _("Reject"))]
     )
 
-    def __init__(self, *args: Any, incidents: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, incidents: IncidentQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ids"].queryset = incidents  # type: ignore[attr-defined]
+        form_field(self, "ids", forms.ModelMultipleChoiceField).queryset = incidents

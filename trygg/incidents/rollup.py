@@ -299,7 +299,7 @@ def _count_out_deleted(sender: type[Incident], instance: Incident, using: str, *
             month=month,
             area_id=instance.area_id,
             category_id=instance.category_id,
-            organisation_id=instance.organisation_id,
+            organisation=instance.organisation_id,  # not organisation_id: stubs refuse None there
             source=instance.source,
             status=instance.status,
         )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.accounts.models import AnyUser
+from trygg.accounts.models import AnyUser, User
 from trygg.accounts.scope import scope_for
 from trygg.incidents import exports
 from trygg.incidents.actions import (
@@ -227,19 +227,21 @@ def template(request: HttpRequest, fmt: str) -> HttpResponse:
 @page("incidents")
 def import_file(request: HttpRequest) -> HttpResponse:
     """Upload a file; the import runs as a job and the browser follows it on the job page."""
-    if not can_import(request.user):
+    user = request.user
+    assert isinstance(user, User)  # @page lets only signed-in users through
+    if not can_import(user):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         job = start_import_job(
-            request.user,
+            user,
             form.cleaned_data["file"],
             organisation=form.cleaned_data["organisation"],
             skip_invalid=form.cleaned_data["skip_invalid"],
             dry_run=form.cleaned_data["dry_run"],
         )
         return redirect("incidents:import_job", pk=job.pk)
-    recent = ImportJob.objects.filter(user=request.user)[:RECENT_JOBS]
+    recent = ImportJob.objects.filter(user=user)[:RECENT_JOBS]
     return render(request, "incidents/import.html", {"form": form, "recent": recent})
 
 

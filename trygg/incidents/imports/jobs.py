@@ -18,7 +18,7 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from trygg.accounts.models import Organisation
+from trygg.accounts.models import Organisation, User
 from trygg.incidents.actions import IncidentsRefused
 from trygg.incidents.imports import ImportFailed, IncidentImportReport, import_incidents
 from trygg.incidents.models import ImportJob
@@ -30,7 +30,7 @@ PROGRESS_INTERVAL = 0.5
 
 
 def start_import_job(
-    user: Any,
+    user: User,
     upload: UploadedFile,
     *,
     organisation: Organisation | None,

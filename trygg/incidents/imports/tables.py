@@ -314,7 +314,8 @@ def _datetimes(
             return pc.if_else(pc.equal(values, ""), "0", values).cast(pa.int64()).to_numpy()
 
         no_time = pc.equal(pc.struct_field(picked, "H"), "").to_numpy(zero_copy_only=False)
-        parsed.assign(rest[matched], *(field(f) for f in ("y", "m", "d", "H", "M")), no_time)
+        y, m, d, hh, mm = (field(f) for f in ("y", "m", "d", "H", "M"))
+        parsed.assign(rest[matched], y, m, d, hh, mm, no_time)
     local, date_only, done = parsed.local, parsed.date_only, parsed.done
 
     seconds = local - _utc_offsets(local, done, tz)

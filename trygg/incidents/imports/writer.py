@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -62,10 +63,15 @@ class ColumnWriter:
             self._copy.write(_BINARY_SIGNATURE)
         return self
 
-    def __exit__(self, exc_type: Any, *exc: object) -> bool | None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool | None:
         if self._copy is not None and exc_type is None:
             self._copy.write(_BINARY_TRAILER)
-        return self._stack.__exit__(exc_type, *exc)
+        return self._stack.__exit__(exc_type, exc, traceback)
 
     def write(self, rows: dict[str, Any], *, done: int) -> None:
         if self._copy is not None:

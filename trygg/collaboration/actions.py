@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.accounts.models import AnyUser
+from trygg.accounts.models import AnyUser, User
 from trygg.collaboration.models import (
     ActionItem,
     AgendaItem,
@@ -87,7 +87,7 @@ def attach_document(
         title=title or upload.name or _("Document"),
         original_name=(upload.name or "")[:255],
         size=upload.size or 0,
-        uploaded_by=user if getattr(user, "pk", None) else None,
+        uploaded_by=user if isinstance(user, User) else None,
     )
     document.file.save("document.pdf", upload, save=False)
     document.save()
@@ -189,14 +189,14 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def calendar_feed(user: AnyUser, *, create: bool = False) -> CalendarFeed | None:
+def calendar_feed(user: User, *, create: bool = False) -> CalendarFeed | None:
     feed = CalendarFeed.objects.filter(user=user).first()
     if feed is None and create:
         feed = CalendarFeed.objects.create(user=user, secret=new_secret())
     return feed
 
 
-def regenerate_calendar_feed(user: AnyUser) -> CalendarFeed:
+def regenerate_calendar_feed(user: User) -> CalendarFeed:
     """A new secret address for the user's feed; the old address answers 404 from now on."""
     feed, _created = CalendarFeed.objects.update_or_create(
         user=user, defaults={"secret": new_secret()}
@@ -204,5 +204,5 @@ def regenerate_calendar_feed(user: AnyUser) -> CalendarFeed:
     return feed
 
 
-def revoke_calendar_feed(user: AnyUser) -> None:
+def revoke_calendar_feed(user: User) -> None:
     CalendarFeed.objects.filter(user=user).delete()

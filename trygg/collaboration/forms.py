@@ -30,6 +30,8 @@ from trygg.collaboration.models import (
     Signatory,
 )
 from trygg.collaboration.permissions import visible_agreements
+from trygg.lib.forms import form_field
+from trygg.places.models import Area
 
 
 class DateInput(forms.DateInput):
@@ -46,7 +48,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-def area_label(area: Any) -> str:
+def area_label(area: Area) -> str:
     return f"{area.name} ({area.get_kind_display()})"
 
 
@@ -76,12 +78,13 @@ class ScopedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         if "area" in self.fields:
-            field = self.fields["area"]
-            field.queryset = manageable_areas(user).order_by("name")  # type: ignore[attr-defined]
-            field.label_from_instance = area_label  # type: ignore[attr-defined]
+            field = form_field(self, "area", forms.ModelChoiceField)
+            field.queryset = manageable_areas(user).order_by("name")
+            # Django asks the field for each label; mypy objects to replacing a method.
+            field.label_from_instance = area_label  # type: ignore[method-assign,assignment]
         for name in ("parties", "organisation"):
             if name in self.fields:
-                self.fields[name].queryset = organisations(user)  # type: ignore[attr-defined]
+                form_field(self, name, forms.ModelChoiceField).queryset = organisations(user)
 
 
 # Agreements ----------------------------------------------------------------------------
@@ -120,13 +123,11 @@ class AgreementForm(ScopedModelForm):
         follows = visible_agreements(self.user).filter(scope="stadsovergripande")
         if self.instance.pk:
             follows = follows.exclude(pk=self.instance.pk)
-        self.fields["follows"].queryset = follows  # type: ignore[attr-defined]
+        form_field(self, "follows", forms.ModelChoiceField).queryset = follows
         if self.instance.pk:
             # Keep parties the user cannot see (e.g. a partner outside their area) selectable.
-            parties = self.fields["parties"]
-            parties.queryset = (  # type: ignore[attr-defined]
-                organisations(self.user) | self.instance.parties.all()
-            ).distinct()
+            parties = form_field(self, "parties", forms.ModelMultipleChoiceField)
+            parties.queryset = (organisations(self.user) | self.instance.parties.all()).distinct()
 
 
 class PriorityForm(forms.ModelForm):
@@ -140,13 +141,15 @@ class PriorityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["priority_area"].queryset = PriorityArea.objects.all()  # type: ignore[attr-defined]
+        form_field(
+            self, "priority_area", forms.ModelChoiceField
+        ).queryset = PriorityArea.objects.all()
 
 
 class ScopedInlineFormSet(forms.BaseInlineFormSet):
     """An inline formset that passes the user on to forms that need it."""
 
-    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -164,9 +167,9 @@ class OrganisationScopedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         if "organisation" in self.fields:
-            field = self.fields["organisation"]
-            field.queryset = organisations(user)  # type: ignore[attr-defined]
-            field.empty_label = _("– none –")  # type: ignore[attr-defined]
+            field = form_field(self, "organisation", forms.ModelChoiceField)
+            field.queryset = organisations(user)
+            field.empty_label = _("– none –")
 
 
 class SignatoryForm(OrganisationScopedForm):
@@ -251,14 +254,14 @@ class MemberForm(OrganisationScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        users = people(self.user, also=self.instance.user_id)
-        self.fields["user"].queryset = users  # type: ignore[attr-defined]
-        self.fields["user"].empty_label = _("– not a Trygg user –")  # type: ignore[attr-defined]
+        field = form_field(self, "user", forms.ModelChoiceField)
+        field.queryset = people(self.user, also=self.instance.user_id)
+        field.empty_label = _("– not a Trygg user –")
 
     def validate_constraints(self) -> None:
         # The formset allows one chair and the view saves the old chair first, so that the
         # chair can move in one save; the database still holds the line.
-        exclude = self._get_validation_exclusions()
+        exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]  # private, unstubbed
         errors = []
         for constraint in ForumMember._meta.constraints:
             if constraint.name == "forum_one_chair":
@@ -268,10 +271,10 @@ class MemberForm(OrganisationScopedForm):
             except forms.ValidationError as error:
                 errors.append(error)
         if errors:
-            self._update_errors(forms.ValidationError(errors))
+            self._update_errors(forms.ValidationError(errors))  # type: ignore[attr-defined]  # idem
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("user") and not (data.get("name") or "").strip() and self.has_changed():
             self.add_error("name", _("Choose a user or write the person's name."))
         return data
@@ -280,7 +283,11 @@ class MemberForm(OrganisationScopedForm):
 class BaseMemberFormSet(ScopedInlineFormSet):
     def clean(self) -> None:
         super().clean()
-        live = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        live = [
+            f
+            for f in self.forms
+            if f.cleaned_data and not self._should_delete_form(f)  # type: ignore[attr-defined]  # private, unstubbed
+        ]
         if sum(1 for f in live if f.cleaned_data.get("is_chair")) > 1:
             raise forms.ValidationError(_("A forum has one chair."))
         users = [f.cleaned_data["user"] for f in live if f.cleaned_data.get("user")]
@@ -325,7 +332,7 @@ class MeetingForm(forms.ModelForm):
         self.order_fields(["title", "date", "start", "end"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         day, start, end = data.get("date"), data.get("start"), data.get("end")
         if day and start and end:
             if end <= start:
@@ -349,7 +356,9 @@ class AgendaItemForm(forms.ModelForm):
     def __init__(self, *args: Any, user: AnyUser, choices: list[Any] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["link"].choices = choices if choices is not None else links.link_choices(user)
+        form_field(self, "link", forms.ChoiceField).choices = (
+            choices if choices is not None else links.link_choices(user)
+        )
         if self.instance.linked_id and self.instance.linked_type_id:
             self.initial["link"] = (
                 f"{self.instance.linked_type.app_label}.{self.instance.linked_type.model}:"
@@ -394,11 +403,10 @@ class MinutesForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["attendees"]
-        field.queryset = self.instance.forum.members.select_related(  # type: ignore[attr-defined]
-            "user", "organisation"
-        )
-        field.label_from_instance = lambda member: member.described  # type: ignore[attr-defined]
+        field = form_field(self, "attendees", forms.ModelMultipleChoiceField)
+        field.queryset = self.instance.forum.members.select_related("user", "organisation")
+        # Django asks the field for each label; mypy objects to replacing a method.
+        field.label_from_instance = lambda obj: obj.described  # type: ignore[method-assign]
 
 
 class DecisionForm(forms.ModelForm):
@@ -410,19 +418,19 @@ class DecisionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         meeting = self.instance.meeting if self.instance.meeting_id else None
-        field = self.fields["agenda_item"]
-        field.queryset = (  # type: ignore[attr-defined]
-            meeting.agenda_items.all() if meeting else AgendaItem.objects.none()
-        )
-        field.label_from_instance = lambda item: f"{item.position}. {item.title}"  # type: ignore[attr-defined]
-        field.empty_label = _("– the whole meeting –")  # type: ignore[attr-defined]
+        field = form_field(self, "agenda_item", forms.ModelChoiceField)
+        field.queryset = meeting.agenda_items.all() if meeting else AgendaItem.objects.none()
+        # Django asks the field for each label; mypy objects to replacing a method.
+        field.label_from_instance = lambda obj: f"{obj.position}. {obj.title}"  # type: ignore[method-assign]
+        field.empty_label = _("– the whole meeting –")
 
 
 class DecisionFormSetBase(forms.BaseInlineFormSet):
     def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]  # private, unstubbed
         # New rows know their meeting too, so that they offer its agenda items.
-        form.fields["agenda_item"].queryset = self.instance.agenda_items.all()  # type: ignore[attr-defined]
+        agenda_item = form_field(form, "agenda_item", forms.ModelChoiceField)
+        agenda_item.queryset = self.instance.agenda_items.all()
         return form
 
 
@@ -441,9 +449,9 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        owners = people(user, also=self.instance.owner_id)
-        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
-        self.fields["owner"].empty_label = _("– not a Trygg user –")  # type: ignore[attr-defined]
+        field = form_field(self, "owner", forms.ModelChoiceField)
+        field.queryset = people(user, also=self.instance.owner_id)
+        field.empty_label = _("– not a Trygg user –")
 
 
 ActionItemFormSet = forms.inlineformset_factory(

@@ -117,7 +117,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_link(self, item: AgendaItem) -> str | None:
-        if item.linked_type_id is None or item.linked_id is None:
+        if item.linked_id is None or item.linked_type is None:
             return None
         return f"{item.linked_type.app_label}.{item.linked_type.model}:{item.linked_id}"
 

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trygg.accounts.models import AnyUser
+from trygg.accounts.models import User
 from trygg.collaboration import actions, ics
 from trygg.collaboration.forms import (
     ActionItemFormSet,
@@ -43,6 +43,7 @@ from trygg.collaboration.models import (
     Forum,
     ForumMember,
     Meeting,
+    MeetingQuerySet,
 )
 from trygg.collaboration.permissions import (
     CHANGE,
@@ -525,7 +526,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 # The private calendar feed -------------------------------------------------------------
 
 
-def feed_meetings(user: AnyUser) -> Any:
+def feed_meetings(user: User) -> MeetingQuerySet:
     """The meetings in a user's feed: those of the forums they belong to, that they may see."""
     since = timezone.now() - dt.timedelta(days=365)
     return (
@@ -540,23 +541,25 @@ def feed_meetings(user: AnyUser) -> Any:
 @page(SECTION)
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     _require_member(request)
+    user = request.user
+    assert isinstance(user, User)  # @page lets only signed-in users through
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            actions.revoke_calendar_feed(request.user)
+            actions.revoke_calendar_feed(user)
             messages.success(request, _("Your calendar address was turned off."))
         else:
-            actions.regenerate_calendar_feed(request.user)
+            actions.regenerate_calendar_feed(user)
             messages.success(
                 request, _("You have a new calendar address; the old one no longer works.")
             )
         return redirect("collaboration:calendar")
-    feed = actions.calendar_feed(request.user)
+    feed = actions.calendar_feed(user)
     return render(
         request,
         "collaboration/calendar.html",
         {
             "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else None,
-            "meeting_count": feed_meetings(request.user).count(),
+            "meeting_count": feed_meetings(user).count(),
         },
     )
 

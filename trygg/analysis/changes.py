@@ -142,6 +142,7 @@ def compare_periods(
     by_group: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(windows))
     index = {w.span: i for i, w in enumerate(windows)}
     for row in counts.rows:
+        assert row.period is not None  # counted by period
         by_group[(row.area, row.category)][index[row.period]] += row.count
     groups = list(by_group)
     current_counts = np.array([by_group[g][-1] for g in groups], dtype=np.int64)
@@ -248,6 +249,7 @@ def weekly_view(
     index = {p: i for i, p in enumerate([*previous, week])}
     by_group: dict[tuple, list[int]] = defaultdict(lambda: [0] * (weeks + 1))
     for row in counts.rows:
+        assert row.period is not None  # counted by period
         by_group[(row.area, row.category)][index[row.period]] += row.count
     groups = list(by_group)
     observed = np.array([by_group[g][-1] for g in groups], dtype=np.int64)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Literal, overload
 
 import matplotlib
 
@@ -26,6 +27,7 @@ from trygg.analysis.counts import CountResult
 from trygg.analysis.evaluation import WeeklySeries
 from trygg.analysis.patterns import MonthlyProfile, WeekdayHour
 from trygg.analysis.tables import month_names, weekday_names
+from trygg.lib.periods import Period
 
 # Colours that stay apart for common colour-vision deficiencies (Okabe & Ito).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -52,6 +54,10 @@ def swedish_number(value: float, decimals: int = 0) -> str:
 _integer_axis = FuncFormatter(lambda value, _pos: swedish_number(value))
 
 
+@overload
+def render(figure: Figure, fmt: Literal["svg"] = "svg") -> str: ...
+@overload
+def render(figure: Figure, fmt: Literal["png"]) -> bytes: ...
 def render(figure: Figure, fmt: str = "svg") -> str | bytes:
     """The figure as SVG markup (str, without the XML prologue) or PNG bytes (150 dpi)."""
     buffer = io.BytesIO()
@@ -73,7 +79,7 @@ def counts_chart(result: CountResult, title: str = "") -> Figure:
         group = getattr(row, by)
         if group not in groups:
             groups.append(group)
-    periods = list(result.periods) if "period" in result.group_by else [None]
+    periods: list[Period | None] = list(result.periods) if "period" in result.group_by else [None]
     values = np.zeros((len(periods), len(groups)))
     index = {g: i for i, g in enumerate(groups)}
     for row in result.rows:
@@ -136,7 +142,7 @@ def monthly_chart(profile: MonthlyProfile, title: str = "") -> Figure:
 
 def series_chart(
     labels: Sequence[str],
-    series: dict[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[float | None]],
     title: str = "",
     unit: str = "",
 ) -> Figure:
@@ -191,6 +197,7 @@ def evaluation_chart(
     ``names`` gives the legend's area names for "treated", "comparison" and "buffer"; the
     treated area is drawn thickest, with its mean per week in each window as a dotted step.
     """
+    # The x values are dates: matplotlib plots them (its date converter), its stubs refuse them.
     middles = [week.start + dt.timedelta(days=3) for week in series.weeks]
     figure, axes = plt.subplots(figsize=(8.5, 3.4))
     lines = [
@@ -201,7 +208,13 @@ def evaluation_chart(
     for index, (key, values, width) in enumerate(lines):
         if values is None:
             continue
-        axes.plot(middles, values, label=names.get(key, key), color=PALETTE[index], linewidth=width)
+        axes.plot(
+            middles,  # type: ignore[arg-type]  # dates, see above
+            values,
+            label=names.get(key, key),
+            color=PALETTE[index],
+            linewidth=width,
+        )
     half = len(series.weeks) // 2
     for part in (slice(0, half), slice(half, None)):
         values = series.treated[part]
@@ -209,13 +222,13 @@ def evaluation_chart(
             mean = sum(values) / len(values)
             weeks = series.weeks[part]
             axes.plot(
-                [weeks[0].start, weeks[-1].end + dt.timedelta(days=1)],
+                [weeks[0].start, weeks[-1].end + dt.timedelta(days=1)],  # type: ignore[arg-type]
                 [mean, mean],
                 color=PALETTE[0],
                 linestyle=":",
                 linewidth=1.2,
             )
-    axes.axvline(series.start, color="#000000", linestyle="--", linewidth=1)
+    axes.axvline(series.start, color="#000000", linestyle="--", linewidth=1)  # type: ignore[arg-type]
     axes.annotate(
         _("Start %(day)s") % {"day": series.start.isoformat()},
         xy=(series.start, 1.0),

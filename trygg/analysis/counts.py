@@ -115,8 +115,8 @@ class CountResult:
                 area=self.areas[a],
                 category=self.categories[c],
                 period=periods[p],
-                organisation_id=self.extras[e][0],
-                organisation_name=names.get(self.extras[e][0]) if self.extras[e][0] else None,
+                organisation_id=(organisation_id := self.extras[e][0]),
+                organisation_name=names.get(organisation_id) if organisation_id else None,
                 source=self.extras[e][1],
             )
             for a, c, p, e, n in self.cells()

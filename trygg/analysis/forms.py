@@ -13,6 +13,7 @@ from trygg.accounts.permissions import visible_organisations
 from trygg.analysis.selection import Selection, analysable_area_ids, build_selection
 from trygg.incidents.models import Source
 from trygg.incidents.permissions import visible_categories
+from trygg.lib.forms import form_field
 from trygg.lib.periods import KIND_LABELS, PeriodKind
 from trygg.places.models import Area
 
@@ -37,7 +38,8 @@ class CommaMultipleField(forms.TypedMultipleChoiceField):
     def validate(self, value: Any) -> None:
         # Look values up in a set: Django scans the choices once per value, and an API call
         # may name every one of hundreds of areas.
-        self._valid = {str(key) for key, _label in self.choices}
+        # django-stubs type the getter as the setter's input; Django normalises it to pairs.
+        self._valid = {str(key) for key, _label in self.choices}  # type: ignore[misc,union-attr]
         super().validate(value)
 
     def valid_value(self, value: Any) -> bool:
@@ -64,22 +66,25 @@ class SelectionForm(forms.Form):
         super().__init__(data)
         self.user = user
         allowed = analysable_area_ids(user)
+        area = form_field(self, "area", CommaMultipleField)
+        category = form_field(self, "category", CommaMultipleField)
+        organisation = form_field(self, "organisation", CommaMultipleField)
         if api:
             # The API only checks ids: no names to fetch, nothing to order.
-            self.fields["area"].choices = [(pk, pk) for pk in allowed]
-            self.fields["category"].choices = [
+            area.choices = [(pk, pk) for pk in allowed]
+            category.choices = [
                 (pk, pk) for pk in visible_categories(user).values_list("id", flat=True)
             ]
-            self.fields["organisation"].choices = [
+            organisation.choices = [
                 (pk, pk) for pk in visible_organisations(user).values_list("id", flat=True)
             ]
             return
         areas = Area.objects.filter(pk__in=allowed).order_by("name").values_list("id", "name")
-        self.fields["area"].choices = list(areas)
-        self.fields["category"].choices = list(
+        area.choices = list(areas)
+        category.choices = list(
             visible_categories(user).order_by("sort_order", "name").values_list("id", "name")
         )
-        self.fields["organisation"].choices = list(
+        organisation.choices = list(
             visible_organisations(user).order_by("name").values_list("id", "name")
         )
 

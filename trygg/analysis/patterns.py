@@ -96,5 +96,6 @@ def monthly_profile(selection: Selection) -> MonthlyProfile:
     ]
     result = count_incidents(selection, ("period",), periods=clipped)
     for row in result.rows:
+        assert row.period is not None  # counted by period
         counts[row.period.start.month - 1] += row.count
     return MonthlyProfile(tuple(counts), tuple(occurrences))

@@ -144,7 +144,13 @@ def _area_groups(chosen: list[int], scope: Scope, allowed: set[int]) -> tuple[Gr
     missing = [a for a in chosen if a not in rows]
     if missing:
         raise SelectionError(_("There is no area with id %(id)s.") % {"id": missing[0]})
-    known = dict(Area.objects.filter(population__isnull=False).values_list("id", "population"))
+    known = {
+        pk: population
+        for pk, population in Area.objects.filter(population__isnull=False).values_list(
+            "id", "population"
+        )
+        if population is not None  # excluded by the query; this tells the types
+    }
     groups = []
     for area_id in chosen:
         members = frozenset(tree.descendants(area_id) & allowed)
@@ -169,8 +175,13 @@ def _population(area_id: int, tree: Tree, known: dict[int, int]) -> int | None:
         children = tree.children.get(node, [])
         if not children:
             return None
-        parts = [of(child) for child in children]
-        return None if any(p is None for p in parts) else sum(parts)  # type: ignore[misc]
+        total = 0
+        for child in children:
+            part = of(child)
+            if part is None:
+                return None
+            total += part
+        return total
 
     return of(area_id)
 

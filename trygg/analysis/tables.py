@@ -152,7 +152,8 @@ def count_json(result: CountResult) -> str:
 
 
 def _population_column(result: CountResult) -> np.ndarray:
-    return np.array([g.population for g in result.areas], dtype=float)[:, None, None, None]
+    populations = [g.population if g is not None else None for g in result.areas]
+    return np.array(populations, dtype=float)[:, None, None, None]
 
 
 @lru_cache(maxsize=8)
@@ -208,7 +209,8 @@ def count_table(result: CountResult) -> tuple[list[str], list[list[Any]]]:
         if "organisation" in result.group_by:
             cells.append(row.organisation_name or _("(no organisation)"))
         if "source" in result.group_by:
-            cells.append(str(SOURCE_LABELS.get(row.source, row.source or "")))
+            source = row.source or ""
+            cells.append(str(SOURCE_LABELS.get(source, source)))
         cells.append(row.count)
         if "area" in result.group_by:
             rate = row.rate_per_1000

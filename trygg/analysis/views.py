@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,6 +42,9 @@ from trygg.lib.web import page
 from trygg.places.maps import feature_collection, map_areas_for_roots
 from trygg.places.models import Area
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -63,7 +66,7 @@ def _comparison(request: HttpRequest) -> str:
     return MEAN if request.GET.get("jamforelse") == "medel" else PREVIOUS
 
 
-def _svg(figure: Any) -> str:
+def _svg(figure: Figure) -> str:
     return mark_safe(charts.render(figure, "svg"))
 
 
@@ -144,7 +147,7 @@ def _statistics(request: HttpRequest, selection: Selection) -> list[dict[str, An
         periods = list(
             dict.fromkeys(v.period_label for v in sorted(items, key=lambda v: v.period_start))
         )
-        grid = {p: [None] * len(labels) for p in periods}
+        grid: dict[str, list[float | None]] = {p: [None] * len(labels) for p in periods}
         for v in items:
             grid[v.period_label][labels.index(label(v))] = v.value
         result.append(

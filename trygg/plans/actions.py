@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from trygg.accounts.models import AnyUser, User
 from trygg.plans.models import ActionPlan, FollowUp, Measure, PlanStatus
 
 
@@ -16,7 +17,7 @@ def record_follow_up(
     on: dt.date,
     status: str,
     text: str,
-    author: object | None,
+    author: AnyUser | None,
     next_follow_up_on: dt.date | None,
 ) -> FollowUp:
     """A follow-up sets the measure's traffic light and when it is next followed up."""
@@ -25,7 +26,7 @@ def record_follow_up(
         on=on,
         status=status,
         text=text,
-        author=author if getattr(author, "is_authenticated", False) else None,
+        author=author if isinstance(author, User) else None,
     )
     measure.status = status
     measure.status_reason = text

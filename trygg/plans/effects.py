@@ -19,6 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -141,8 +142,8 @@ def progress(baseline: float | None, current: float | None, target: float) -> fl
     return (current - baseline) / (target - baseline) * 100
 
 
-def _float(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def indicator_sources(indicator: Indicator) -> tuple[list[int], list[int]]:

@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.shared import Cm, Pt, RGBColor
 
 from trygg.accounts.models import AnyUser
@@ -284,7 +285,7 @@ def plan_document(plan: ActionPlan, user: AnyUser, today: dt.date | None = None)
 COLUMN_WIDTHS = [Cm(3.8), Cm(5.4), Cm(4.8), Cm(3.0), Cm(4.8), Cm(4.7)]
 
 
-def _docx_table(document, section: ProblemSection, headers: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _docx_table(document: DocumentObject, section: ProblemSection, headers: list[str]) -> None:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.autofit = False

@@ -18,6 +18,7 @@ from trygg.collaboration.forms import DateInput, area_label
 from trygg.collaboration.models import PriorityArea
 from trygg.incidents.models import Category
 from trygg.incidents.permissions import visible_categories
+from trygg.lib.forms import form_field
 from trygg.lib.periods import KIND_LABELS, PeriodKind
 from trygg.places.models import Area
 from trygg.plans.models import (
@@ -70,16 +71,18 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = manageable_areas(user).order_by("name")  # type: ignore[attr-defined]
-        self.fields["area"].label_from_instance = area_label  # type: ignore[attr-defined]
+        area = form_field(self, "area", forms.ModelChoiceField)
+        area.queryset = manageable_areas(user).order_by("name")
+        # Django asks the field for each label; mypy objects to replacing a method.
+        area.label_from_instance = area_label  # type: ignore[method-assign,assignment]
         reports = SituationReport.objects.approved().order_by("-approved_at")
         ids = readable_area_ids(user)
         if ids is not None:
             reports = reports.filter(area__in=ids)
-        self.fields["situation_report"].queryset = reports  # type: ignore[attr-defined]
+        form_field(self, "situation_report", forms.ModelChoiceField).queryset = reports
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period cannot end before it starts."))
@@ -114,9 +117,11 @@ class ProblemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["areas"].queryset = _readable_areas(user)  # type: ignore[attr-defined]
-        self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
-        self.fields["priority_area"].queryset = PriorityArea.objects.all()  # type: ignore[attr-defined]
+        categories = visible_categories(user).order_by("name")
+        form_field(self, "areas", forms.ModelMultipleChoiceField).queryset = _readable_areas(user)
+        form_field(self, "categories", forms.ModelMultipleChoiceField).queryset = categories
+        priority_areas = PriorityArea.objects.all()
+        form_field(self, "priority_area", forms.ModelChoiceField).queryset = priority_areas
 
 
 class CauseForm(forms.ModelForm):
@@ -187,16 +192,18 @@ class EvidenceForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.problem, self.instance = problem, instance
-        cause = self.fields["cause"]
-        cause.queryset = problem.causes.all()  # type: ignore[attr-defined]
-        cause.empty_label = _("the problem")  # type: ignore[attr-defined]
-        cause.label_from_instance = lambda c: _("cause: %(title)s") % {"title": c.title}  # type: ignore[attr-defined]
-        allowed = analysable_area_ids(user)
-        self.fields["areas"].queryset = Area.objects.filter(pk__in=allowed).order_by("name")  # type: ignore[attr-defined]
-        self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
+        cause = form_field(self, "cause", forms.ModelChoiceField)
+        cause.queryset = problem.causes.all()
+        cause.empty_label = _("the problem")
+        # Django asks the field for each label; mypy objects to replacing a method.
+        cause.label_from_instance = lambda obj: _("cause: %(title)s") % {"title": obj.title}  # type: ignore[method-assign]
+        areas = Area.objects.filter(pk__in=analysable_area_ids(user)).order_by("name")
+        categories = visible_categories(user).order_by("name")
+        form_field(self, "areas", forms.ModelMultipleChoiceField).queryset = areas
+        form_field(self, "categories", forms.ModelMultipleChoiceField).queryset = categories
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The period cannot end before it starts."))
@@ -261,19 +268,21 @@ class MeasureForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: AnyUser, plan: ActionPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["causes"].queryset = (  # type: ignore[attr-defined]
-            Cause.objects.filter(problem__plan=plan).select_related("problem")
-        )
-        self.fields["causes"].label_from_instance = lambda c: f"{c.problem.title}: {c.title}"  # type: ignore[attr-defined]
+        causes = form_field(self, "causes", forms.ModelMultipleChoiceField)
+        causes.queryset = Cause.objects.filter(problem__plan=plan).select_related("problem")
+        # Django asks the field for each label; mypy objects to replacing a method.
+        causes.label_from_instance = lambda obj: f"{obj.problem.title}: {obj.title}"  # type: ignore[method-assign]
         for name in ("responsible_organisation", "partners"):
-            self.fields[name].queryset = _organisations(user)  # type: ignore[attr-defined]
+            form_field(self, name, forms.ModelChoiceField).queryset = _organisations(user)
         for name in ("area", "comparison_area", "buffer_area"):
-            self.fields[name].queryset = _readable_areas(user)  # type: ignore[attr-defined]
-            self.fields[name].label_from_instance = area_label  # type: ignore[attr-defined]
-        self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
+            area = form_field(self, name, forms.ModelChoiceField)
+            area.queryset = _readable_areas(user)
+            area.label_from_instance = area_label  # type: ignore[method-assign,assignment]
+        categories = visible_categories(user).order_by("name")
+        form_field(self, "categories", forms.ModelMultipleChoiceField).queryset = categories
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", _("A measure cannot end before it starts."))
@@ -297,7 +306,7 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate
-        self.fields["status"].choices = TrafficLight.choices
+        form_field(self, "status", forms.ChoiceField).choices = TrafficLight.choices
 
 
 class PlanFilterForm(forms.Form):
@@ -314,11 +323,12 @@ class PlanFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All")), *TrafficLight.choices]
-        self.fields["organisation"].queryset = _organisations(user)  # type: ignore[attr-defined]
-        self.fields["area"].queryset = _readable_areas(user)  # type: ignore[attr-defined]
+        statuses = [("", _("All")), *TrafficLight.choices]
+        form_field(self, "status", forms.ChoiceField).choices = statuses
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = _organisations(user)
+        form_field(self, "area", forms.ModelChoiceField).queryset = _readable_areas(user)
         for name in ("organisation", "area", "priority_area"):
-            self.fields[name].empty_label = _("All")  # type: ignore[attr-defined]
+            form_field(self, name, forms.ModelChoiceField).empty_label = _("All")
 
 
 # The fields that apply only to some kinds of indicator; every other field applies to all.
@@ -361,16 +371,20 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args: Any, user: AnyUser, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.measure = measure
-        self.fields["areas"].queryset = _readable_areas(user)  # type: ignore[attr-defined]
-        self.fields["areas"].label_from_instance = area_label  # type: ignore[attr-defined]
-        self.fields["categories"].queryset = visible_categories(user).order_by("name")  # type: ignore[attr-defined]
-        self.fields["series"].queryset = StatisticSeries.objects.order_by("name")  # type: ignore[attr-defined]
-        self.fields["series"].empty_label = _("– none –")  # type: ignore[attr-defined]
+        areas = form_field(self, "areas", forms.ModelMultipleChoiceField)
+        areas.queryset = _readable_areas(user)
+        # Django asks the field for each label; mypy objects to replacing a method.
+        areas.label_from_instance = area_label  # type: ignore[method-assign,assignment]
+        categories = visible_categories(user).order_by("name")
+        form_field(self, "categories", forms.ModelMultipleChoiceField).queryset = categories
+        series = form_field(self, "series", forms.ModelChoiceField)
+        series.queryset = StatisticSeries.objects.order_by("name")
+        series.empty_label = _("– none –")
         for name, kinds in INDICATOR_FIELD_KINDS.items():
             self.fields[name].widget.attrs["data-indicator-kinds"] = " ".join(kinds)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("kind")
         areas = list(data.get("areas") or [])
         categories = list(data.get("categories") or [])

@@ -314,7 +314,10 @@ def cause_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _evidence_problem(evidence: Evidence) -> Problem:
-    return evidence.problem if evidence.problem_id else evidence.cause.problem  # type: ignore[union-attr,return-value]
+    if evidence.problem is not None:
+        return evidence.problem
+    assert evidence.cause is not None  # evidence is for the problem or one of its causes
+    return evidence.cause.problem
 
 
 @page(SECTION)

@@ -208,3 +208,16 @@ def test_admin_shows_jobs_without_their_files(admin_client, world, approved):
     assert listing.status_code == 200 and "pdf" in listing.content.decode()
     detail = admin_client.get(reverse("admin:reports_exportjob_change", args=[job.pk]))
     assert detail.status_code == 200 and job.filename in detail.content.decode()
+
+
+def test_a_job_without_a_requester_leaves_out_the_live_figures_rather_than_failing(
+    world, report, incidents
+):
+    # A job that names no requester has nobody's view of the live data: the draft's figures
+    # say so, as they do to a reader who may not see them (it used to fail on None).
+    job = ExportJob.objects.create(report=report, format="docx")
+    jobs.run_export_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportJob.State.DONE, job.error
+    texts = [p.text for p in Document(io.BytesIO(job.content)).paragraphs]
+    assert "Du får inte se uppgifterna bakom den här figuren." in texts

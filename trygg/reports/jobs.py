@@ -15,15 +15,16 @@ import hashlib
 import logging
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from trygg.accounts.models import User
 from trygg.reports.content import document
 from trygg.reports.exports import EXPORTERS
 from trygg.reports.models import ExportJob, SituationReport
@@ -79,7 +80,7 @@ def cached_export(report: SituationReport, fmt: str) -> ExportJob | None:
     )
 
 
-def pending_export(report: SituationReport, fmt: str, user: Any) -> ExportJob | None:
+def pending_export(report: SituationReport, fmt: str, user: User) -> ExportJob | None:
     """A job for the same file that is still queued or running, to follow instead of
     starting another (anyone's for an approved version, the user's own for a draft)."""
     jobs = ExportJob.objects.filter(
@@ -93,7 +94,7 @@ def pending_export(report: SituationReport, fmt: str, user: Any) -> ExportJob | 
     return jobs.defer("content").order_by("-created_at", "-pk").first()
 
 
-def start_export_job(report: SituationReport, fmt: str, user: Any) -> ExportJob:
+def start_export_job(report: SituationReport, fmt: str, user: User) -> ExportJob:
     """A queued job for the export, handed to the task worker."""
     if fmt not in EXPORTERS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -104,7 +105,7 @@ def start_export_job(report: SituationReport, fmt: str, user: Any) -> ExportJob:
         report=report,
         format=fmt,
         filename=filename(report, fmt),
-        requested_by=user if getattr(user, "pk", None) else None,
+        requested_by=user,
     )
     run_export.enqueue(job.pk)
     job.refresh_from_db()
@@ -126,7 +127,8 @@ def run_export_job(job_id: int) -> None:
     job.mark_running()
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            doc = document(job.report, job.requested_by)
+            # A job that names no requester shows the live data to nobody.
+            doc = document(job.report, job.requested_by or AnonymousUser())
             job.steps_total = exporter.steps(doc)
             job.steps_done = 0
             job.save(update_fields=["steps_total", "steps_done"])

@@ -1,4 +1,8 @@
+from __future__ import annotations
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from trygg.reports.models import Comment, ExportJob, ReportBlock, SituationReport
@@ -10,13 +14,17 @@ class BlockInline(admin.StackedInline):
     fields = ["order", "section", "kind", "title", "text", "selection", "frozen"]
     readonly_fields = ["frozen"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(
+        self, request: HttpRequest, obj: SituationReport | None = None
+    ) -> bool:
         return obj is None or not obj.is_locked
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: SituationReport | None = None) -> bool:
         return obj is None or not obj.is_locked
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(
+        self, request: HttpRequest, obj: SituationReport | None = None
+    ) -> bool:
         return obj is None or not obj.is_locked
 
 
@@ -28,7 +36,9 @@ class SituationReportAdmin(SimpleHistoryAdmin):
     inlines = [BlockInline]
     raw_id_fields = ["replaces", "approved_by", "created_by"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(
+        self, request: HttpRequest, obj: SituationReport | None = None
+    ) -> bool:
         # An approved lägesbild is an allmän handling: it is changed by a new version only.
         return super().has_change_permission(request, obj) and (obj is None or not obj.is_locked)
 
@@ -51,8 +61,8 @@ class ExportJobAdmin(admin.ModelAdmin):
         "renderer", "error", "requested_by", "created_at", "started_at", "finished_at",
     ]  # fmt: skip
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExportJob]:
         return super().get_queryset(request).defer("content").select_related("report")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -131,7 +131,7 @@ class BlockView:
     @cached_property
     def png(self) -> bytes | None:
         figure = chart_figure(self.figure.get("chart")) if self.figure else None
-        return render(figure, "png") if figure else None  # type: ignore[return-value]
+        return render(figure, "png") if figure else None
 
     @cached_property
     def png_data_uri(self) -> str:

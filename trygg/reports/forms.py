@@ -13,7 +13,9 @@ from trygg.accounts.models import AnyUser
 from trygg.accounts.rules import manageable_areas
 from trygg.collaboration.forms import DateInput
 from trygg.incidents.models import Category
+from trygg.lib.forms import form_field
 from trygg.lib.periods import PeriodKind
+from trygg.places.models import Area
 from trygg.reports.figures import registered_figures
 from trygg.reports.models import BlockKind, ReportBlock, Section
 from trygg.statistics.models import StatisticSeries
@@ -23,14 +25,15 @@ PERIOD_CHOICES = [(k.value, k.label) for k in PeriodKind]
 
 class ReportForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    area = forms.ModelChoiceField(label=_("Area"), queryset=None)
+    area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(label=_("Area"), queryset=None)
     period_kind = forms.ChoiceField(label=_("Period kind"), choices=PERIOD_CHOICES)
     period_start = forms.DateField(label=_("First day"), widget=DateInput())
     period_end = forms.DateField(label=_("Last day"), widget=DateInput())
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = manageable_areas(user).order_by("name")  # type: ignore[attr-defined]
+        areas = manageable_areas(user).order_by("name")
+        form_field(self, "area", forms.ModelChoiceField).queryset = areas
 
 
 class BlockForm(forms.Form):

@@ -3,6 +3,8 @@ and the exports (DOCX, PPTX, PDF: small ones answered directly, large ones as jo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trygg.accounts.models import User
 from trygg.lib.web import download, page, signed_in_by_token
 from trygg.reports import actions, jobs
 from trygg.reports.compare import compare
@@ -114,7 +117,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save_block(request: HttpRequest, report: SituationReport, block: ReportBlock | None):
+def _save_block(
+    request: HttpRequest, report: SituationReport, block: ReportBlock | None
+) -> HttpResponse:
     initial = BlockForm.initial_for(block) if block else {"section": request.GET.get("avsnitt")}
     form = BlockForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -168,7 +173,9 @@ def block_edit(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
     return _save_block(request, report, _block(report, block_pk))
 
 
-def _run(request: HttpRequest, report: SituationReport, step, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _run(
+    request: HttpRequest, report: SituationReport, step: Callable[[], object], success: str
+) -> HttpResponse:
     try:
         step()
     except actions.WorkflowError as error:
@@ -298,12 +305,12 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     cached = jobs.cached_export(report, fmt)
     if cached is not None:
         return _job_file(cached)
-    job = jobs.pending_export(report, fmt, request.user) or jobs.start_export_job(
-        report, fmt, request.user
-    )
+    user = request.user
+    assert isinstance(user, User)  # @download lets only signed-in users through
+    job = jobs.pending_export(report, fmt, user) or jobs.start_export_job(report, fmt, user)
     wants_json = request.get_preferred_type(["text/html", "application/json"]) == "application/json"
     if wants_json or signed_in_by_token(request):
-        response = JsonResponse(_job_status(request, job), status=202)
+        response: HttpResponse = JsonResponse(_job_status(request, job), status=202)
         response["Location"] = request.build_absolute_uri(job.get_absolute_url())
         return response
     response = HttpResponseRedirect(job.get_absolute_url())
@@ -319,6 +326,7 @@ def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 def _job_file(job: ExportJob) -> HttpResponse:
     content = ExportJob.objects.values_list("content", flat=True).get(pk=job.pk)
+    assert content is not None  # a finished job holds its file
     return _file(bytes(content), EXPORTERS[job.format].content_type, job.filename)
 
 

@@ -4,15 +4,20 @@ page numbers."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Cell
+from lxml import etree
 
 from trygg.lib import word
 from trygg.lib.lights import light
@@ -20,7 +25,7 @@ from trygg.reports.content import BlockView, DocumentView, Progress
 from trygg.reports.markup import Paragraph
 
 
-def _fld_char(kind: str):  # type: ignore[no-untyped-def]
+def _fld_char(kind: str) -> BaseOxmlElement | etree._Element:
     element = OxmlElement("w:fldChar")
     element.set(qn("w:fldCharType"), kind)
     if kind == "begin":
@@ -28,7 +33,7 @@ def _fld_char(kind: str):  # type: ignore[no-untyped-def]
     return element
 
 
-def _toc(document, doc: DocumentView) -> None:  # type: ignore[no-untyped-def]
+def _toc(document: DocumentObject, doc: DocumentView) -> None:
     """A TOC field whose shown result already lists the sections and blocks.
 
     Word rebuilds it with page numbers when the file opens (``updateFields``); LibreOffice
@@ -62,7 +67,9 @@ def _toc(document, doc: DocumentView) -> None:  # type: ignore[no-untyped-def]
     paragraphs[-1].add_run()._r.append(_fld_char("end"))
 
 
-def _paragraphs(document, items: list[Paragraph], keep_with_next: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _paragraphs(
+    document: DocumentObject, items: list[Paragraph], keep_with_next: bool = False
+) -> None:
     """The block's text; ``keep_with_next`` keeps it on the page of the chart that follows."""
     for item in items:
         if item.style == "heading":
@@ -82,7 +89,7 @@ def _paragraphs(document, items: list[Paragraph], keep_with_next: bool = False) 
 TEXT_WIDTH = Cm(16.6)  # A4 less the margins
 
 
-def _widths(table, widths: list[int]) -> None:  # type: ignore[no-untyped-def]
+def _widths(table: Table, widths: Sequence[int]) -> None:
     """Fixed column widths, set on the grid and on every cell (Word reads one, LibreOffice
     the other)."""
     table.autofit = False
@@ -95,7 +102,7 @@ def _widths(table, widths: list[int]) -> None:  # type: ignore[no-untyped-def]
             column += tc.grid_span
 
 
-def _table(document, block: BlockView) -> None:  # type: ignore[no-untyped-def]
+def _table(document: DocumentObject, block: BlockView) -> None:
     table = document.add_table(rows=1, cols=len(block.headers))
     table.style = "Light Grid Accent 1"
     for cell, header in zip(table.rows[0].cells, block.headers, strict=True):
@@ -109,7 +116,7 @@ def _table(document, block: BlockView) -> None:  # type: ignore[no-untyped-def]
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     columns = len(block.headers)
     if columns > 8:  # the weekday × hour table: small type and narrow columns to fit the page
-        first = Cm(1.9)
+        first: int = Cm(1.9)
         _widths(table, [first] + [int((TEXT_WIDTH - first) / (columns - 1))] * (columns - 1))
         for row in table.rows:
             for cell in row.cells:
@@ -123,7 +130,7 @@ def _table(document, block: BlockView) -> None:  # type: ignore[no-untyped-def]
         _widths(table, [first] + [int((TEXT_WIDTH - first) / (columns - 1))] * (columns - 1))
 
 
-def _cell_margins(cell, margin: int) -> None:  # type: ignore[no-untyped-def]
+def _cell_margins(cell: _Cell, margin: int) -> None:
     margins = OxmlElement("w:tcMar")
     for side in ("left", "right"):
         element = OxmlElement(f"w:{side}")
@@ -133,7 +140,7 @@ def _cell_margins(cell, margin: int) -> None:  # type: ignore[no-untyped-def]
     cell._tc.get_or_add_tcPr().append(margins)
 
 
-def _measures_table(document, block: BlockView) -> None:  # type: ignore[no-untyped-def]
+def _measures_table(document: DocumentObject, block: BlockView) -> None:
     """Priorities as full-width rows, each followed by its measures with coloured lights."""
     headers = block.headers[1:]
     table = document.add_table(rows=1, cols=len(headers))

@@ -13,7 +13,10 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from pptx.presentation import Presentation as PresentationObject
+from pptx.slide import Slide
+from pptx.table import _Cell
+from pptx.util import Emu, Inches, Length, Pt
 
 from trygg.lib.lights import light
 from trygg.reports.content import BlockView, Cell, DocumentView, Progress
@@ -27,12 +30,13 @@ MEASURE_ROW = Inches(0.28)  # one line of 11 pt in a table cell
 WIDE_CHART = 2.2  # charts wider than this (width / height) go under the text
 
 
-def _title(slide, text: str) -> None:  # type: ignore[no-untyped-def]
+def _title(slide: Slide, text: str) -> None:
     shape = slide.shapes.title
+    assert shape is not None  # the layouts used have a title
     shape.left, shape.top, shape.width, shape.height = (
         MARGIN,
         Inches(0.35),
-        WIDTH - 2 * MARGIN,
+        Emu(WIDTH - 2 * MARGIN),
         Inches(1.0),
     )
     shape.text = text
@@ -42,10 +46,18 @@ def _title(slide, text: str) -> None:  # type: ignore[no-untyped-def]
     paragraph.font.color.rgb = BRAND
 
 
-def _text(  # type: ignore[no-untyped-def]
-    slide, block: BlockView, left: Emu, top: Emu, width: Emu, height: Emu, size: Pt | None = None
+def _text(
+    slide: Slide,
+    block: BlockView,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    size: Length | None = None,
 ) -> None:
-    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+    # The box's place in EMU as python-pptx's Lengths (whole EMU, as its XML writes them).
+    place = (Emu(int(left)), Emu(int(top)), Emu(int(width)), Emu(int(height)))
+    frame = slide.shapes.add_textbox(*place).text_frame
     frame.word_wrap = True
     if size is None:
         words = sum(len(p.text.split()) for p in block.paragraphs)
@@ -73,8 +85,12 @@ def _table_pages(rows: list[list[str]], first: int, others: int) -> list[list[li
     return pages
 
 
-def _table(slide, block: BlockView, rows, left: Emu, top: Emu, width: Emu) -> None:  # type: ignore[no-untyped-def]
-    shape = slide.shapes.add_table(len(rows) + 1, len(block.headers), left, top, width, Inches(0.4))
+def _table(
+    slide: Slide, block: BlockView, rows: list[list[str]], left: int, top: int, width: int
+) -> None:
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(block.headers), Emu(left), Emu(top), Emu(width), Inches(0.4)
+    )
     table = shape.table
     size = Pt(14 if len(block.headers) <= 5 else 10)
     for j, header in enumerate(block.headers):
@@ -93,7 +109,7 @@ def _aspect(png: bytes) -> float:
     return width / height if height else 1.0
 
 
-def _fill(cell, hex_colour: str) -> None:  # type: ignore[no-untyped-def]
+def _fill(cell: _Cell, hex_colour: str) -> None:
     cell.fill.solid()
     cell.fill.fore_color.rgb = RGBColor.from_string(hex_colour)
 
@@ -120,11 +136,20 @@ def _measure_pages(
     return pages
 
 
-def _measures_table(slide, block: BlockView, rows, left: Emu, top: Emu, width: Emu) -> None:  # type: ignore[no-untyped-def]
+def _measures_table(
+    slide: Slide,
+    block: BlockView,
+    rows: list[tuple[str, list[Cell] | None]],
+    left: int,
+    top: int,
+    width: int,
+) -> None:
     """Measure | Responsible | Status, under full-width priority rows; each light is a
     coloured dot and word in a tinted cell."""
     headers = block.headers[1:4]
-    shape = slide.shapes.add_table(len(rows) + 1, len(headers), left, top, width, Inches(0.3))
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(headers), Emu(left), Emu(top), Emu(width), Inches(0.3)
+    )
     table = shape.table
     table.first_row = True
     table.horz_banding = False
@@ -169,7 +194,7 @@ def _measures_table(slide, block: BlockView, rows, left: Emu, top: Emu, width: E
     shape.height = sum(row.height for row in table.rows)
 
 
-def _cover(deck, doc: DocumentView) -> None:  # type: ignore[no-untyped-def]
+def _cover(deck: PresentationObject, doc: DocumentView) -> None:
     """The title slide: the title in the brand colour above a rule, then area, period and
     approval, placed for 16:9 (the default layout's placeholders are drawn for 4:3)."""
     report = doc.report
@@ -222,7 +247,7 @@ def _render(doc: DocumentView, progress: Progress) -> bytes:
 
     _cover(deck, doc)
 
-    body_top = Inches(1.45)
+    body_top: int = Inches(1.45)
     body_height = HEIGHT - body_top - Inches(0.4)
     body_width = WIDTH - 2 * MARGIN
     total, done = len(doc.blocks) + 1, 0
@@ -279,17 +304,17 @@ def _render(doc: DocumentView, progress: Progress) -> bytes:
                 first = slide
                 if has_text:
                     _text(slide, block, MARGIN, body_top, body_width, Inches(1.5))
-                pages = _table_pages(
+                table_pages = _table_pages(
                     block.rows, MAX_TABLE_ROWS - (5 if has_text else 0), MAX_TABLE_ROWS
                 )
-                for number, rows in enumerate(pages):
+                for number, table_rows in enumerate(table_pages):
                     top = body_top + (Inches(1.6) if has_text else 0)
                     if number:  # a long table goes on over more slides, as the measures do
                         slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
                         _title(slide, _("%(title)s (continued)") % {"title": block.title})
                         slide.notes_slide.notes_text_frame.text = block.notes
                         top = body_top
-                    _table(slide, block, rows, MARGIN, top, body_width)
+                    _table(slide, block, table_rows, MARGIN, top, body_width)
                 slide = first  # the notes below go under the block's first slide
             else:
                 _text(slide, block, MARGIN, body_top, body_width, body_height)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import zoneinfo
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -34,6 +34,24 @@ def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
     return (os.environ if environ is None else environ).get(name)
 
 
+@overload
+def env_str(
+    name: str,
+    default: str,
+    *,
+    required: bool = ...,
+    allow_empty: bool = ...,
+    environ: Mapping[str, str] | None = ...,
+) -> str: ...
+@overload
+def env_str(
+    name: str,
+    default: None = None,
+    *,
+    required: bool = ...,
+    allow_empty: bool = ...,
+    environ: Mapping[str, str] | None = ...,
+) -> str | None: ...
 def env_str(
     name: str,
     default: str | None = None,

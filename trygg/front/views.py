@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.html import json_script
 from django.utils.translation import get_language
 
-from trygg.accounts.models import Role
+from trygg.accounts.models import Role, User
 from trygg.accounts.permissions import visible_memberships, visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.permissions import visible_categories
@@ -24,9 +24,11 @@ from trygg.places.models import Area
 
 @page("overview")
 def overview(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
+    user = request.user
+    assert isinstance(user, User)  # @page lets only signed-in users through
+    scope = scope_for(user)
     memberships = (
-        request.user.memberships.active()  # type: ignore[union-attr]
+        user.memberships.active()
         .select_related("organisation", "area")
         .order_by("area__name", "role")
     )
@@ -34,7 +36,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         roots = list(Area.objects.roots())
     else:
         roots = list(Area.objects.filter(pk__in=scope.root_ids()).order_by("name"))
-    categories = visible_categories(request.user)
+    categories = visible_categories(user)
     return render(
         request,
         "front/overview.html",
@@ -42,7 +44,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "roots": roots,
             "map_script": _map_script(roots, scope.tree, "overview-map"),
-            "organisations": visible_organisations(request.user).active().select_related("area"),
+            "organisations": visible_organisations(user).active().select_related("area"),
             "category_roots": categories.active()
             .roots()
             .prefetch_related("children")
@@ -77,13 +79,13 @@ def _map_script(roots: list[Area], tree: Any, element_id: str) -> str:
 @page("administration")
 def administration(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    if not (scope.has_role(Role.SAMORDNARE) or request.user.is_staff):  # type: ignore[union-attr]
+    if not (scope.has_role(Role.SAMORDNARE) or request.user.is_staff):
         raise PermissionDenied
     return render(
         request,
         "front/administration.html",
         {
             "membership_count": visible_memberships(request.user).count(),
-            "can_admin": request.user.is_staff,  # type: ignore[union-attr]
+            "can_admin": request.user.is_staff,
         },
     )

@@ -202,7 +202,7 @@ def _latest_situation_report(ctx: Context) -> SituationReport | None:
 def lagesbild(ctx: Context) -> Duty:
     title = _("An approved lägesbild younger than %(months)s months") % {"months": review_months()}
     report = _latest_situation_report(ctx)
-    if report is None:
+    if report is None or report.approved_at is None:
         return Duty(
             "lagesbild",
             title,
@@ -240,7 +240,7 @@ def atgardsplan(ctx: Context) -> Duty:
         .order_by("-decided_at")
         .first()
     )
-    if plan is None:
+    if plan is None or plan.decided_at is None:
         return Duty(
             "atgardsplan",
             title,

@@ -538,6 +538,7 @@ def _write(
         key: s for key, s in lookups.series.items() if key == s.name.lower()
     }
     for key, new in new_series.items():
+        assert new.unit is not None  # the reader refuses a new series without its unit
         by_key[key] = StatisticSeries.objects.create(
             name=new.name,
             code=_unique_code(new.name, taken),
@@ -562,14 +563,14 @@ def _write(
     to_update: list[StatisticValue] = []
     for draft in drafts:
         series_id = by_key[draft.series_key].pk
-        key = (
+        value_key = (
             series_id,
             draft.area_id,
             draft.category_id,
             str(draft.period.kind),
             draft.period.start,
         )
-        current = existing.get(key)
+        current = existing.get(value_key)
         if current is None:
             to_create.append(
                 StatisticValue(

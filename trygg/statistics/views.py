@@ -32,7 +32,8 @@ SECTION = "analysis"
 
 def decimals_of(values: list[Decimal]) -> int:
     """The decimals a column of figures needs, so that 16 and 16,5 show as 16,0 and 16,5."""
-    places = [-exports.plain_number(v).as_tuple().exponent for v in values]  # type: ignore[operator]
+    exponents = [exports.plain_number(v).as_tuple().exponent for v in values]
+    places = [-exponent for exponent in exponents if isinstance(exponent, int)]  # finite ones
     return max([0, *places])
 
 
@@ -46,7 +47,7 @@ def _period_summaries(user: AnyUser) -> dict[int, dict[str, Any]]:
     """Per series: how many values and areas the user sees, and the first and last period."""
     values = visible_values(user)
     summary: dict[int, dict[str, Any]] = {
-        row["series"]: row
+        row["series"]: dict(row)
         for row in values.values("series").annotate(
             count=Count("id"), areas=Count("area", distinct=True)
         )

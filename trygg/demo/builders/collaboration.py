@@ -51,7 +51,10 @@ from trygg.collaboration.models import (
 )
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from trygg.demo.builders.context import DemoContext
+    from trygg.places.models import Area
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 POLIS, STADEN, SDF = "Polisen", "Stockholms stad", "Hägersten-Älvsjö stadsdelsförvaltning"
@@ -141,7 +144,7 @@ def _meeting(forum: Forum, day: dt.date, start: str, end: str, **fields: object)
     return Meeting.objects.create(forum=forum, starts_at=starts_at, ends_at=ends_at, **fields)
 
 
-def _agenda(meeting: Meeting, titles: list[str | tuple[str, object]]) -> list[AgendaItem]:
+def _agenda(meeting: Meeting, titles: list[str | tuple[str, Model]]) -> list[AgendaItem]:
     items = []
     for position, entry in enumerate(titles, start=1):
         title, linked = entry if isinstance(entry, tuple) else (entry, None)
@@ -240,7 +243,7 @@ def _forums(demo: DemoContext) -> dict[str, Forum]:
         rhythm: str,
         note: str,
         purpose: str,
-        area: object = district,
+        area: Area = district,
     ) -> Forum:
         forums[key] = Forum.objects.create(
             name=name, kind=kind, area=area, rhythm=rhythm, rhythm_note=note, purpose=purpose

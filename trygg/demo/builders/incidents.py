@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -65,7 +66,7 @@ SEES = {
 
 # Hour weights for a day that runs 06–06 (so a Friday-night party stays on Friday), then
 # weights for Monday … Sunday.
-TIMES = {
+TIMES: dict[str, tuple[Sequence[float], Sequence[float]]] = {
     "dag": ([0, 1, 3, 5, 6, 6, 4, 5, 6, 5, 4, 2, 1, 0.5] + [0] * 10, [5, 5, 5, 5, 5, 1, 0.5]),
     "kväll": ([0, 0, 0, 0, 0.5, 0.5, 1, 1, 2, 3, 4, 5, 6, 7, 8, 8, 6, 4, 2, 1, 0.5, 0, 0, 0],
               [1, 1, 1, 1.2, 2, 2, 1.2]),
@@ -300,7 +301,7 @@ def _drafts(demo: DemoContext) -> list[IncidentDraft]:
                 else:
                     area = rng.choice(stadsdelar)
                     stadsdel_name, centre = area.name, None
-                point = (None, None)
+                point: tuple[float | None, float | None] = (None, None)
                 if rng.random() < pattern.with_point:
                     point = _point(rng, boundaries[stadsdel_name], centre, pattern.spread_m)
                 date_only = organisation != POLIS and rng.random() < pattern.date_only
@@ -325,7 +326,7 @@ def _drafts(demo: DemoContext) -> list[IncidentDraft]:
                         organisation=demo.organisations[organisation],
                     )
                 )
-    drafts.sort(key=lambda d: d.occurred_at)  # type: ignore[arg-type,return-value]
+    drafts.sort(key=lambda d: d.occurred_at or END)  # every draft here has its time
     return drafts
 
 

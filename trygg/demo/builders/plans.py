@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,7 +138,9 @@ def build(demo: DemoContext) -> None:
                 problem=problem, title=cause_title, description=cause_text, position=position
             )
 
-    def measure(title: str, responsible: str, cause_titles: tuple[str, ...], **fields) -> Measure:
+    def measure(
+        title: str, responsible: str, cause_titles: tuple[str, ...], **fields: Any
+    ) -> Measure:
         partners = fields.pop("partners", ())
         codes = fields.pop("categories", ())
         created = Measure.objects.create(

@@ -29,7 +29,7 @@ class ScopedAdminMixin:
         raise NotImplementedError
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
+        queryset = super().get_queryset(request)  # type: ignore[misc]  # a ModelAdmin mixin
         if request.user.is_superuser:
             return queryset
         return self.scoped_queryset(request, queryset)

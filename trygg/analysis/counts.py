@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connections
-from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from trygg.incidents.models import (
     MONTH_COLUMNS,
     CountedRollup,
     Incident,
+    IncidentQuerySet,
     IncidentRollup,
     Source,
 )
@@ -342,6 +343,7 @@ def _from_table(
 ) -> _Grouped:
     """Grouped counts over the spans from the wide rollup (whole months) or the raw rows
     (any days, bounded at Stockholm midnight)."""
+    queryset: QuerySet[Any]
     if table == "rollup":
         queryset = filtered_rollup(selection)
         field, bounds = "month", list(spans.ranges)
@@ -643,11 +645,11 @@ def _common_filter(selection: Selection) -> Q:
     return condition
 
 
-def filtered_incidents(selection: Selection):
+def filtered_incidents(selection: Selection) -> IncidentQuerySet:
     return Incident.objects.filter(_common_filter(selection))
 
 
-def filtered_rollup(selection: Selection):
+def filtered_rollup(selection: Selection) -> QuerySet[IncidentRollup]:
     return IncidentRollup.objects.filter(_common_filter(selection))
 
 

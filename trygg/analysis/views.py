@@ -254,4 +254,5 @@ def _map_points(request: HttpRequest, selection: Selection) -> list[dict[str, An
     return [
         {"lat": round(lat, 6), "lon": round(lon, 6), "id": pk}
         for pk, lat, lon in queryset.values_list("pk", "latitude", "longitude")[:MAP_POINT_LIMIT]
+        if lat is not None and lon is not None  # the query and the rules exclude them
     ]

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.shared import Cm, Pt
 
 from trygg.collaboration.models import ActionItem, AgendaItem, ForumMember, Meeting
@@ -197,7 +198,7 @@ def render_docx(doc: MeetingDocument) -> bytes:
         return _render_docx(doc)
 
 
-def _facts_docx(document, facts: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+def _facts_docx(document: DocumentObject, facts: list[tuple[str, str]]) -> None:
     for label, value in facts:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(0)

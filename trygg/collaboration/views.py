@@ -313,7 +313,7 @@ def forum_list(request: HttpRequest) -> HttpResponse:
     for meeting in Meeting.objects.upcoming().filter(forum__in=forums):
         upcoming.setdefault(meeting.forum_id, meeting)
     for forum in forums:
-        forum.next_meeting = upcoming.get(forum.pk)  # type: ignore[attr-defined]
+        forum.next_meeting = upcoming.get(forum.pk)  # type: ignore[attr-defined]  # for the page
     return render(
         request,
         "collaboration/forum_list.html",

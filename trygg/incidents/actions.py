@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -317,12 +318,12 @@ def _correction_problems(
 ) -> tuple[list[Problem], int | None]:
     """What is wrong with the incident as the changes would leave it, limited to what they
     touch, and the area it would then lie in."""
-    merged = {
+    merged: dict[str, Any] = {
         name: changed[name] if name in changed else getattr(incident, name)
         for name in EDITABLE_FIELDS
         if name != "status"
     }
-    draft = IncidentDraft(**merged)  # type: ignore[arg-type]
+    draft = IncidentDraft(**merged)
     # Scope is checked below against what the user may change, not what they may report,
     # so that a coordinator can correct a partner's report.
     checked = check_batch(IncidentBatch.from_drafts([draft]), ReportingScope(), now=timezone.now())

@@ -19,7 +19,7 @@ def page(section: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            request.nav_section = section  # type: ignore[attr-defined]
+            request.nav_section = section  # type: ignore[attr-defined]  # read by the menu
             return view(request, *args, **kwargs)
 
         return login_required(wrapper)
@@ -41,7 +41,7 @@ def download(view: View) -> View:
         if not request.headers.get("Authorization", "").startswith("Token "):
             return signed_in(request, *args, **kwargs)
         try:
-            found = TokenAuthentication().authenticate(request)  # type: ignore[arg-type]
+            found = TokenAuthentication().authenticate(request)
         except AuthenticationFailed:
             found = None
         if found is None:
@@ -49,7 +49,7 @@ def download(view: View) -> View:
             response["WWW-Authenticate"] = "Token"
             return response
         request.user = found[0]
-        request.signed_in_by_token = True  # type: ignore[attr-defined]
+        request.signed_in_by_token = True  # type: ignore[attr-defined]  # see signed_in_by_token
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from trygg.lib.forms import form_field
 from trygg.places.models import Area, AreaKind
 
 
@@ -33,10 +37,10 @@ class AreaImportForm(forms.Form):
 
     MAX_BYTES = 20 * 1024 * 1024
 
-    def __init__(self, *args: object, parents: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, parents: QuerySet[Area] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if parents is not None:
-            self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+            form_field(self, "parent", forms.ModelChoiceField).queryset = parents
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]

@@ -134,8 +134,8 @@ class SituationReport(models.Model):
     def versions(self) -> list[SituationReport]:
         """Every version in this report's chain, oldest first."""
         first = self
-        while first.replaces_id is not None:
-            first = first.replaces  # type: ignore[assignment]
+        while first.replaces is not None:
+            first = first.replaces
         chain = [first]
         while True:
             following = SituationReport.objects.filter(replaces=chain[-1]).order_by("pk").first()

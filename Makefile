@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format check-migrations messages clean
+.PHONY: run test install lint typecheck format check-migrations messages clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Trygg needs Python 3.12 or newer (Django 6); none found." >&2; exit 1; }
@@ -43,6 +43,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy with django-stubs (config in pyproject.toml); its plugin loads the development settings.
+typecheck: $(STAMP)
+	DEBUG=true $(BIN)/mypy trygg
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -56,4 +60,4 @@ messages: $(STAMP)
 	cd trygg && DEBUG=true ../$(BIN)/trygg compilemessages --locale sv
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -96,7 +97,7 @@ class SquareGrid:
         """How many cells belong to the study area."""
         return int(self.mask.sum())
 
-    def cells_of(self, lon: object, lat: object) -> tuple[np.ndarray, np.ndarray]:
+    def cells_of(self, lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Row and column of each WGS84 point, −1 for both where the point is in no cell.
 
         A point on an edge between two cells belongs to the cell east (or north) of it.
@@ -104,7 +105,7 @@ class SquareGrid:
         x, y = _to_sweref().transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
         return self.cells_of_projected(x, y)
 
-    def cells_of_projected(self, x: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    def cells_of_projected(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """As :meth:`cells_of` for points already in SWEREF 99 TM (easting x, northing y)."""
         col = np.floor((np.asarray(x, dtype=float) - self.x0) / self.cell_m)
         row = np.floor((np.asarray(y, dtype=float) - self.y0) / self.cell_m)
@@ -114,7 +115,7 @@ class SquareGrid:
         inside[inside] = self.mask[row[inside], col[inside]]
         return np.where(inside, row, -1), np.where(inside, col, -1)
 
-    def counts(self, lon: object, lat: object) -> np.ndarray:
+    def counts(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
         """Points per cell as an (n_rows, n_cols) integer array; 0 for cells outside the area.
 
         Points outside every cell of the study area are not counted. Exactly the cells of
@@ -138,7 +139,7 @@ class SquareGrid:
             )
         return self._count_padded(flat)
 
-    def counts_projected(self, x: object, y: object) -> np.ndarray:
+    def counts_projected(self, x: ArrayLike, y: ArrayLike) -> np.ndarray:
         """As :meth:`counts` for points already in SWEREF 99 TM.
 
         The same cells as :meth:`cells_of_projected` (the same floor of the same quotient),
@@ -173,7 +174,7 @@ class SquareGrid:
         """The projection as polynomials over this grid, or None where none is close enough."""
         return LocalFit.over(self)
 
-    def counts_of_cells(self, ix: object, iy: object, n: object) -> np.ndarray:
+    def counts_of_cells(self, ix: ArrayLike, iy: ArrayLike, n: ArrayLike) -> np.ndarray:
         """Counts from points already binned on the national lattice of this cell size.
 
         ``ix`` = floor(x / cell_m) and ``iy`` = floor(y / cell_m) of SWEREF 99 TM coordinates
@@ -189,14 +190,14 @@ class SquareGrid:
         counts = np.bincount(flat, weights=weights[inside], minlength=self.n_rows * self.n_cols)
         return counts.astype(np.int64).reshape(self.n_rows, self.n_cols)
 
-    def cell_corners(self, rows: object, cols: object) -> tuple[np.ndarray, np.ndarray]:
+    def cell_corners(self, rows: ArrayLike, cols: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """South-west corners (x, y) in SWEREF 99 TM of the cells given by row and column."""
         return (
             self.x0 + np.asarray(cols) * self.cell_m,
             self.y0 + np.asarray(rows) * self.cell_m,
         )
 
-    def cell_rings(self, rows: object, cols: object) -> tuple[np.ndarray, np.ndarray]:
+    def cell_rings(self, rows: ArrayLike, cols: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """WGS84 outlines of the cells given: longitudes and latitudes as (cells, 5) arrays.
 
         Corners SW, SE, NE, NW and SW again (counter-clockwise, closed), each projected
@@ -212,7 +213,7 @@ class SquareGrid:
         lon, lat = _from_sweref().transform(xs, ys)
         return np.round(lon, 7), np.round(lat, 7)
 
-    def cell_polygons(self, rows: object, cols: object) -> list[dict[str, Any]]:
+    def cell_polygons(self, rows: ArrayLike, cols: ArrayLike) -> list[dict[str, Any]]:
         """GeoJSON Polygons in WGS84 for the cells given (outlines as :meth:`cell_rings`)."""
         lon, lat = self.cell_rings(rows, cols)
         rings = np.stack([lon, lat], axis=2).tolist()

@@ -33,6 +33,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import ndimage, stats
 from shapely.geometry.base import BaseGeometry
 
@@ -368,8 +369,8 @@ class HotspotMap:
 
 def find_hotspots(
     area: BaseGeometry | Mapping[str, Any] | SquareGrid,
-    lon: object,
-    lat: object,
+    lon: ArrayLike,
+    lat: ArrayLike,
     *,
     cell_m: float = DEFAULT_CELL_M,
     q: float = DEFAULT_Q,

@@ -19,6 +19,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 from scipy.stats.contingency import odds_ratio
 
@@ -44,7 +45,7 @@ def _check_confidence(confidence: float) -> None:
         raise ValueError("confidence must lie strictly between 0 and 1")
 
 
-def _counts(values: object, name: str) -> np.ndarray:
+def _counts(values: ArrayLike, name: str) -> np.ndarray:
     array = np.asarray(values)
     if array.size and (
         not np.all(np.isfinite(array)) or np.any(array < 0) or np.any(array != np.floor(array))
@@ -53,7 +54,7 @@ def _counts(values: object, name: str) -> np.ndarray:
     return array.astype(np.int64)
 
 
-def _exposures(values: object, name: str) -> np.ndarray:
+def _exposures(values: ArrayLike, name: str) -> np.ndarray:
     array = np.asarray(values, dtype=float)
     if array.size and (not np.all(np.isfinite(array)) or np.any(array <= 0)):
         raise ValueError(f"{name} must be positive")
@@ -100,10 +101,10 @@ class PoissonTests:
 
 
 def poisson_exact_tests(
-    counts1: object,
-    exposures1: object,
-    counts2: object,
-    exposures2: object,
+    counts1: ArrayLike,
+    exposures1: ArrayLike,
+    counts2: ArrayLike,
+    exposures2: ArrayLike,
     alternative: str = "two-sided",
     confidence: float = 0.95,
 ) -> PoissonTests:
@@ -198,7 +199,7 @@ def poisson_exact_test(
 # --------------------------------------------------------------------------------------------
 
 
-def poisson_upper_tails(observed: object, expected: object) -> np.ndarray:
+def poisson_upper_tails(observed: ArrayLike, expected: ArrayLike) -> np.ndarray:
     """P(X ≥ observed) for X ~ Poisson(expected), element-wise: ``poisson.sf(observed − 1)``.
 
     Used for "this week against the mean of the previous 8 weeks": a small value says the
@@ -222,7 +223,7 @@ def poisson_upper_tail(observed: int, expected: float) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def _p_array(p_values: object) -> np.ndarray:
+def _p_array(p_values: ArrayLike) -> np.ndarray:
     p = np.asarray(p_values, dtype=float)
     if p.ndim != 1:
         raise ValueError("p_values must be one-dimensional")
@@ -231,7 +232,7 @@ def _p_array(p_values: object) -> np.ndarray:
     return p
 
 
-def benjamini_hochberg(p_values: object, q: float = 0.05) -> np.ndarray:
+def benjamini_hochberg(p_values: ArrayLike, q: float = 0.05) -> np.ndarray:
     """Which hypotheses to reject so that the false discovery rate stays at most ``q``.
 
     Benjamini & Hochberg (1995), "Controlling the false discovery rate", JRSS B 57:289–300:
@@ -255,7 +256,7 @@ def benjamini_hochberg(p_values: object, q: float = 0.05) -> np.ndarray:
     return reject
 
 
-def benjamini_hochberg_adjusted(p_values: object) -> np.ndarray:
+def benjamini_hochberg_adjusted(p_values: ArrayLike) -> np.ndarray:
     """BH-adjusted p-values ("q-values"): reject where adjusted ≤ q gives the same answer.
 
     adjusted p(i) = min over j ≥ i of p(j)·m / j, capped at 1; equal to
@@ -434,8 +435,8 @@ def weighted_displacement_difference(
     local_variance = t0 + t1 + c0 + c1
     displacement: int | None = None
     displacement_variance = 0
-    if all(given):
-        b0_, b1_, cb0_, cb1_ = (int(v) for v in _counts(buffer, "counts"))
+    if b0 is not None and b1 is not None and cb0 is not None and cb1 is not None:
+        b0_, b1_, cb0_, cb1_ = (int(v) for v in _counts([b0, b1, cb0, cb1], "counts"))
         displacement = (b1_ - b0_) - (cb1_ - cb0_)
         displacement_variance = b0_ + b1_ + cb0_ + cb1_
     total = local + (displacement or 0)

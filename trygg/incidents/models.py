@@ -10,6 +10,8 @@ Incidents are written only through ``trygg.incidents.actions`` and the file impo
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -173,7 +175,7 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
     def in_categories(self, category_ids: set[int] | list[int]) -> IncidentQuerySet:
         return self.filter(category_id__in=category_ids)
 
-    def between(self, start: object | None, end: object | None) -> IncidentQuerySet:
+    def between(self, start: dt.datetime | None, end: dt.datetime | None) -> IncidentQuerySet:
         """Incidents that occurred in [start, end)."""
         queryset = self
         if start is not None:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from trygg.accounts.models import AnyUser, User
 from trygg.places.models import Area
 from trygg.reports.figures import FigureError, compute_figure, jsonable
 from trygg.reports.models import (
@@ -55,7 +56,7 @@ def _locked_report(report: SituationReport) -> SituationReport:
 
 
 def create_report(
-    user: Any,
+    user: AnyUser,
     *,
     title: str,
     area: Area,
@@ -69,7 +70,7 @@ def create_report(
         period_kind=period_kind,
         period_start=period_start,
         period_end=period_end,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=user if isinstance(user, User) else None,
     )
     if not can_add(user):
         raise WorkflowError(_("Only coordinators start a lägesbild."))
@@ -80,7 +81,7 @@ def create_report(
     return report
 
 
-def update_report(user: Any, report: SituationReport, **fields: Any) -> SituationReport:
+def update_report(user: AnyUser, report: SituationReport, **fields: Any) -> SituationReport:
     """Change the title or the period of a draft."""
     check_report(user, report, CHANGE)
     _check_editable(report)
@@ -97,7 +98,7 @@ def update_report(user: Any, report: SituationReport, **fields: Any) -> Situatio
 
 
 def add_block(
-    user: Any,
+    user: AnyUser,
     report: SituationReport,
     *,
     section: str,
@@ -120,7 +121,7 @@ def add_block(
     )
 
 
-def update_block(user: Any, block: ReportBlock, **fields: Any) -> ReportBlock:
+def update_block(user: AnyUser, block: ReportBlock, **fields: Any) -> ReportBlock:
     """Change a block's title, text, section or selection (in a draft or on remiss)."""
     check_report(user, block.report, CHANGE)
     _check_editable(block.report)
@@ -141,7 +142,7 @@ def ordered_blocks(report: SituationReport) -> list[ReportBlock]:
     return sorted(blocks, key=lambda b: (rank.get(b.section, 99), b.order, b.pk))
 
 
-def move_block(user: Any, block: ReportBlock, step: int) -> None:
+def move_block(user: AnyUser, block: ReportBlock, step: int) -> None:
     """Move a block one place up (step -1) or down (+1) within its section."""
     report = block.report
     check_report(user, report, CHANGE)
@@ -160,7 +161,7 @@ def move_block(user: Any, block: ReportBlock, step: int) -> None:
                 sibling.save(update_fields=["order"])
 
 
-def delete_block(user: Any, block: ReportBlock) -> None:
+def delete_block(user: AnyUser, block: ReportBlock) -> None:
     check_report(user, block.report, CHANGE)
     _check_editable(block.report)
     block.delete()
@@ -169,7 +170,7 @@ def delete_block(user: Any, block: ReportBlock) -> None:
 # Remiss --------------------------------------------------------------------------------
 
 
-def submit_for_comments(user: Any, report: SituationReport) -> SituationReport:
+def submit_for_comments(user: AnyUser, report: SituationReport) -> SituationReport:
     """Send the draft out på remiss: partners may now comment on each block."""
     check_report(user, report, APPROVE)
     if not report.is_draft:
@@ -179,9 +180,10 @@ def submit_for_comments(user: Any, report: SituationReport) -> SituationReport:
     return report
 
 
-def add_comment(user: Any, block: ReportBlock, text: str) -> Comment:
+def add_comment(user: AnyUser, block: ReportBlock, text: str) -> Comment:
     report = block.report
     check_report(user, report, COMMENT)
+    assert isinstance(user, User)  # check_report lets no anonymous user through
     if not report.is_out_for_comments:
         raise WorkflowError(_("Comments are taken while the report is out for comments."))
     text = text.strip()
@@ -193,13 +195,14 @@ def add_comment(user: Any, block: ReportBlock, text: str) -> Comment:
 # Approval and versions -----------------------------------------------------------------
 
 
-def approve(user: Any, report: SituationReport, *, body: str, day: dt.date) -> SituationReport:
+def approve(user: AnyUser, report: SituationReport, *, body: str, day: dt.date) -> SituationReport:
     """Approve the version and freeze every figure in it; the version it replaces is superseded.
 
     Refused (nothing changes) when a figure cannot be computed: an approved document must
     hold every figure it shows.
     """
     check_report(user, report, APPROVE)
+    assert isinstance(user, User)  # check_report lets no anonymous user through
     if not body.strip():
         raise WorkflowError(_("Name the body that approves the report."))
     given = report
@@ -234,9 +237,10 @@ def approve(user: Any, report: SituationReport, *, body: str, day: dt.date) -> S
     return given
 
 
-def new_version(user: Any, report: SituationReport) -> SituationReport:
+def new_version(user: AnyUser, report: SituationReport) -> SituationReport:
     """A draft copy of an approved version (blocks and texts; figures live again)."""
     check_report(user, report, APPROVE)
+    assert isinstance(user, User)  # check_report lets no anonymous user through
     if not report.is_locked:
         raise WorkflowError(_("Only an approved report gets a new version; edit the draft."))
     existing = report.replaced_by.first()

@@ -3,6 +3,7 @@ the incident list) and the API (English names, as documented in the OpenAPI sche
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -61,7 +62,7 @@ class SelectionForm(forms.Form):
     organisation = CommaMultipleField(label=_("Organisations"), coerce=int, required=False)
     source = CommaMultipleField(label=_("Sources"), choices=Source.choices, required=False)
 
-    def __init__(self, data: Any, *, user: AnyUser, api: bool = False) -> None:
+    def __init__(self, data: Mapping[str, Any] | None, *, user: AnyUser, api: bool = False) -> None:
         self.api = api
         super().__init__(data)
         self.user = user

@@ -141,9 +141,8 @@ class PriorityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(
-            self, "priority_area", forms.ModelChoiceField
-        ).queryset = PriorityArea.objects.all()
+        priority_areas = PriorityArea.objects.all()
+        form_field(self, "priority_area", forms.ModelChoiceField).queryset = priority_areas
 
 
 class ScopedInlineFormSet(forms.BaseInlineFormSet):
@@ -271,7 +270,7 @@ class MemberForm(OrganisationScopedForm):
             except forms.ValidationError as error:
                 errors.append(error)
         if errors:
-            self._update_errors(forms.ValidationError(errors))  # type: ignore[attr-defined]  # idem
+            self._update_errors(forms.ValidationError(errors))  # type: ignore[attr-defined]  # private
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -283,11 +282,8 @@ class MemberForm(OrganisationScopedForm):
 class BaseMemberFormSet(ScopedInlineFormSet):
     def clean(self) -> None:
         super().clean()
-        live = [
-            f
-            for f in self.forms
-            if f.cleaned_data and not self._should_delete_form(f)  # type: ignore[attr-defined]  # private, unstubbed
-        ]
+        # _should_delete_form: Django's, private, not in django-stubs.
+        live = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]  # type: ignore[attr-defined]
         if sum(1 for f in live if f.cleaned_data.get("is_chair")) > 1:
             raise forms.ValidationError(_("A forum has one chair."))
         users = [f.cleaned_data["user"] for f in live if f.cleaned_data.get("user")]

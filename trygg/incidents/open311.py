@@ -147,7 +147,7 @@ def endpoint(*methods: str) -> Callable[[Callable[..., Answer]], Callable[..., H
                 message = _("there is no .%(format)s format; use .xml or .json") % {"format": fmt}
                 return render(_errors(404, [message]), "xml")
             if request.method not in allowed:
-                message = _("use %(methods)s") % {"methods": " or ".join(methods)}
+                message = _("the method must be %(methods)s") % {"methods": ", ".join(methods)}
                 response = render(_errors(405, [message]), fmt)
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authtoken.models import Token
 
-from trygg.accounts.models import AnyUser
+from trygg.accounts.models import AnyUser, User
 from trygg.accounts.permissions import visible_areas
 from trygg.incidents.actions import IncidentDraft, IncidentsRefused, record_incidents
 from trygg.incidents.models import Category, Incident, IncidentQuerySet, Source, Status
@@ -142,6 +142,7 @@ def endpoint(*methods: str) -> Callable[[Callable[..., Answer]], Callable[..., H
         @csrf_exempt
         @wraps(view)
         def wrapper(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+            fmt = fmt.lower()
             if fmt not in CONTENT_TYPES:
                 # The required format answers for a resource that does not exist.
                 message = _("there is no .%(format)s format; use .xml or .json") % {"format": fmt}
@@ -176,18 +177,19 @@ def _parameters(request: HttpRequest) -> dict[str, str]:
     return {key: request.POST.get(key, "") for key in request.POST}
 
 
-def _key_user(request: HttpRequest, parameters: dict[str, str]) -> Any:
+def _key_user(request: HttpRequest, parameters: dict[str, str]) -> User | None:
     """The user of the request's ``api_key``; None without one; 403 for a key that is not."""
     key = (parameters.get("api_key") or request.GET.get("api_key", "")).strip()
     if not key:
         return None
     token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
+    user = token.user if token is not None else None
+    if not isinstance(user, User) or not user.is_active:
         raise Open311Error(403, _("invalid api_key"))
-    return token.user
+    return user
 
 
-def _reporter(request: HttpRequest, parameters: dict[str, str]) -> Any:
+def _reporter(request: HttpRequest, parameters: dict[str, str]) -> User:
     """Who reports: only an ``api_key`` says, even beside a signed-in session."""
     user = _key_user(request, parameters)
     if user is None:
@@ -411,8 +413,9 @@ def service_requests(request: HttpRequest) -> Answer:
     ids = parameters.get("service_request_id", "").strip()
     if ids:
         # The specification: with service_request_id, every other parameter is ignored.
-        wanted = [_request_id(i) for i in ids.split(",") if i.strip()]
-        if None in wanted:
+        given = [i for i in ids.split(",") if i.strip()]
+        wanted = [n for n in map(_request_id, given) if n is not None]
+        if len(wanted) < len(given):
             raise Open311Error(
                 400, _("service_request_id must be a comma-separated list of numbers")
             )

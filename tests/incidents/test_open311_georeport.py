@@ -256,9 +256,21 @@ def test_a_request_id_too_large_for_the_database_is_not_found(world, key):
 
 
 def test_text_xml_cannot_carry_is_left_out(world, key):
-    incident = record(world, description="Tags\x0bpå\x00 väggen")
+    incident = record(world, description="Tags\x0bpå\x1f väggen")
     root = xml(Client().get(f"{BASE}/requests/{incident.pk}.xml", {"api_key": key("alice")}))
     assert root.findtext("request/description") == "Tagspå väggen"
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_a_null_character_is_refused(world, key, fmt):
+    data = {"api_key": key("bob"), "service_code": "klotter", "lat": "59.31", "long": "18.02"}
+    response = Client().post(f"{BASE}/requests.{fmt}", {**data, "description": "Tags\x00"})
+    assert response.status_code == 400
+    response = Client().get(
+        f"{BASE}/requests.{fmt}", {"api_key": key("bob"), "service_code": "\x00"}
+    )
+    assert response.status_code == 400
+    assert not Incident.objects.exists()
 
 
 def test_a_method_the_resource_does_not_take(world):

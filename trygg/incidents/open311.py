@@ -31,6 +31,7 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -164,6 +165,16 @@ def endpoint(*methods: str) -> Callable[[Callable[..., Answer]], Callable[..., H
 
 
 def _parameters(request: HttpRequest) -> dict[str, str]:
+    """The request's parameters as text, refused (as the forms and the API do) if any holds
+    a null character, which no database text can."""
+    parameters = _given(request)
+    for name, value in parameters.items():
+        if "\x00" in value:
+            raise Open311Error(400, f"{name}: {ProhibitNullCharactersValidator.message}")
+    return parameters
+
+
+def _given(request: HttpRequest) -> dict[str, str]:
     if request.method in ("GET", "HEAD"):
         return {key: request.GET.get(key, "") for key in request.GET}
     if request.content_type == "application/json":

@@ -202,6 +202,11 @@ TRYGG_HOTSPOT_CELL_M = env_int("TRYGG_HOTSPOT_CELL_M", 200, minimum=25)
 TRYGG_EXPORT_DIRECT_CHARTS = env_int("TRYGG_EXPORT_DIRECT_CHARTS", 4, minimum=0)
 # The installation's address, for links in e-mail sent from cron (e.g. the weekly digest).
 TRYGG_BASE_URL = env_str("TRYGG_BASE_URL", "") or ""
+# Open311 (trygg.incidents.open311): reading service requests needs an api_key unless this
+# opens a public view of them without free text, reporter or exact place.
+TRYGG_OPEN311_PUBLIC_REQUESTS = env_bool("TRYGG_OPEN311_PUBLIC_REQUESTS", False)
+# Who integrators ask about the Open311 endpoint, shown in its discovery document.
+TRYGG_OPEN311_CONTACT = env_str("TRYGG_OPEN311_CONTACT", "") or ""
 
 # The REST API (trygg.api): token or session sign-in, scoped like the pages, paginated.
 REST_FRAMEWORK = {

@@ -75,8 +75,11 @@ def test_services_answer_a_signed_in_session(world):
     assert client.get(f"{BASE}/services.json").status_code == 200
 
 
-def test_services_need_an_api_key_or_a_session(world):
-    assert_error(Client().get(f"{BASE}/services.json"), 403)
+def test_services_need_no_api_key(world, key):
+    # GeoReport v2 asks for a key on POST only; the list is the same for everyone.
+    response = Client().get(f"{BASE}/services.json")
+    assert response.status_code == 200
+    assert response.json() == Client().get(f"{BASE}/services.json", {"api_key": key("bob")}).json()
 
 
 # Creating and reading requests ----------------------------------------------------------
@@ -261,9 +264,11 @@ def test_a_user_without_a_reporting_role_cannot_create(world, key):
     assert_error(post(graffiti(key("erin"))), 403)
 
 
-def test_xml_is_not_supported(world, key):
-    [error] = assert_error(Client().get(f"{BASE}/services.xml", {"api_key": key("bob")}), 400)
-    assert "json" in error["description"]
+def test_an_unknown_format_is_not_found(world):
+    response = Client().get(f"{BASE}/services.csv")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/xml; charset=utf-8"  # the required format
+    assert b"<code>404</code>" in response.content
 
 
 def test_bad_json_body(world):

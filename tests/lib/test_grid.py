@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pyproj import Geod, Transformer
 from shapely.geometry import box, shape
 
-from trygg.lib.grid import SquareGrid
+from trygg.lib.grid import SquareGrid, lattice_centres
 
 TO_WGS84 = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
 TO_SWEREF = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
@@ -69,6 +69,20 @@ def test_a_known_point_lands_in_its_cell():
     assert grid.cell_corners(rows[0], cols[0]) == (674_800, 6_579_400)
     (polygon,) = grid.cell_polygons([rows[0]], [cols[0]])
     assert shape(polygon).contains(shapely.Point(lon, lat))
+
+
+def test_a_point_becomes_the_centre_of_its_lattice_cell():
+    points = [(674_923.0, 6_579_456.0), (674_001.0, 6_579_999.0), (675_000.5, 6_578_999.5)]
+    lon, lat = TO_WGS84.transform(*zip(*points, strict=True))
+    centre_lat, centre_lon = lattice_centres(lat, lon, 1000)
+    x, y = TO_SWEREF.transform(centre_lon, centre_lat)
+    # The first two share the square 674–675 km east, 6 579–6 580 km north; the third lies
+    # half a metre past its south-east corner, in the square diagonally beside it.
+    assert np.allclose(x, [674_500, 674_500, 675_500], atol=0.01)
+    assert np.allclose(y, [6_579_500, 6_579_500, 6_578_500], atol=0.01)
+    assert np.isnan(lattice_centres([np.nan], [18.0], 1000)[0]).all()
+    with pytest.raises(ValueError):
+        lattice_centres([59.3], [18.0], 0)
 
 
 def test_a_point_on_an_edge_belongs_to_the_cell_east_and_north():

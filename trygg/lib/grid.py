@@ -424,3 +424,23 @@ class LocalFit:
             sure &= position < 1.0 - margin
             positions.append(floored)
         return positions[0], positions[1], sure
+
+
+def lattice_centres(lat: object, lon: object, cell_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """The centre (lat, lon) of the national lattice's cell each WGS84 point lies in.
+
+    The lattice is every grid's: SWEREF 99 TM squares of ``cell_m`` metres with edges on
+    multiples of it, so a point becomes the same centre whatever else is asked with it (with
+    1,000 m, SCB's statistical squares). Points outside the projection's range give NaN.
+    """
+    if not cell_m > 0:
+        raise ValueError("the cell size must be a positive number of metres")
+    with np.errstate(invalid="ignore"):
+        x, y = _to_sweref().transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        x = (np.floor(np.asarray(x) / cell_m) + 0.5) * cell_m
+        y = (np.floor(np.asarray(y) / cell_m) + 0.5) * cell_m
+        finite = np.isfinite(x) & np.isfinite(y)
+        centre_lon, centre_lat = _from_sweref().transform(
+            np.where(finite, x, np.nan), np.where(finite, y, np.nan)
+        )
+    return np.asarray(centre_lat, dtype=float), np.asarray(centre_lon, dtype=float)

@@ -8,15 +8,17 @@ import requests
 from georeport import GeoReport
 from rest_framework.authtoken.models import Token
 
+from trygg.incidents.defaults import ensure_default_categories
 from trygg.incidents.models import Category, Incident, Source
 
-# A live server runs the requests on its own thread: the tests commit, and the flush after them
-# would remove the categories the migrations create unless they are restored.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# A live server runs the requests on its own thread, so the tests commit; an earlier transactional
+# test's flush may have removed the categories the migrations create, so they are put back here.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def endpoint(live_server):
+    ensure_default_categories(Category)
     return f"{live_server.url}/open311/v2"
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -36,6 +36,7 @@ from trygg.incidents.rules import (
 )
 from trygg.lib.imports import Problem, RowsRefused
 from trygg.lib.periods import month_of, months_of
+from trygg.lib.versioning import check_version
 from trygg.places.models import Area
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "IncidentsRefused",
     "Problem",
     "RecordResult",
+    "changes_since",
     "record_incidents",
     "review_incidents",
     "update_incident",
@@ -134,6 +136,24 @@ def _copy_insert(incidents: list[Incident]) -> None:
                 copy.write_row([pk, *(getattr(incident, f.attname) for f in fields)])
 
 
+def _insert_unless_recorded(incident: Incident) -> bool:
+    """Save a new incident; False if its external id was recorded meanwhile for its source.
+
+    The insert runs in a savepoint, so losing the race on the unique (source, external id)
+    constraint rolls back only the insert: the caller's transaction goes on, and on
+    PostgreSQL the winner's row, committed before the constraint let us fail, can be read.
+    """
+    try:
+        with transaction.atomic():
+            incident.save()
+    except IntegrityError:
+        incident.pk = None
+        if incident.external_id and _existing_external_ids(incident.source, [incident.external_id]):
+            return False
+        raise
+    return True
+
+
 def _reporter(user: AnyUser | None) -> User | None:
     return user if isinstance(user, User) else None
 
@@ -188,7 +208,11 @@ def record_incidents(
         if len(incidents) == 1:
             # A single report (form, API) is saved normally so that its history starts
             # with who created it; batches skip per-row history for speed.
-            incidents[0].save()
+            if not _insert_unless_recorded(incidents[0]):
+                # A concurrent request recorded the same external id first: the same
+                # answer as if it had been there when we looked.
+                result.already_recorded += 1
+                incidents = []
         else:
             insert = _copy_insert if connection.vendor == "postgresql" else _bulk_insert
             for start in range(0, len(incidents), COPY_BATCH_SIZE):
@@ -371,6 +395,8 @@ def update_incident(
     incident: Incident,
     changes: dict[str, object] | IncidentDraft,
     user: AnyUser,
+    *,
+    expected_version: int | None = None,
 ) -> Incident:
     """Correct or review one incident, with the same checks as when it was reported.
 
@@ -380,8 +406,10 @@ def update_incident(
     CHANGE permission and must leave the incident within what the user may change; changing
     the status needs REVIEW and records the reviewer (see ``review_incidents``). A problem with
     a value that did not change (say, a category retired since) does not block correcting
-    another. Raises PermissionDenied or IncidentsRefused, and then writes nothing. Returns the
-    incident as stored (``incident`` itself, refreshed).
+    another. With ``expected_version`` (the version the editor read), a row that has another
+    version by the time it is locked raises StaleVersion. Raises PermissionDenied,
+    IncidentsRefused or StaleVersion, and then writes nothing. Every write raises the version
+    by one. Returns the incident as stored (``incident`` itself, refreshed).
     """
     if isinstance(changes, IncidentDraft):
         changes = _changes_from_draft(changes)
@@ -397,6 +425,7 @@ def update_incident(
             .select_for_update(of=("self",))
             .get(pk=incident.pk)
         )
+        check_version(stored.version, expected_version)
         changed = _changed_fields(stored, changes)
         status = changed.pop("status", None)
         if changed:
@@ -419,13 +448,49 @@ def update_incident(
             if getattr(user, "is_authenticated", False):
                 # simple_history reads this attribute, which no model declares.
                 stored._history_user = user  # type: ignore[attr-defined]
-            stored.save(update_fields=[*sorted(written), "updated_at"])
+            stored.version += 1
+            stored.save(update_fields=[*sorted(written), "updated_at", "version"])
             if written & ROLLUP_FIELDS:
                 incidents_written({month_before, month_of(stored.occurred_at)})
         if status is not None:
             review_incidents([stored], str(status), user)
     incident.refresh_from_db()
     return incident
+
+
+def _shown(incident: object, name: str) -> str:
+    value = getattr(incident, name)
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    display = getattr(incident, f"get_{name}_display", None)
+    return str(display() if display is not None else value)
+
+
+# What a reader of a conflict is shown, in the order of the form.
+_SHOWN_FIELDS = (*EDITABLE_FIELDS, "reviewed_by")
+
+
+def changes_since(incident: Incident, version: int) -> list[tuple[str, str, str]]:
+    """What changed in the incident since ``version``: (field, then, now) as shown to people.
+
+    The history row saved at that version holds what the editor saw; an incident imported
+    without history has no such row, and then every field is listed with its value now and
+    “unknown” before.
+    """
+    then = incident.history.filter(version=version).order_by("-history_date").first()
+    changes = []
+    for name in _SHOWN_FIELDS:
+        field = Incident._meta.get_field(name)
+        label = str(getattr(field, "verbose_name", name))
+        now = _shown(incident, name)
+        before = _shown(then, name) if then is not None else _("unknown")
+        if before != now:
+            changes.append((label, before, now))
+    return changes
 
 
 # Review --------------------------------------------------------------------------------
@@ -457,11 +522,12 @@ def review_incidents(incidents: Iterable[Incident], status: str, user: AnyUser) 
             incident.reviewed_by = user if status != Status.NY and isinstance(user, User) else None
             incident.reviewed_at = now if status != Status.NY else None
             incident.updated_at = now
+            incident.version += 1
             changed.append(incident)
         bulk_update_with_history(
             changed,
             Incident,
-            ["status", "reviewed_by", "reviewed_at", "updated_at"],
+            ["status", "reviewed_by", "reviewed_at", "updated_at", "version"],
             default_user=user,
         )
         incidents_written(months_of(i.occurred_at for i in changed))

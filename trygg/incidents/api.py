@@ -2,8 +2,11 @@
 
 The incident list takes the list page's filters (``fran``, ``till``, ``omrade``, ``kategori``,
 ``organisation``, ``kalla``, ``status``, ``q``); incidents outside what the user may see
-answer 404. Creating needs a reporting role; corrections and reviews follow
-``update_incident``'s rules.
+answer 404. Creating needs a reporting role; sending an external id that was already recorded
+answers the incident recorded first (200, its URL in ``Location``), or 409 if that one is not
+the user's to see. Corrections and reviews follow ``update_incident``'s rules; a detail's
+``ETag`` is its version, and an update with an ``If-Match`` the row no longer has answers 412
+(see ``trygg.lib.versioning``).
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from trygg.incidents.filters import IncidentFilterForm
 from trygg.incidents.models import CategoryQuerySet, IncidentQuerySet, Source, Status
 from trygg.incidents.permissions import can_report, visible_categories, visible_incidents
 from trygg.incidents.serializers import CategorySerializer, IncidentSerializer
+from trygg.lib.versioning import VersionedUpdates, etag
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -47,6 +52,7 @@ FILTER_PARAMETERS = [
 
 @extend_schema_view(list=extend_schema(parameters=FILTER_PARAMETERS))
 class IncidentViewSet(
+    VersionedUpdates,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -54,6 +60,8 @@ class IncidentViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = IncidentSerializer
+    # update_incident locks the row and compares the version itself.
+    checks_version_itself = True
 
     def get_queryset(self) -> IncidentQuerySet:
         incidents = visible_incidents(self.request.user).select_related("category")
@@ -74,6 +82,10 @@ class IncidentViewSet(
             raise PermissionDenied
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        serializer.save()
+        incident = serializer.save()
         answer = status.HTTP_200_OK if serializer.already_recorded else status.HTTP_201_CREATED
-        return Response(serializer.data, status=answer)
+        headers = {
+            "Location": reverse("api:incident-detail", args=[incident.pk], request=request),
+            "ETag": etag(incident.version),
+        }
+        return Response(serializer.data, status=answer, headers=headers)

@@ -91,6 +91,8 @@ class IncidentForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Reporting for"), queryset=Organisation.objects.none(), required=False
     )
+    # The version of the incident a correction was opened at (trygg.lib.versioning).
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     FIELD_FOR_PROBLEM = {
         "category": "category",
@@ -174,6 +176,7 @@ class IncidentForm(forms.Form):
             "place": incident.place,
             "description": incident.description,
             "organisation": incident.organisation_id,
+            "version": incident.version,
         }
 
 

@@ -252,6 +252,10 @@ class Incident(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by one by every write in trygg.incidents.actions, under the row lock: the API's
+    # ETag and the version a correction form was opened at (see trygg.lib.versioning). The
+    # database default serves the column-wise imports, which name only the columns they fill.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     history = HistoricalRecords()
     objects = IncidentQuerySet.as_manager()

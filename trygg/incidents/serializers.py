@@ -27,6 +27,7 @@ from trygg.incidents.actions import (
 from trygg.incidents.models import Category, Incident, Source, Status
 from trygg.incidents.permissions import visible_categories, visible_incidents
 from trygg.lib.imports import Problem
+from trygg.lib.versioning import Conflict
 from trygg.places.models import Area
 
 # The actions name problems with the model's field names, which the API shares; the
@@ -155,24 +156,27 @@ class IncidentSerializer(serializers.ModelSerializer):
         if result.created:
             self.already_recorded = False
             return result.created[0]
-        # The external id was recorded before: sending the same report again gives it back.
+        # The external id was recorded before (or by a request that won the race): sending the
+        # same report again gives it back.
         self.already_recorded = True
-        existing = (
-            visible_incidents(user).filter(source=Source.API, external_id=draft.external_id).first()
-        )
+        recorded = Incident.objects.filter(source=Source.API, external_id=draft.external_id)
+        existing = visible_incidents(user).filter(pk__in=recorded.values("pk")).first()
         if existing is None:
-            raise serializers.ValidationError(
-                {
-                    "external_id": [
-                        _("the external id “%(id)s” is already used") % {"id": draft.external_id}
-                    ]
-                }
+            # Recorded for an organisation the user cannot see: say no more than that the id
+            # is taken (issue 17: no hints about other organisations' data).
+            raise Conflict(
+                _(
+                    "The external id “%(id)s” is already used. Choose another external id "
+                    "for this report."
+                )
+                % {"id": draft.external_id}
             )
         return existing
 
     def update(self, instance: Incident, validated_data: dict[str, Any]) -> Incident:
+        expected = validated_data.pop("expected_version", None)
         try:
-            return update_incident(instance, validated_data, _user(self))
+            return update_incident(instance, validated_data, _user(self), expected_version=expected)
         except IncidentsRefused as refused:
             raise serializers.ValidationError(problems_by_field(refused.problems)) from None
 

@@ -18,6 +18,7 @@ from trygg.accounts.scope import scope_for
 from trygg.incidents import exports
 from trygg.incidents.actions import (
     IncidentsRefused,
+    changes_since,
     record_incidents,
     review_incidents,
     update_incident,
@@ -40,6 +41,7 @@ from trygg.incidents.permissions import (
     visible_incidents,
 )
 from trygg.lib.csvio import write_csv
+from trygg.lib.versioning import StaleVersion
 from trygg.lib.web import page
 from trygg.places.maps import feature_collection, map_areas_for_roots, top_areas
 from trygg.places.models import Area
@@ -89,15 +91,37 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check_incident(request.user, incident)
     can_change = can_incident(request.user, incident, CHANGE)
     form = None
+    conflict: list[tuple[str, str, str]] | None = None
     if can_change:
         form = IncidentForm(
             request.POST or None, user=request.user, initial=IncidentForm.initial_for(incident)
         )
         if request.method == "POST" and form.is_valid():
             try:
-                update_incident(incident, form.to_draft(), user=request.user)
+                update_incident(
+                    incident,
+                    form.to_draft(),
+                    user=request.user,
+                    expected_version=form.cleaned_data.get("version"),
+                )
             except IncidentsRefused as refused:
                 form.add_problems(refused.problems)
+            except StaleVersion as stale:
+                # Someone saved the incident after this form was opened: show what they
+                # changed and keep what was typed; saving again overwrites knowingly.
+                incident = get_object_or_404(Incident.objects.for_list(), pk=pk)
+                conflict = changes_since(incident, stale.expected)
+                data = request.POST.copy()
+                data["version"] = str(incident.version)
+                form = IncidentForm(data, user=request.user)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else saved this report after you opened it. Your changes "
+                        "have not been saved: check what changed, then save again."
+                    ),
+                )
             else:
                 messages.success(request, _("%(ref)s was saved.") % {"ref": incident.reference})
                 return redirect("incidents:detail", pk=incident.pk)
@@ -111,6 +135,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incident": incident,
             "form": form,
             "history": history,
+            "conflict": conflict,
             "map_data": _report_map(request.user) if form else None,
         },
     )

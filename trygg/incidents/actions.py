@@ -454,7 +454,9 @@ def update_incident(
                 incidents_written({month_before, month_of(stored.occurred_at)})
         if status is not None:
             review_incidents([stored], str(status), user)
-    incident.refresh_from_db()
+        # Read back before committing, so the caller answers with what this write stored and
+        # not with a concurrent writer's row that committed right after it.
+        incident.refresh_from_db()
     return incident
 
 

@@ -71,3 +71,12 @@ def test_docs_work_without_the_internet(world):
     assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_schema_describes_etags_and_repeated_creates(schema):
+    path = schema["paths"]["/api/v1/incidents/{id}/"]
+    for method in ("put", "patch"):
+        headers = {p["name"] for p in path[method]["parameters"] if p["in"] == "header"}
+        assert "If-Match" in headers
+        assert "412" in path[method]["responses"]
+    assert {"200", "201", "409"} <= set(schema["paths"]["/api/v1/incidents/"]["post"]["responses"])

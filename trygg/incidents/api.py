@@ -15,7 +15,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -50,7 +55,43 @@ FILTER_PARAMETERS = [
 ]
 
 
-@extend_schema_view(list=extend_schema(parameters=FILTER_PARAMETERS))
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag read from the incident; an incident that changed since answers 412.",
+)
+ETAG_HEADER = OpenApiResponse(
+    IncidentSerializer, description="The incident as stored; its version in the ETag header."
+)
+STALE = OpenApiResponse(
+    description="The incident changed since the ETag given in If-Match: fetch it again."
+)
+VERSIONED_UPDATE = extend_schema(parameters=[IF_MATCH], responses={200: ETAG_HEADER, 412: STALE})
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=FILTER_PARAMETERS),
+    retrieve=extend_schema(responses={200: ETAG_HEADER}),
+    create=extend_schema(
+        responses={
+            201: OpenApiResponse(
+                IncidentSerializer, description="Recorded; its URL in the Location header."
+            ),
+            200: OpenApiResponse(
+                IncidentSerializer,
+                description="The external id was recorded before: the incident recorded "
+                "first, its URL in the Location header.",
+            ),
+            409: OpenApiResponse(
+                description="The external id is already used by a report the user cannot see."
+            ),
+        }
+    ),
+    update=VERSIONED_UPDATE,
+    partial_update=VERSIONED_UPDATE,
+)
 class IncidentViewSet(
     VersionedUpdates,
     mixins.ListModelMixin,

@@ -154,6 +154,50 @@ def _insert_unless_recorded(incident: Incident) -> bool:
     return True
 
 
+# A batch that loses a race on external ids is written again without the ids recorded
+# meanwhile; this many times before the conflict is left to the caller.
+_BATCH_ATTEMPTS = 3
+
+
+def _insert_batch_unless_recorded(
+    incidents: list[Incident], progress: Callable[[int, int], None] | None
+) -> list[Incident]:
+    """Insert a batch (COPY on PostgreSQL); returns the incidents written.
+
+    As ``_insert_unless_recorded`` for batches: if a concurrent writer recorded some of the
+    external ids after they were looked up, the savepoint is rolled back and the batch is
+    written again without them.
+    """
+    insert = _copy_insert if connection.vendor == "postgresql" else _bulk_insert
+    # COPY runs on the driver's own cursor, whose errors Django does not translate.
+    driver = connection.Database  # type: ignore[attr-defined]  # every backend's wrapper has it
+    conflicts = (IntegrityError, driver.IntegrityError)
+    for attempt in range(_BATCH_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                for start in range(0, len(incidents), COPY_BATCH_SIZE):
+                    insert(incidents[start : start + COPY_BATCH_SIZE])
+                    if progress is not None:
+                        progress(min(start + COPY_BATCH_SIZE, len(incidents)), len(incidents))
+            return incidents
+        except conflicts:
+            for incident in incidents:
+                incident.pk = None
+            by_source: dict[str, list[str]] = {}
+            for incident in incidents:
+                if incident.external_id:
+                    by_source.setdefault(incident.source, []).append(incident.external_id)
+            taken = {
+                (source, external_id)
+                for source, ids in by_source.items()
+                for external_id in _existing_external_ids(source, ids)
+            }
+            if not taken or attempt == _BATCH_ATTEMPTS - 1:
+                raise
+            incidents = [i for i in incidents if (i.source, i.external_id) not in taken]
+    return incidents
+
+
 def _reporter(user: AnyUser | None) -> User | None:
     return user if isinstance(user, User) else None
 
@@ -214,11 +258,9 @@ def record_incidents(
                 result.already_recorded += 1
                 incidents = []
         else:
-            insert = _copy_insert if connection.vendor == "postgresql" else _bulk_insert
-            for start in range(0, len(incidents), COPY_BATCH_SIZE):
-                insert(incidents[start : start + COPY_BATCH_SIZE])
-                if progress is not None:
-                    progress(min(start + COPY_BATCH_SIZE, len(incidents)), len(incidents))
+            before = len(incidents)
+            incidents = _insert_batch_unless_recorded(incidents, progress)
+            result.already_recorded += before - len(incidents)
         incidents_written(months_of(i.occurred_at for i in incidents))
     result.created = incidents
     result.written = True

@@ -3,7 +3,8 @@
 A model that is edited through the API keeps a ``version`` counter that its writes raise by
 one under the row lock. The API hands the version out as the ``ETag`` of a resource and takes
 it back in ``If-Match``: an update whose ``If-Match`` names no version the row still has is
-refused with 412 rather than overwriting a change the client never saw. Writes that lock the
+refused with 412 rather than overwriting a change the client never saw; ``EditedSinceForm``
+does the same for the pages' model forms with the row's ``updated_at``. Writes that lock the
 row themselves take the expected version and raise ``StaleVersion``; ``VersionedUpdates``
 turns that into the 412 answer, and checks it under the lock itself for models whose writes
 do not.
@@ -11,9 +12,14 @@ do not.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -136,3 +142,94 @@ class VersionedUpdates:
         except StaleVersion:
             raise PreconditionFailed from None
         self._saved_version = getattr(instance, "version", None)
+
+
+# Forms ---------------------------------------------------------------------------------
+
+
+def _stamp(moment: dt.datetime | None) -> str:
+    return moment.isoformat() if moment is not None else ""
+
+
+def _shown(row: models.Model | None, name: str) -> str:
+    if row is None:
+        return str(_("unknown"))
+    value = getattr(row, name, None)
+    display = getattr(row, f"get_{name}_display", None)
+    if display is not None:
+        value = display()
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+class EditedSinceForm(forms.ModelForm):
+    """A model form for rows with ``updated_at`` (and history) that knows what it overwrites.
+
+    It carries, hidden, the ``updated_at`` of the row it was opened at. ``save_unless_changed``
+    locks the row and saves only if it has not been saved since; otherwise it saves nothing,
+    lists in ``changes_since_opened`` (label, then, now) what changed, from the history row of
+    the opened version, keeps what was typed and carries the row's new stamp, so that the next
+    submit saves knowingly. Without a stamp (a form opened before this existed, or a new row)
+    it saves as a plain model form.
+    """
+
+    opened_at = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.changes_since_opened: list[tuple[str, str, str]] | None = None
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["opened_at"] = _stamp(getattr(self.instance, "updated_at", None))
+
+    def save_unless_changed(self) -> models.Model | None:
+        opened = self.cleaned_data.get("opened_at") or ""
+        if self.instance.pk is None or not opened:
+            return self.save()
+        model = type(self.instance)
+        with transaction.atomic():
+            current = model._default_manager.select_for_update().get(pk=self.instance.pk)
+            now = _stamp(current.updated_at)
+            if now == opened:
+                return self.save()
+        self.changes_since_opened = self._changes(current, opened)
+        data = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
+        if not isinstance(self.data, QueryDict):
+            data.update(self.data)
+        data[self.add_prefix("opened_at")] = now
+        self.data = data
+        self.add_error(
+            None,
+            _(
+                "Someone else saved this after you opened it. Your changes have not been "
+                "saved: check what changed, then save again."
+            ),
+        )
+        return None
+
+    def _changes(self, current: models.Model, opened: str) -> list[tuple[str, str, str]]:
+        history = getattr(current, "history", None)
+        then = None
+        if history is not None:
+            try:
+                moment = dt.datetime.fromisoformat(opened)
+            except ValueError:
+                moment = None
+            if moment is not None:
+                then = history.filter(updated_at=moment).order_by("-history_date").first()
+        changes = []
+        for name, field in self.fields.items():
+            try:
+                model_field = current._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if model_field.many_to_many or model_field.one_to_many:
+                continue  # history keeps no many-to-many values
+            before, after = _shown(then, name), _shown(current, name)
+            if before != after:
+                changes.append((str(field.label or name), before, after))
+        return changes

@@ -20,6 +20,7 @@ from trygg.incidents.models import Category
 from trygg.incidents.permissions import visible_categories
 from trygg.lib.forms import form_field
 from trygg.lib.periods import KIND_LABELS, PeriodKind
+from trygg.lib.versioning import EditedSinceForm
 from trygg.places.models import Area
 from trygg.plans.models import (
     INDICATOR_SETTINGS,
@@ -227,7 +228,7 @@ class EvidenceForm(forms.Form):
         return evidence
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(EditedSinceForm):
     class Meta:
         model = Measure
         fields = [

@@ -380,10 +380,10 @@ def _evaluation_chart(user: AnyUser, measure: Measure, evaluation: Any) -> dict[
 
 def _measure_form(request: HttpRequest, measure: Measure, plan: ActionPlan) -> HttpResponse:
     form = MeasureForm(request.POST or None, instance=measure, user=request.user, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save()
+    # Saved (``measure`` itself) only if nobody saved it since the form was opened.
+    if request.method == "POST" and form.is_valid() and form.save_unless_changed() is not None:
         messages.success(request, _("The measure was saved."))
-        return redirect(saved)
+        return redirect(measure)
     return render(
         request, "plans/measure_form.html", {"form": form, "measure": measure, "plan": plan}
     )

@@ -7,6 +7,7 @@ installation on SQLite under ``var/``.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from trygg.lib.env import (
     ConfigError,
     env_bool,
     env_database,
+    env_date,
     env_int,
     env_list,
     env_str,
@@ -196,6 +198,13 @@ TRYGG_AGREEMENT_REVIEW_YEARS = env_int("TRYGG_AGREEMENT_REVIEW_YEARS", 4, minimu
 TRYGG_LAGESBILD_REVIEW_MONTHS = env_int("TRYGG_LAGESBILD_REVIEW_MONTHS", 24, minimum=1)
 # An åtgärdsplan is reviewed this many years after its decision unless it names a date.
 TRYGG_ACTION_PLAN_REVIEW_YEARS = env_int("TRYGG_ACTION_PLAN_REVIEW_YEARS", 2, minimum=1)
+# Plausible dates (trygg.lib.dates): every date a user or a file gives lies on or after this
+# day; events up to tomorrow, plans, meetings and due dates up to this many years ahead.
+TRYGG_EARLIEST_DATE = env_date("TRYGG_EARLIEST_DATE", dt.date(1990, 1, 1))
+TRYGG_PLANNING_YEARS = env_int("TRYGG_PLANNING_YEARS", 10, minimum=1)
+# Analys without a chosen start covers the reporting year of the latest data and this many
+# before it (enough for its comparison with the mean of three).
+TRYGG_ANALYSIS_DEFAULT_YEARS = env_int("TRYGG_ANALYSIS_DEFAULT_YEARS", 3, minimum=1)
 # Side of the square grid cells in hotspot analyses, in metres.
 TRYGG_HOTSPOT_CELL_M = env_int("TRYGG_HOTSPOT_CELL_M", 200, minimum=25)
 # A lägesbild DOCX/PPTX drawing more charts than this is made by the task worker (a PDF always).

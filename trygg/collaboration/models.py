@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from trygg.lib import lights
+from trygg.lib.dates import check_dates, date_errors
 from trygg.lib.periods import add_years
 
 # Agreements ----------------------------------------------------------------------------
@@ -146,7 +147,14 @@ class Agreement(models.Model):
         return reverse("collaboration:agreement_detail", args=[self.pk])
 
     def clean(self) -> None:
-        errors: dict[str, Any] = {}
+        errors: dict[str, Any] = date_errors(
+            events={"signed_on": self.signed_on, "annex_reviewed_on": self.annex_reviewed_on},
+            planned={
+                "valid_from": self.valid_from,
+                "valid_until": self.valid_until,
+                "annex_review_due": self.annex_review_due,
+            },
+        )
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The agreement cannot end before it starts.")
         if self.follows_id is not None and self.follows_id == self.pk:
@@ -323,6 +331,7 @@ class CitizenPromise(models.Model):
         return reverse("collaboration:promise_detail", args=[self.pk])
 
     def clean(self) -> None:
+        check_dates(planned={"starts_on": self.starts_on, "ends_on": self.ends_on})
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
 
@@ -369,6 +378,9 @@ class PromiseFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.promise} {self.due_on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        check_dates(events={"done_on": self.done_on}, planned={"due_on": self.due_on})
 
     def is_overdue(self, day: dt.date | None = None) -> bool:
         """Not done, and due before ``day`` (by default today): the queryset's ``overdue``."""
@@ -565,6 +577,7 @@ class Meeting(models.Model):
         return reverse("collaboration:meeting_detail", args=[self.pk])
 
     def clean(self) -> None:
+        check_dates(planned={"starts_at": self.starts_at, "ends_at": self.ends_at})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
 
@@ -690,6 +703,10 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # ``done_on`` is set by Trygg when the item is ticked, not typed.
+        check_dates(planned={"due_on": self.due_on})
 
     @property
     def owner_display(self) -> str:

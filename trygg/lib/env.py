@@ -7,6 +7,7 @@ instead of silently falling back to a default.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import zoneinfo
 from collections.abc import Mapping
@@ -121,6 +122,17 @@ def env_timezone(name: str, default: str, *, environ: Mapping[str, str] | None =
             f"{name}={value!r} is not a known time zone (e.g. Europe/Stockholm)"
         ) from None
     return value
+
+
+def env_date(name: str, default: dt.date, *, environ: Mapping[str, str] | None = None) -> dt.date:
+    """A calendar date written as ISO 8601 (``1990-01-01``)."""
+    value = _raw(name, environ)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def env_choice(

@@ -18,6 +18,7 @@ from trygg.collaboration.forms import DateInput, area_label
 from trygg.collaboration.models import PriorityArea
 from trygg.incidents.models import Category
 from trygg.incidents.permissions import visible_categories
+from trygg.lib.dates import validate_event_date
 from trygg.lib.forms import form_field
 from trygg.lib.periods import KIND_LABELS, PeriodKind
 from trygg.places.models import Area
@@ -94,7 +95,7 @@ class DecidePlanForm(forms.Form):
 
     decided_by = ActionPlan._meta.get_field("decided_by").formfield(required=True)
     decided_at = ActionPlan._meta.get_field("decided_at").formfield(
-        required=True, widget=DateInput()
+        required=True, widget=DateInput(), validators=[validate_event_date]
     )
 
     def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:

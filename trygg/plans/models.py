@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from trygg.collaboration.models import FollowUpStatus
+from trygg.lib.dates import check_dates
 from trygg.lib.periods import add_years
 
 
@@ -141,6 +142,17 @@ class ActionPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:plan_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # ``decided_at`` is checked by the decision's form: the plan's own form does not show it.
+        check_dates(
+            events={"situation_report_date": self.situation_report_date},
+            planned={
+                "period_start": self.period_start,
+                "period_end": self.period_end,
+                "review_on": self.review_on,
+            },
+        )
 
     @property
     def is_decided(self) -> bool:
@@ -400,6 +412,15 @@ class Measure(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plans:measure_detail", args=[self.pk])
 
+    def clean(self) -> None:
+        check_dates(
+            planned={
+                "starts_on": self.starts_on,
+                "ends_on": self.ends_on,
+                "next_follow_up_on": self.next_follow_up_on,
+            }
+        )
+
     def follow_up_overdue(self, today: dt.date | None = None) -> bool:
         """Whether its next follow-up is before ``today`` (by default the local day) and its plan
         is not superseded: ``MeasureQuerySet.follow_up_overdue`` for one measure."""
@@ -492,6 +513,12 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        check_dates(
+            events={"baseline_on": self.baseline_on, "manual_value_on": self.manual_value_on},
+            planned={"target_on": self.target_on},
+        )
+
 
 # What a user sets on an indicator: the fields of its form, and the API shows the same ones.
 INDICATOR_SETTINGS = (
@@ -536,3 +563,6 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        check_dates(events={"on": self.on})

@@ -13,6 +13,7 @@ from trygg.accounts.models import AnyUser
 from trygg.accounts.rules import manageable_areas
 from trygg.collaboration.forms import DateInput
 from trygg.incidents.models import Category
+from trygg.lib.dates import validate_event_date, validate_planned_date
 from trygg.lib.forms import form_field
 from trygg.lib.periods import PeriodKind
 from trygg.places.models import Area
@@ -27,8 +28,12 @@ class ReportForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(label=_("Area"), queryset=None)
     period_kind = forms.ChoiceField(label=_("Period kind"), choices=PERIOD_CHOICES)
-    period_start = forms.DateField(label=_("First day"), widget=DateInput())
-    period_end = forms.DateField(label=_("Last day"), widget=DateInput())
+    period_start = forms.DateField(
+        label=_("First day"), widget=DateInput(), validators=[validate_planned_date]
+    )
+    period_end = forms.DateField(
+        label=_("Last day"), widget=DateInput(), validators=[validate_planned_date]
+    )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,8 +59,12 @@ class BlockForm(forms.Form):
         required=False,
         help_text=_("Empty: every category."),
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    start = forms.DateField(
+        label=_("From"), required=False, widget=DateInput(), validators=[validate_planned_date]
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=DateInput(), validators=[validate_planned_date]
+    )
     comparison = forms.ChoiceField(
         label=_("Compare with"),
         choices=[("previous", _("the previous period")), ("mean", _("the mean of three"))],
@@ -131,7 +140,9 @@ class ApproveForm(forms.Form):
         max_length=200,
         initial="Lokala brottsförebyggande rådet",
     )
-    day = forms.DateField(label=_("Approved on"), widget=DateInput())
+    day = forms.DateField(
+        label=_("Approved on"), widget=DateInput(), validators=[validate_event_date]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

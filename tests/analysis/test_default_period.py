@@ -34,6 +34,7 @@ def test_the_default_period_is_the_latest_reporting_years(world, incidents, sign
     assert selection.end.year == 2023 and selection.end.month == 9
     periods = response.context["by_category"].periods
     assert len(periods) == 4
+    assert "de senaste uppgifterna och de 3 åren före" in response.content.decode()
     assert periods[-1].start == date(2023, 9, 1)  # 2023/24, up to the latest data
 
 

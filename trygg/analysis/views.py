@@ -79,6 +79,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
         "form": form,
         "selection": selection,
         "query": request.GET.urlencode(),
+        "default_years": settings.TRYGG_ANALYSIS_DEFAULT_YEARS,
     }
     if selection is not None:
         by_category = count_incidents(selection, ("category", "period"))

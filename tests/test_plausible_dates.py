@@ -25,6 +25,7 @@ from trygg.incidents.actions import IncidentsRefused
 from trygg.incidents.imports import import_incidents
 from trygg.incidents.models import Incident
 from trygg.plans.models import ActionPlan, FollowUp, Indicator, Measure
+from trygg.reports.models import SituationReport
 from trygg.statistics.importers import StatisticsRefused, import_statistics
 
 WINDOW = "datumet måste ligga mellan 1990-01-01 och"
@@ -170,3 +171,23 @@ def test_the_plan_decision_refuses_a_date_in_the_future(client, world, plan):
     assert WINDOW in response.content.decode()
     plan.refresh_from_db()
     assert plan.decided_at is None
+
+
+def test_lägesbilder_check_their_dates(world):
+    report = SituationReport(
+        title="Lägesbild", area=world.district, period_start=LONG_AGO,
+        period_end=dt.date(2026, 8, 31), approved_at=FAR_AHEAD,
+    )  # fmt: skip
+    assert refused_fields(report) == {"period_start", "approved_at"}
+
+
+def test_a_lägesbild_period_long_ago_is_refused_by_its_form(client, world):
+    client.force_login(world.alice)
+    response = client.post(
+        reverse("reports:create"),
+        {"title": "Lägesbild", "area": world.district.pk, "period_kind": "reporting_year",
+         "period_start": "1985-09-01", "period_end": "1986-08-31"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"period_start", "period_end"}
+    assert not SituationReport.objects.exists()

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trygg.lib.dates import check_dates
 from trygg.lib.jobs import BackgroundJob
 from trygg.lib.periods import PeriodKind
 
@@ -111,6 +112,13 @@ class SituationReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # The admin's form: the pages write through trygg.reports.actions with checked forms.
+        check_dates(
+            events={"approved_at": self.approved_at},
+            planned={"period_start": self.period_start, "period_end": self.period_end},
+        )
 
     @property
     def is_draft(self) -> bool:

@@ -34,7 +34,6 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from trygg.lib.params import BadParameter
@@ -99,7 +98,7 @@ def _message(exc: exceptions.APIException, method: str) -> str | None:
     return None
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
     """DRF's handler, with Swedish messages and the exceptions DRF leaves to Django."""
     request = context.get("request")
     method = request.method if request is not None and request.method else "?"
@@ -119,7 +118,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = _message(exc, method)
         if message is not None:
             exc.detail = exceptions.ErrorDetail(message, code=exc.default_code)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is None or request is None:
+        return response
+    headers = {k: v for k, v in response.items() if k.lower() != "content-type"}
+    # JSON whatever the view renders otherwise (the Swagger page renders HTML only, which
+    # would turn its 429 into a page).
+    return JsonResponse(response.data, status=response.status_code, headers=headers, safe=False)
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -174,3 +174,31 @@ def test_a_compliance_checklist_with_a_twenty_digit_area_is_refused(world, api, 
     assert response.status_code == 400, response.content
     client.force_login(world.alice)
     assert client.get(f"/samverkan/efterlevnad/?omrade={TWENTY_DIGITS}").status_code == 400
+
+
+def test_pages_read_numbers_through_the_same_parser(world, client):
+    """The lägesbild version comparison reads ?fran= and ?till= as bounded numbers: garbage is
+    a Swedish 400 page, not a silent fallback (nor, with another reading, a 500)."""
+    from trygg.reports.models import SituationReport
+
+    report = SituationReport.objects.create(
+        title="Lägesbild 2026",
+        area=world.district,
+        period_start="2025-09-01",
+        period_end="2026-08-31",
+    )
+    client.force_login(world.alice)
+    url = f"/lagesbild/{report.pk}/versioner/"
+    assert client.get(url).status_code == 200
+    response = client.get(url, {"fran": "x"})
+    assert response.status_code == 400
+    assert "Ett heltal från 0 till 2147483647." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/lagesbild/{}/versioner/", "/handelser/{}/", "/atgardsplan/{}/", "/samverkan/moten/{}/"],
+)
+def test_a_twenty_digit_id_in_a_page_path_is_a_404(world, client, path):
+    client.force_login(world.alice)
+    assert client.get(path.format(TWENTY_DIGITS)).status_code == 404

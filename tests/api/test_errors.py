@@ -125,3 +125,12 @@ def test_a_disallowed_host_is_a_400_in_the_right_format(db, path):
         assert response.json() == {"detail": "Förfrågan kunde inte läsas."}
     else:
         assert "Förfrågan kunde inte läsas" in response.content.decode()
+
+
+def test_a_session_post_without_csrf_token_is_a_swedish_403(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.bob)
+    response = client.post(URL, {}, content_type="application/json")
+    assert detail_of(response, 403) == (
+        "Sessionens CSRF-token saknas eller är fel (skicka headern X-CSRFToken)."
+    )

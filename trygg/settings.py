@@ -17,10 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from trygg.lib.env import (
     ConfigError,
     env_bool,
+    env_cache,
     env_database,
     env_date,
     env_int,
     env_list,
+    env_rate,
     env_str,
     env_timezone,
 )
@@ -119,6 +121,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache: page blocks and the API's rate-limit counts. locmem:// is one process's memory;
+# with several workers or servers use one they share (redis://host:6379/0 with the redis
+# package, or db://trygg_cache after `trygg createcachetable`), or the limits count per process.
+CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -229,7 +236,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "trygg.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies with Swedish messages for every error (trygg.api.errors).
+    "EXCEPTION_HANDLER": "trygg.api.errors.exception_handler",
+    # Rates per client (trygg.api.throttling), counted in the default cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "trygg.api.throttling.AnonThrottle",
+        "trygg.api.throttling.UserThrottle",
+    ],
+    # How many proxies in front set X-Forwarded-For: the client's address is read from it only
+    # then; with 0 it is REMOTE_ADDR, and a client cannot pick its own by sending the header.
+    "NUM_PROXIES": env_int("TRYGG_NUM_PROXIES", 0, minimum=0),
 }
+# Requests per client and period (DRF's notation: 60/minute, 1000/hour; "off" for no limit).
+TRYGG_API_ANON_RATE = env_rate("TRYGG_API_ANON_RATE", "60/minute")
+TRYGG_API_USER_RATE = env_rate("TRYGG_API_USER_RATE", "1200/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trygg API",
     "VERSION": "1",

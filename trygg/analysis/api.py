@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -39,7 +40,13 @@ from trygg.lib.hotspots import (
     P_VALUE_METHODS,
     TooDenseForPermutation,
 )
+from trygg.lib.params import choice_param, float_param, int_param
 from trygg.lib.periods import PeriodKind
+
+COMPARISONS = ["previous", "mean"]
+# Hotspot grid cells: smaller than 25 m is finer than the positions; larger than 5 km says
+# nothing about places.
+MIN_CELL_M, MAX_CELL_M = 25.0, 5000.0
 
 SELECTION_PARAMETERS = [
     OpenApiParameter(
@@ -82,7 +89,7 @@ def selection_from(request: Request) -> Selection:
     except SelectionError as error:
         raise ValidationError({"detail": str(error)}) from error
     except PermissionDenied as error:
-        raise ValidationError({"area": ["You may not analyse this area."]}) from error
+        raise ValidationError({"area": [_("You may not analyse this area.")]}) from error
 
 
 class CountsView(APIView):
@@ -158,16 +165,12 @@ class ChangesView(APIView):
     )
     def get(self, request: Request) -> Response:
         selection = selection_from(request)
-        comparison = request.query_params.get("comparison", "previous")
-        if comparison not in ("previous", "mean"):
-            raise ValidationError({"comparison": ["Choose previous or mean."]})
-        try:
-            n = int(request.query_params.get("n", 3))
-        except ValueError as error:
-            raise ValidationError({"n": ["A whole number."]}) from error
-        if not 1 <= n <= 20:
-            raise ValidationError({"n": ["Between 1 and 20."]})
-        result = change_analysis.compare_periods(selection, comparison=comparison, n_previous=n)
+        params = request.query_params
+        comparison = choice_param(params, "comparison", COMPARISONS, default="previous")
+        n = int_param(params, "n", default=3, minimum=1, maximum=20)
+        result = change_analysis.compare_periods(
+            selection, comparison=comparison or "previous", n_previous=n
+        )
         if result is None:
             return Response({"current": None, "baseline": [], "rows": []})
         return Response(
@@ -272,25 +275,21 @@ class HotspotsView(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         selection = selection_from(request)
-        cells = request.query_params.get("cells") or ALL_CELLS
-        if cells not in CELL_CHOICES:
-            raise ValidationError({"cells": [f"One of {', '.join(CELL_CHOICES)}."]})
-        p_values = request.query_params.get("p_values") or NORMAL
-        if p_values not in P_VALUE_METHODS:
-            raise ValidationError({"p_values": [f"One of {', '.join(P_VALUE_METHODS)}."]})
-        try:
-            cell_m = float(request.query_params.get("cell_m") or settings.TRYGG_HOTSPOT_CELL_M)
-            q = float(request.query_params.get("q") or DEFAULT_Q)
-        except ValueError as error:
-            raise ValidationError({"cell_m": ["A number."], "q": ["A number."]}) from error
-        if not 25 <= cell_m <= 5000:
-            raise ValidationError({"cell_m": ["Between 25 and 5000 metres."]})
-        if not 0 < q < 1:
-            raise ValidationError({"q": ["Between 0 and 1."]})
+        params = request.query_params
+        cells = choice_param(params, "cells", list(CELL_CHOICES), default=ALL_CELLS) or ALL_CELLS
+        p_values = choice_param(params, "p_values", list(P_VALUE_METHODS), default=NORMAL) or NORMAL
+        cell_m = float_param(
+            params,
+            "cell_m",
+            default=float(settings.TRYGG_HOTSPOT_CELL_M),
+            minimum=MIN_CELL_M,
+            maximum=MAX_CELL_M,
+        )
+        q = float_param(params, "q", default=DEFAULT_Q, minimum=0, maximum=1, inclusive=False)
         try:
             found = hotspots(selection, cell_m=cell_m, q=q, p_values=p_values)
         except NoStudyArea as error:
-            raise ValidationError({"area": ["None of the areas has a boundary."]}) from error
+            raise ValidationError({"area": [_("None of the areas has a boundary.")]}) from error
         except TooDenseForPermutation as error:
             raise ValidationError({"p_values": [str(error)]}) from error
         # Written as JSON text from the map's arrays (equal, parsed, to the feature collection
@@ -356,7 +355,7 @@ class EvaluationView(APIView):
         allowed = analysable_area_ids(request.user)
         for name in ("area", "comparison_area", "buffer_area"):
             if data.get(name) is not None and data[name] not in allowed:
-                raise ValidationError({name: ["You may not analyse this area."]})
+                raise ValidationError({name: [_("You may not analyse this area.")]})
         try:
             result = evaluation_analysis.evaluate(
                 request.user,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.accounts.models import User
+from trygg.lib.params import int_param
 from trygg.lib.web import download, page, signed_in_by_token
 from trygg.reports import actions, jobs
 from trygg.reports.compare import compare
@@ -271,13 +272,9 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     chain = report.versions()
     by_version = {v.version: v for v in chain}
-    old = new = None
     diffs = None
-    try:
-        old = by_version.get(int(request.GET.get("fran", 0)))
-        new = by_version.get(int(request.GET.get("till", 0)))
-    except ValueError:
-        pass
+    old = by_version.get(int_param(request.GET, "fran", default=0, minimum=0))
+    new = by_version.get(int_param(request.GET, "till", default=0, minimum=0))
     if old is None and new is None and len(chain) > 1:
         old, new = chain[-2], chain[-1]
     if old and new:

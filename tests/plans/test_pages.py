@@ -169,3 +169,24 @@ def test_overview_lists_overdue_measures(client, world, measure):
     assert 'id="overdue-measures-heading"' in page and measure.title in page
     client.force_login(world.dave)
     assert measure.title not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Ring förälder 19121212-1212 om eleven.", "personnummer"),
+        ("x" * 100_000, "som mest 10000 tecken"),
+    ],
+)
+def test_a_follow_up_with_a_personnummer_or_too_long_is_refused_and_kept_in_the_form(
+    client, world, measure, text, message
+):
+    client.force_login(world.bob)
+    response = client.post(
+        measure.get_absolute_url(),
+        {"follow-on": "2023-06-02", "follow-status": "rod", "follow-text": text},
+    )
+    assert response.status_code == 200 and not measure.follow_ups.exists()
+    page = response.content.decode()
+    assert message in page
+    assert text[:30] in page  # nothing the user typed is lost

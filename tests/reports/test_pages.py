@@ -146,3 +146,19 @@ def test_other_figure_kinds_render_or_explain(world, incidents, alice, report, k
 
     actions.add_block(world.alice, report, section="kartlaggning", kind=kind, title="Extra")
     assert alice.get(report.get_absolute_url()).status_code == 200
+
+
+def test_a_remiss_comment_with_a_personnummer_is_refused(world, incidents, client, report):
+    client.force_login(world.alice)
+    client.post(reverse("reports:submit", args=[report.pk]))
+    client.force_login(world.bob)
+    block = report.blocks.first()
+    response = client.post(
+        reverse("reports:comment", args=[report.pk, block.pk]),
+        {"text": "Fråga 19121212-1212 om saken"},
+    )
+    assert not block.comments.exists()
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "personnummer" in page
+    assert "Fråga 19121212-1212 om saken</textarea>" in page  # kept, not lost

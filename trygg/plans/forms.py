@@ -149,8 +149,8 @@ class EvidenceForm(forms.Form):
     cause = forms.ModelChoiceField(
         label=_("Evidence for"), queryset=Cause.objects.none(), required=False
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
-    note = forms.CharField(
+    title = Evidence._meta.get_field("title").formfield(label=_("Title"))
+    note = Evidence._meta.get_field("note").formfield(
         label=_("What it shows"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     areas = forms.ModelMultipleChoiceField(

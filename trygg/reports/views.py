@@ -94,7 +94,16 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page("reports")
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
+    return _detail(request, _report(request, pk))
+
+
+def _detail(
+    request: HttpRequest,
+    report: SituationReport,
+    refused: tuple[int, CommentForm] | None = None,
+) -> HttpResponse:
+    """The report page; ``refused`` is a block's comment that was not saved, shown again
+    with its errors and text so nothing the reader wrote is lost."""
     doc = document(report, request.user)
     comments: dict[int, list] = {}
     for block in report.blocks.prefetch_related("comments__author"):
@@ -111,6 +120,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_approve": can_report(user, report, APPROVE),
             "can_comment": report.is_out_for_comments,
             "comment_form": CommentForm(),
+            "refused_block": refused[0] if refused else None,
+            "refused_comment": refused[1] if refused else None,
             "approve_form": ApproveForm(),
             "exports": EXPORTERS,
         },
@@ -214,8 +225,7 @@ def comment(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
     block = _block(report, block_pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write a comment."))
-        return redirect(report)
+        return _detail(request, report, (block.pk, form))
     return _run(
         request,
         report,

@@ -75,7 +75,7 @@ def test_job_makes_the_same_file_as_a_direct_export(world, alice, approved, all_
     response = alice.get(file_url)
     assert response["Content-Type"] == EXPORTERS[fmt].content_type
     assert f'filename="{job.filename}"' in response["Content-Disposition"]
-    direct = EXPORTERS[fmt].export(document(approved, world.alice))
+    direct = EXPORTERS[fmt].export(document(approved))
     assert _structure(fmt, response.content) == _structure(fmt, direct)
 
 
@@ -83,7 +83,7 @@ def test_job_makes_the_same_file_as_a_direct_export(world, alice, approved, all_
 def test_progress_is_written_block_by_block_from_zero_to_the_total(world, approved, fmt):
     job = ExportJob.objects.create(report=approved, format=fmt, requested_by=world.alice)
     assert (job.steps_done, job.percent) == (0, 0)
-    doc = document(approved, world.alice)
+    doc = document(approved)
     total = EXPORTERS[fmt].steps(doc)
     writer = jobs._Progress(job)
     seen = []

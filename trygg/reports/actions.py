@@ -215,7 +215,7 @@ def approve(user: AnyUser, report: SituationReport, *, body: str, day: dt.date) 
             if not block.is_figure:
                 continue
             try:
-                block.frozen = jsonable(compute_figure(block, user))
+                block.frozen = jsonable(compute_figure(block))
             except FigureError as error:
                 raise WorkflowError(
                     _("The figure “%(block)s” cannot be computed: %(error)s")

@@ -104,7 +104,7 @@ def _detail(
 ) -> HttpResponse:
     """The report page; ``refused`` is a block's comment that was not saved, shown again
     with its errors and text so nothing the reader wrote is lost."""
-    doc = document(report, request.user)
+    doc = document(report)
     comments: dict[int, list] = {}
     for block in report.blocks.prefetch_related("comments__author"):
         comments[block.pk] = list(block.comments.all())
@@ -291,7 +291,7 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
     if old is None and new is None and len(chain) > 1:
         old, new = chain[-2], chain[-1]
     if old and new:
-        diffs = compare(old, new, request.user)
+        diffs = compare(old, new)
     return render(
         request,
         "reports/versions.html",
@@ -310,7 +310,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = _report(request, pk)
     exporter = EXPORTERS[fmt]
     if not is_large(report, fmt):
-        content = exporter.export(document(report, request.user))
+        content = exporter.export(document(report))
         return _file(content, exporter.content_type, jobs.filename(report, fmt))
     cached = jobs.cached_export(report, fmt)
     if cached is not None:

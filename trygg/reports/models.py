@@ -217,6 +217,7 @@ class Comment(models.Model):
     )
     text = SafeTextField(_("comment"), max_length=SHORT_TEXT * 2)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("comment")

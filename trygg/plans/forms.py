@@ -309,6 +309,19 @@ class FollowUpForm(forms.ModelForm):
         form_field(self, "status", forms.ChoiceField).choices = TrafficLight.choices
 
 
+class FollowUpEditForm(forms.ModelForm):
+    """A follow-up corrected afterwards: its date, light and text."""
+
+    class Meta:
+        model = FollowUp
+        fields = ["on", "status", "text"]
+        widgets = {"on": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "status", forms.ChoiceField).choices = TrafficLight.choices
+
+
 class PlanFilterForm(forms.Form):
     """Filters of the plan table: status, organisation, area and priority area."""
 

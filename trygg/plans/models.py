@@ -529,6 +529,7 @@ class FollowUp(models.Model):
         verbose_name=_("author"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("follow-up")

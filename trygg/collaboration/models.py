@@ -206,6 +206,8 @@ class Signatory(models.Model):
         related_name="+",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("signatory")
         verbose_name_plural = _("signatories")
@@ -241,6 +243,8 @@ class AgreementPriority(models.Model):
         help_text=_("E.g. “Hanteras löpande i verksamheten” or “Stadsövergripande nivå”."),
     )
     follow_up = SafeTextField(_("work and follow-up"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("priority area of an agreement")
@@ -370,6 +374,8 @@ class PromiseFollowUp(models.Model):
 
     objects = PromiseFollowUpQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
@@ -472,6 +478,8 @@ class ForumMember(models.Model):
     )
     email = SafeEmailField(_("e-mail"), blank=True)
     is_chair = models.BooleanField(_("chair"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("forum member")
@@ -625,6 +633,8 @@ class AgendaItem(models.Model):
         related_name="carried_to",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
@@ -648,6 +658,8 @@ class Decision(models.Model):
         related_name="decisions",
     )
     text = SafeTextField(_("decision"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("decision")
@@ -690,6 +702,8 @@ class ActionItem(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
     objects = ActionItemQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("action item")

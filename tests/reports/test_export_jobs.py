@@ -210,14 +210,15 @@ def test_admin_shows_jobs_without_their_files(admin_client, world, approved):
     assert detail.status_code == 200 and job.filename in detail.content.decode()
 
 
-def test_a_job_without_a_requester_leaves_out_the_live_figures_rather_than_failing(
-    world, report, incidents
-):
-    # A job that names no requester has nobody's view of the live data: the draft's figures
-    # say so, as they do to a reader who may not see them (it used to fail on None).
+def test_a_job_without_a_requester_has_the_figures_every_reader_sees(world, report, incidents):
+    # A document's figures come from the report's own scope, not the requester's: a job that
+    # names nobody exports the same figures the report page shows (it used to fail on None,
+    # then to leave them out).
     job = ExportJob.objects.create(report=report, format="docx")
     jobs.run_export_job(job.pk)
     job.refresh_from_db()
     assert job.status == ExportJob.State.DONE, job.error
     texts = [p.text for p in Document(io.BytesIO(job.content)).paragraphs]
-    assert "Du får inte se uppgifterna bakom den här figuren." in texts
+    assert "Du får inte se uppgifterna bakom den här figuren." not in texts
+    document = Document(io.BytesIO(job.content))
+    assert document.tables, "the counts block's table is in the file"

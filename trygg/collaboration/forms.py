@@ -19,6 +19,7 @@ from trygg.collaboration.models import (
     ActionItem,
     AgendaItem,
     Agreement,
+    AgreementDocument,
     AgreementPriority,
     CitizenPromise,
     Decision,
@@ -192,7 +193,7 @@ PriorityFormSet = forms.inlineformset_factory(
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = AgreementDocument._meta.get_field("title").formfield(label=_("Title"), required=False)
     file = forms.FileField(
         label=_("PDF file"),
         help_text=_("Only PDF documents, at most 20 MB."),

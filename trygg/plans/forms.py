@@ -150,8 +150,8 @@ class EvidenceForm(forms.Form):
     cause = forms.ModelChoiceField(
         label=_("Evidence for"), queryset=Cause.objects.none(), required=False
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
-    note = forms.CharField(
+    title = Evidence._meta.get_field("title").formfield(label=_("Title"))
+    note = Evidence._meta.get_field("note").formfield(
         label=_("What it shows"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     areas = forms.ModelMultipleChoiceField(
@@ -307,6 +307,19 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate
+        form_field(self, "status", forms.ChoiceField).choices = TrafficLight.choices
+
+
+class FollowUpEditForm(forms.ModelForm):
+    """A follow-up corrected afterwards: its date, light and text."""
+
+    class Meta:
+        model = FollowUp
+        fields = ["on", "status", "text"]
+        widgets = {"on": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         form_field(self, "status", forms.ChoiceField).choices = TrafficLight.choices
 
 

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 from trygg.collaboration.models import FollowUpStatus
 from trygg.lib.dates import check_dates
 from trygg.lib.periods import add_years
+from trygg.lib.safetext import SafeCharField, SafeEmailField, SafeTextField
 
 
 class PlanStatus(models.TextChoices):
@@ -82,7 +83,7 @@ class ActionPlan(models.Model):
     and ``situation_report_date`` instead (it then does not fulfil the checklist's duty).
     """
 
-    title = models.CharField(_("title"), max_length=200)
+    title = SafeCharField(_("title"), max_length=200)
     area = models.ForeignKey(
         "places.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
     )
@@ -99,14 +100,14 @@ class ActionPlan(models.Model):
         related_name="action_plans",
         verbose_name=_("lägesbild"),
     )
-    situation_report_title = models.CharField(
+    situation_report_title = SafeCharField(
         _("based on the lägesbild"),
         max_length=200,
         blank=True,
         help_text=_("A lägesbild kept outside Trygg, e.g. “Lägesbild 2022, Hägersten-Älvsjö”."),
     )
     situation_report_date = models.DateField(_("lägesbild approved on"), null=True, blank=True)
-    decided_by = models.CharField(
+    decided_by = SafeCharField(
         _("decided by"),
         max_length=200,
         blank=True,
@@ -119,7 +120,7 @@ class ActionPlan(models.Model):
         blank=True,
         help_text=_("Leave empty for the default: two years after the decision."),
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = SafeTextField(_("summary"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -180,8 +181,8 @@ class Problem(models.Model):
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="problems", verbose_name=_("plan")
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = SafeCharField(_("title"), max_length=200)
+    description = SafeTextField(_("description"), blank=True)
     priority = models.PositiveSmallIntegerField(
         _("priority"), default=1, help_text=_("1 is the highest.")
     )
@@ -221,8 +222,8 @@ class Cause(models.Model):
     problem = models.ForeignKey(
         Problem, on_delete=models.CASCADE, related_name="causes", verbose_name=_("problem")
     )
-    title = models.CharField(_("cause"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = SafeCharField(_("cause"), max_length=200)
+    description = SafeTextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
@@ -259,8 +260,8 @@ class Evidence(models.Model):
         related_name="evidence",
         verbose_name=_("cause"),
     )
-    title = models.CharField(_("title"), max_length=200)
-    note = models.TextField(_("what it shows"), blank=True)
+    title = SafeCharField(_("title"), max_length=200)
+    note = SafeTextField(_("what it shows"), blank=True)
     selection = models.JSONField(_("analysis selection"), default=dict, blank=True)
 
     history = HistoricalRecords()
@@ -320,9 +321,9 @@ class Measure(models.Model):
     causes = models.ManyToManyField(
         Cause, blank=True, related_name="measures", verbose_name=_("causes it works on")
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    operational_goal = models.TextField(_("operational goal"), blank=True)
+    title = SafeCharField(_("title"), max_length=200)
+    description = SafeTextField(_("description"), blank=True)
+    operational_goal = SafeTextField(_("operational goal"), blank=True)
     kind = models.CharField(
         _("kind of effort"),
         max_length=20,
@@ -335,8 +336,8 @@ class Measure(models.Model):
         related_name="+",
         verbose_name=_("responsible organisation"),
     )
-    contact_name = models.CharField(_("contact"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_name = SafeCharField(_("contact"), max_length=200, blank=True)
+    contact_email = SafeEmailField(_("contact e-mail"), blank=True)
     partners = models.ManyToManyField(
         "accounts.Organisation",
         blank=True,
@@ -348,9 +349,9 @@ class Measure(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=TrafficLight.choices, default=TrafficLight.GRON
     )
-    status_reason = models.TextField(_("reason for the status"), blank=True)
+    status_reason = SafeTextField(_("reason for the status"), blank=True)
     next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
-    funding_source = models.CharField(_("funding source"), max_length=200, blank=True)
+    funding_source = SafeCharField(_("funding source"), max_length=200, blank=True)
     funding_amount = models.DecimalField(
         _("amount (SEK)"), max_digits=12, decimal_places=0, null=True, blank=True
     )
@@ -449,7 +450,7 @@ class Indicator(models.Model):
     measure = models.OneToOneField(
         Measure, on_delete=models.CASCADE, related_name="indicator", verbose_name=_("measure")
     )
-    name = models.CharField(_("indicator"), max_length=200)
+    name = SafeCharField(_("indicator"), max_length=200)
     kind = models.CharField(
         _("computed from"),
         max_length=20,
@@ -545,7 +546,7 @@ class FollowUp(models.Model):
     )
     on = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=10, choices=TrafficLight.choices)
-    text = models.TextField(_("follow-up"))
+    text = SafeTextField(_("follow-up"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -555,6 +556,7 @@ class FollowUp(models.Model):
         verbose_name=_("author"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("follow-up")

@@ -18,14 +18,14 @@ from trygg.lib.forms import form_field
 from trygg.lib.periods import PeriodKind
 from trygg.places.models import Area
 from trygg.reports.figures import registered_figures
-from trygg.reports.models import BlockKind, ReportBlock, Section
+from trygg.reports.models import BlockKind, Comment, ReportBlock, Section, SituationReport
 from trygg.statistics.models import StatisticSeries
 
 PERIOD_CHOICES = [(k.value, k.label) for k in PeriodKind]
 
 
 class ReportForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = SituationReport._meta.get_field("title").formfield(label=_("Title"))
     area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(label=_("Area"), queryset=None)
     period_kind = forms.ChoiceField(label=_("Period kind"), choices=PERIOD_CHOICES)
     period_start = forms.DateField(
@@ -46,8 +46,8 @@ class BlockForm(forms.Form):
 
     section = forms.ChoiceField(label=_("Section"), choices=Section.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=BlockKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    text = forms.CharField(
+    title = ReportBlock._meta.get_field("title").formfield(label=_("Title"), required=False)
+    text = ReportBlock._meta.get_field("text").formfield(
         label=_("Text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -131,13 +131,15 @@ class BlockForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = Comment._meta.get_field("text").formfield(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ApproveForm(forms.Form):
-    body = forms.CharField(
+    body = SituationReport._meta.get_field("approved_body").formfield(
         label=_("Approving body"),
-        max_length=200,
+        required=True,
         initial="Lokala brottsförebyggande rådet",
     )
     day = forms.DateField(

@@ -205,6 +205,11 @@ TRYGG_ACTION_PLAN_REVIEW_YEARS = env_int("TRYGG_ACTION_PLAN_REVIEW_YEARS", 2, mi
 TRYGG_HOTSPOT_CELL_M = env_int("TRYGG_HOTSPOT_CELL_M", 200, minimum=25)
 # A lägesbild DOCX/PPTX drawing more charts than this is made by the task worker (a PDF always).
 TRYGG_EXPORT_DIRECT_CHARTS = env_int("TRYGG_EXPORT_DIRECT_CHARTS", 4, minimum=0)
+# A running job renews a heartbeat; one silent for this long (its task worker was killed or
+# lost) is marked failed and can be started again. An interrupted job keeps its upload this
+# many hours for that, then the upload (which may hold personal data) is deleted.
+TRYGG_JOB_STALE_SECONDS = env_int("TRYGG_JOB_STALE_SECONDS", 300, minimum=1)
+TRYGG_JOB_KEEP_UPLOAD_HOURS = env_int("TRYGG_JOB_KEEP_UPLOAD_HOURS", 24, minimum=0)
 # The installation's address, for links in e-mail sent from cron (e.g. the weekly digest).
 TRYGG_BASE_URL = env_str("TRYGG_BASE_URL", "") or ""
 # Open311 (trygg.incidents.open311): reading service requests needs an api_key unless this

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -228,8 +228,10 @@ def start_worker(media: Path, *extra: str) -> subprocess.Popen:
         "PYTHONPATH": str(ROOT),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "trygg", "worker", "--no-reload", "--no-startup-delay"]
-        + ["--interval", "0.2", *extra],
+        [
+            *(sys.executable, "-m", "trygg", "worker"),
+            *("--no-reload", "--no-startup-delay", "--interval", "0.2", *extra),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -319,9 +321,7 @@ def test_a_killed_worker_leaves_a_failed_job_that_runs_again_to_the_end(
 
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_takes_the_next_job_after_its_connection_is_terminated(
-    world, media, db_queue
-):
+def test_the_worker_takes_the_next_job_after_its_connection_is_terminated(world, media, db_queue):
     seed_categories()
     worker = start_worker(media)
     try:
@@ -352,3 +352,44 @@ def test_the_worker_takes_the_next_job_after_its_connection_is_terminated(
     finally:
         output = stop(worker)
     assert "Traceback" not in output, output
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_dropped_mid_job_fails_the_job_not_the_worker(world, media, db_queue):
+    """The worker loses the database while importing: it reconnects, finds the job stale
+    itself, and runs it again to the end when it is started again."""
+    from trygg.incidents.imports.jobs import run_import
+
+    seed_categories()
+    rows = 6000
+    worker = start_worker(media)
+    try:
+        own = connection.cursor().connection.info.backend_pid
+        job = stored_job(world, rows=rows)
+        run_import.enqueue(job.pk)
+        wait_for(lambda: status_of(job) == ImportJob.State.RUNNING, 60, "the job to start")
+        time.sleep(0.3)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> %s"
+                " AND backend_type = 'client backend'",
+                [own],
+            )
+        assert status_of(job) == ImportJob.State.RUNNING
+        # The worker's own check (every half stale window) fails the silent job.
+        wait_for(
+            lambda: status_of(job) == ImportJob.State.FAILED,
+            WORKER_STALE_SECONDS * 10,
+            "the worker to fail the stale job",
+        )
+        assert STALE in job.result["failure"] and Incident.objects.count() == 0
+        assert worker.poll() is None
+        assert retry_job(job)
+        wait_for(lambda: status_of(job) == ImportJob.State.DONE, 120, "the job to run again")
+        assert Incident.objects.count() == rows and not job.file
+        assert worker.poll() is None
+    finally:
+        output = stop(worker)
+    assert "Database unavailable" in output, output  # the loop caught it and went on

@@ -24,7 +24,11 @@ def lost_urls(settings):
 
 def test_settings_check_kept_connections():
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
-    assert settings.MIDDLEWARE[0] == "trygg.lib.outage.DatabaseOutageMiddleware"
+    # Outside every middleware that may use the database (sessions, authentication).
+    middleware = settings.MIDDLEWARE
+    outage = middleware.index("trygg.lib.outage.DatabaseOutageMiddleware")
+    assert outage < middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
+    assert outage < middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
 
 
 @pytest.mark.django_db

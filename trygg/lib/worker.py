@@ -14,6 +14,7 @@ uploads of jobs that ended.
 from __future__ import annotations
 
 import logging
+import random
 import time
 
 from django.db import close_old_connections, connections
@@ -35,6 +36,9 @@ class Worker(DatabaseWorker):
         logger.info(
             "Starting worker worker_id=%s queues=%s", self.worker_id, ",".join(self.queue_names)
         )
+        if self.startup_delay and self.interval:
+            # A random short wait, so that workers started together do not poll together.
+            time.sleep(random.random())
         self.last_check = -float("inf")
         failures = 0
         while self.running:

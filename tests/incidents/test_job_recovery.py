@@ -302,6 +302,10 @@ def test_a_killed_worker_leaves_a_failed_job_that_runs_again_to_the_end(
 
     failed = wait_for(fail_stale_jobs, WORKER_STALE_SECONDS * 5, "the job to turn stale")
     assert [j.pk for j in failed] == [job.pk]
+    from django_tasks_db.models import DBTaskResult
+
+    # The queue's record of the dead run failed with it; nothing says "running" any more.
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["FAILED"]
     job.refresh_from_db()
     assert job.status == ImportJob.State.FAILED and STALE in job.result["failure"]
     assert stored.exists()  # kept to start it again

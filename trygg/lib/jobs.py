@@ -229,6 +229,25 @@ def _fail(job: BackgroundJob, reason: str, now: dt.datetime) -> None:
     job.status = JobState.FAILED
     job.finished_at = now
     job.save(update_fields=["status", "finished_at", *job.record_failure(reason)])
+    _fail_queue_entries(job, now)
+
+
+def _fail_queue_entries(job: BackgroundJob, now: dt.datetime) -> None:
+    """The task worker's own record of the dead run (django-tasks-db's queue row) would say
+    "running" for ever: it failed too."""
+    if not job.task_path or "django_tasks_db" not in settings.INSTALLED_APPS:
+        return
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, task_path=job.task_path, args_kwargs__args=[job.pk]
+    ).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path="trygg.lib.jobs.StaleJob",
+        traceback="The job's heartbeat stopped: its worker was stopped or lost.",
+    )
 
 
 def purge_uploads(now: dt.datetime | None = None, *, keep: dt.timedelta | None = None) -> int:

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a dropped database connection anywhere below is answered 503, not 500.
+    "trygg.lib.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,6 +116,9 @@ if env_str("DATABASE_URL") is None:
     # The default SQLite file lives in var/; create the folder so a fresh clone just works.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+# A kept connection is tested before a request (or a worker's loop) uses it again, so one that a
+# database restart or fail-over dropped is replaced instead of failing the request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -216,6 +221,11 @@ TRYGG_ANALYSIS_DEFAULT_YEARS = env_int("TRYGG_ANALYSIS_DEFAULT_YEARS", 3, minimu
 TRYGG_HOTSPOT_CELL_M = env_int("TRYGG_HOTSPOT_CELL_M", 200, minimum=25)
 # A lägesbild DOCX/PPTX drawing more charts than this is made by the task worker (a PDF always).
 TRYGG_EXPORT_DIRECT_CHARTS = env_int("TRYGG_EXPORT_DIRECT_CHARTS", 4, minimum=0)
+# A running job renews a heartbeat; one silent for this long (its task worker was killed or
+# lost) is marked failed and can be started again. An interrupted job keeps its upload this
+# many hours for that, then the upload (which may hold personal data) is deleted.
+TRYGG_JOB_STALE_SECONDS = env_int("TRYGG_JOB_STALE_SECONDS", 300, minimum=1)
+TRYGG_JOB_KEEP_UPLOAD_HOURS = env_int("TRYGG_JOB_KEEP_UPLOAD_HOURS", 24, minimum=0)
 # The installation's address, for links in e-mail sent from cron (e.g. the weekly digest).
 TRYGG_BASE_URL = env_str("TRYGG_BASE_URL", "") or ""
 # Open311 (trygg.incidents.open311): reading service requests needs an api_key unless this

@@ -222,3 +222,39 @@ def test_a_job_without_a_requester_has_the_figures_every_reader_sees(world, repo
     assert "Du får inte se uppgifterna bakom den här figuren." not in texts
     document = Document(io.BytesIO(job.content))
     assert document.tables, "the counts block's table is in the file"
+
+
+def test_an_export_whose_worker_stopped_is_failed_and_made_again_from_its_page(
+    world, alice, approved
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from trygg.lib.jobs import fail_stale_jobs
+
+    long_ago = timezone.now() - dt.timedelta(minutes=30)
+    job = ExportJob.objects.create(
+        report=approved,
+        format="pdf",
+        requested_by=world.alice,
+        status=ExportJob.State.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+        steps_done=1,
+        steps_total=5,
+    )
+    assert [stale.pk for stale in fail_stale_jobs()] == [job.pk]
+    job.refresh_from_db()
+    assert job.status == ExportJob.State.FAILED and "slutade svara" in job.error
+    page = alice.get(job.get_absolute_url()).content.decode()
+    retry_url = reverse("reports:export_job_retry", args=[approved.pk, job.pk])
+    assert "slutade svara" in page and retry_url in page
+    response = alice.post(retry_url)
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    job.refresh_from_db()
+    assert job.status == ExportJob.State.DONE and job.error == ""
+    assert job.steps_done == job.steps_total and job.content
+    assert alice.post(retry_url).status_code == 302  # done: nothing to start again
+    job.refresh_from_db()
+    assert job.status == ExportJob.State.DONE

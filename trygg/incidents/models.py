@@ -430,3 +430,26 @@ class ImportJob(BackgroundJob):
 
     def progress_counts(self) -> tuple[int, int | None]:
         return self.rows_processed, self.rows_total
+
+    task_path = "trygg.incidents.imports.jobs.run_import"
+    upload_field = "file"
+
+    def record_failure(self, reason: str) -> list[str]:
+        self.result = {"failure": reason}
+        return ["result"]
+
+    def reset_progress(self) -> list[str]:
+        self.result = {}
+        self.rows_processed = 0
+        self.rows_total = None
+        self.format = ""
+        return ["result", "rows_processed", "rows_total", "format"]
+
+    @property
+    def can_retry(self) -> bool:
+        """Only a job that was interrupted still has its file (every other end deletes it)."""
+        return (
+            self.is_failed
+            and bool(self.file.name)
+            and self.file.storage.exists(self.file.name or "")
+        )

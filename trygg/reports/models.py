@@ -283,3 +283,15 @@ class ExportJob(BackgroundJob):
 
     def progress_counts(self) -> tuple[int, int | None]:
         return self.steps_done, self.steps_total
+
+    task_path = "trygg.reports.jobs.run_export"
+
+    def record_failure(self, reason: str) -> list[str]:
+        self.error = reason
+        return ["error"]
+
+    def reset_progress(self) -> list[str]:
+        self.error = ""
+        self.steps_done = 0
+        self.steps_total = None
+        return ["error", "steps_done", "steps_total"]

@@ -36,5 +36,6 @@ urlpatterns = [
         views.export_job_status,
         name="export_job_status",
     ),
+    path("<int:pk>/export/<int:job_pk>/igen/", views.export_job_retry, name="export_job_retry"),
     path("<int:pk>/export/<int:job_pk>/fil", views.export_job_file, name="export_job_file"),
 ]

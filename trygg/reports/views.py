@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trygg.accounts.models import User
+from trygg.lib.jobs import retry_job
 from trygg.lib.params import int_param
 from trygg.lib.web import download, page, signed_in_by_token
 from trygg.reports import actions, jobs
@@ -494,6 +495,16 @@ def export_job(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
         "reports/export_job.html",
         {"job": job, "report": job.report, "exporter": EXPORTERS[job.format]},
     )
+
+
+@require_POST
+@page("reports")
+def export_job_retry(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    """Make a failed export again, on the same job (its page keeps its address)."""
+    job = _export_job(request, pk, job_pk)
+    if retry_job(job):
+        messages.success(request, _("The export was started again."))
+    return redirect(job.get_absolute_url())
 
 
 @download  # a session, or an API token (the API hands out these links)

@@ -41,17 +41,19 @@ from trygg.lib.hotspots import (
 )
 from trygg.lib.periods import PeriodKind
 
+# Ids are positive; a parameter repeated (or its values separated by commas) gives several.
+ID: dict[str, Any] = {"type": "integer", "minimum": 1}
+IDS: dict[str, Any] = {"type": "array", "items": ID}
+
 SELECTION_PARAMETERS = [
     OpenApiParameter(
         "area",
-        OpenApiTypes.INT,
-        many=True,
+        IDS,
         description="Area ids (each with its sub-areas). Default: the user's top areas.",
     ),
     OpenApiParameter(
         "category",
-        OpenApiTypes.INT,
-        many=True,
+        IDS,
         description="Category ids (each with its sub-categories). Default: every top category.",
     ),
     OpenApiParameter(
@@ -64,9 +66,7 @@ SELECTION_PARAMETERS = [
     OpenApiParameter(
         "end", OpenApiTypes.DATE, description="Last day, inclusive (default: last data)."
     ),
-    OpenApiParameter(
-        "organisation", OpenApiTypes.INT, many=True, description="Reporting organisations."
-    ),
+    OpenApiParameter("organisation", IDS, description="Reporting organisations."),
     OpenApiParameter(
         "source", OpenApiTypes.STR, many=True, enum=Source.values, description="Sources."
     ),
@@ -140,7 +140,11 @@ class ChangesView(APIView):
                 enum=["previous", "mean"],
                 description="Against the previous period, or the mean of the previous n.",
             ),
-            OpenApiParameter("n", OpenApiTypes.INT, description="Periods in the mean (default 3)."),
+            OpenApiParameter(
+                "n",
+                {"type": "integer", "minimum": 1, "maximum": 20},
+                description="Periods in the mean (default 3).",
+            ),
         ],
         responses=inline_serializer(
             "AnalysisChanges",
@@ -224,10 +228,20 @@ class HotspotsView(APIView):
         parameters=[
             *SELECTION_PARAMETERS,
             OpenApiParameter(
-                "cell_m", OpenApiTypes.INT, description="Cell side in metres (default 200)."
+                "cell_m",
+                {"type": "number", "minimum": 25, "maximum": 5000},
+                description="Cell side in metres (default 200).",
             ),
             OpenApiParameter(
-                "q", OpenApiTypes.FLOAT, description="False-discovery rate (default 0.05)."
+                "q",
+                {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "exclusiveMinimum": True,
+                    "exclusiveMaximum": True,
+                },
+                description="False-discovery rate (default 0.05).",
             ),
             OpenApiParameter(
                 "cells",
@@ -304,21 +318,20 @@ class EvaluationView(APIView):
     @extend_schema(
         operation_id="analysis_evaluation",
         parameters=[
-            OpenApiParameter("area", OpenApiTypes.INT, required=True, description="Treated area."),
+            OpenApiParameter("area", ID, required=True, description="Treated area."),
             OpenApiParameter(
                 "comparison_area",
-                OpenApiTypes.INT,
+                ID,
                 description="A similar area without the measure (rate ratio net of it, WDD).",
             ),
             OpenApiParameter(
                 "buffer_area",
-                OpenApiTypes.INT,
+                ID,
                 description="The surroundings problems could move to (WDQ; needs comparison).",
             ),
             OpenApiParameter(
                 "category",
-                OpenApiTypes.INT,
-                many=True,
+                IDS,
                 required=True,
                 description="Category ids, repeated or comma-separated (with sub-categories).",
             ),
@@ -329,7 +342,9 @@ class EvaluationView(APIView):
                 "end", OpenApiTypes.DATE, description="The measure's last day (default: today)."
             ),
             OpenApiParameter(
-                "window_days", OpenApiTypes.INT, description="At most this many days per window."
+                "window_days",
+                {"type": "integer", "minimum": 1, "maximum": 3660},
+                description="At most this many days per window.",
             ),
             OpenApiParameter(
                 "chosen_after_peak",

@@ -163,6 +163,21 @@ def test_the_analysis_parameters_state_their_bounds(schema):
     assert evaluation["area"]["minimum"] == 1
 
 
+def test_an_empty_optional_parameter_is_as_if_not_given(schema, api):
+    for path, method, operation in operations(schema):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query" and not parameter.get("required"):
+                assert parameter["allowEmptyValue"] is True, (method, path, parameter["name"])
+    client = api("alice")
+    for path, params in (
+        ("/api/v1/analysis/changes/", {"comparison": "", "n": ""}),
+        ("/api/v1/analysis/counts/", {"group_by": "", "start": ""}),
+        ("/api/v1/incidents/", {"omrade": "", "page": "", "page_size": ""}),
+        ("/api/v1/statistics/values/", {"start": "", "series": ""}),
+    ):
+        assert client.get(path, params).status_code == 200, path
+
+
 def test_the_incident_create_states_the_area_or_point_rule(schema):
     create = schema["paths"]["/api/v1/incidents/"]["post"]
     assert "`latitude`" in create["description"] and "`area`" in create["description"]

@@ -116,7 +116,8 @@ class CountsView(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         selection = selection_from(request)
-        raw = request.query_params.get("group_by", "area,category,period")
+        # An empty parameter is as if it were not given, like every other.
+        raw = request.query_params.get("group_by") or "area,category,period"
         group_by = tuple(part.strip() for part in raw.split(",") if part.strip())
         try:
             result = count_incidents(selection, group_by)
@@ -162,11 +163,11 @@ class ChangesView(APIView):
     )
     def get(self, request: Request) -> Response:
         selection = selection_from(request)
-        comparison = request.query_params.get("comparison", "previous")
+        comparison = request.query_params.get("comparison") or "previous"
         if comparison not in ("previous", "mean"):
             raise ValidationError({"comparison": ["Choose previous or mean."]})
         try:
-            n = int(request.query_params.get("n", 3))
+            n = int(request.query_params.get("n") or 3)
         except ValueError as error:
             raise ValidationError({"n": ["A whole number."]}) from error
         if not 1 <= n <= 20:

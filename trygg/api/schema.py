@@ -9,6 +9,8 @@ answers rather than only its successes:
   on a list, a page past the last), 415 (a body in a media type the operation does
   not take) and 429 (too many requests, with ``Retry-After``). A response an operation
   declares itself (``@extend_schema(responses=…)``) is kept as it is.
+- An optional query parameter given empty (``?start=``) is as if it were not given, as every
+  view treats it (``allowEmptyValue``).
 - A read-only field answers what its model field may hold: blank (``""``, also outside an
   enum or a format such as ``email`` or ``uri``) where the model field is ``blank``, and
   ``null`` where it is ``null``. DRF drops ``allow_blank`` from read-only model fields, and a
@@ -102,6 +104,9 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
         responses = operation.setdefault("responses", {})
         for code in self._error_codes(operation.get("parameters", [])):
             responses.setdefault(code, self._error_response(code))

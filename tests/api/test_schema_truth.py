@@ -178,10 +178,38 @@ def test_an_empty_optional_parameter_is_as_if_not_given(schema, api):
         assert client.get(path, params).status_code == 200, path
 
 
+def test_integer_query_parameters_count_from_one(schema):
+    for path, method, operation in operations(schema):
+        for parameter in operation.get("parameters", []):
+            schema_ = parameter["schema"]
+            number = schema_.get("items", schema_) if schema_.get("type") == "array" else schema_
+            if parameter["in"] == "query" and number.get("type") == "integer":
+                assert number["minimum"] >= 1, (method, path, parameter["name"])
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("description", 0), ("external_id", 7), ("latitude", "59.31"), ("time_unknown", "true"),
+     ("time_unknown", 1), ("place", ["x"])],
+)  # fmt: skip
+def test_a_write_takes_the_json_types_the_schema_names(api, field, value):
+    body = {
+        "category": "klotter",
+        "occurred_at": "2026-09-14T21:30:00+02:00",
+        "latitude": 59.3098,
+        "longitude": 18.0227,
+        field: value,
+    }
+    response = api("bob").post("/api/v1/incidents/", body)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Incident.objects.exists()
+
+
 def test_the_incident_create_states_the_area_or_point_rule(schema):
     create = schema["paths"]["/api/v1/incidents/"]["post"]
     assert "`latitude`" in create["description"] and "`area`" in create["description"]
-    assert "400" in create["responses"]
+    assert {"200", "201", "400"} <= set(create["responses"])
 
 
 def test_every_write_example_is_accepted(schema, api, world):

@@ -150,7 +150,9 @@ class ChangesView(APIView):
         responses=inline_serializer(
             "AnalysisChanges",
             {
-                "current": serializers.DictField(),
+                "current": serializers.DictField(
+                    allow_null=True, help_text="null when there is no data to compare."
+                ),
                 "baseline": serializers.ListField(child=serializers.DictField()),
                 "rows": serializers.ListField(child=serializers.DictField()),
             },

@@ -11,6 +11,8 @@ answers rather than only its successes:
   declares itself (``@extend_schema(responses=…)``) is kept as it is.
 - An optional query parameter given empty (``?start=``) is as if it were not given, as every
   view treats it (``allowEmptyValue``).
+- An integer query parameter (an id, a page, a page size) counts from 1 unless it says
+  otherwise.
 - A read-only field answers what its model field may hold: blank (``""``, also outside an
   enum or a format such as ``email`` or ``uri``) where the model field is ``blank``, and
   ``null`` where it is ``null``. DRF drops ``allow_blank`` from read-only model fields, and a
@@ -105,8 +107,14 @@ class AutoSchema(openapi.AutoSchema):
         if operation is None:
             return None
         for parameter in operation.get("parameters", []):
-            if parameter.get("in") == "query" and not parameter.get("required"):
+            if parameter.get("in") != "query":
+                continue
+            if not parameter.get("required"):
                 parameter["allowEmptyValue"] = True
+            schema = parameter.get("schema", {})
+            number = schema.get("items", schema) if schema.get("type") == "array" else schema
+            if number.get("type") == "integer":
+                number.setdefault("minimum", 1)
         responses = operation.setdefault("responses", {})
         for code in self._error_codes(operation.get("parameters", [])):
             responses.setdefault(code, self._error_response(code))

@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -118,6 +119,14 @@ PARTIAL_UPDATE_EXAMPLES = [
     create=extend_schema(
         description="Report an incident (needs a reporting role). " + WHERE_RULE,
         examples=CREATE_EXAMPLES,
+        responses={
+            201: OpenApiResponse(IncidentSerializer, description="Recorded."),
+            200: OpenApiResponse(
+                IncidentSerializer,
+                description="Recorded before: the same `external_id` was sent again, and the "
+                "incident recorded then is answered.",
+            ),
+        },
     ),
     update=extend_schema(
         description="Correct an incident, every field given. " + WHERE_RULE,

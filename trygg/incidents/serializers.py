@@ -117,7 +117,7 @@ class StrictBooleanField(serializers.BooleanField):
     def to_internal_value(self, data: object) -> bool:
         if not isinstance(data, bool):
             self.fail("invalid")
-        return data
+        return super().to_internal_value(data)
 
 
 class IncidentSerializer(serializers.ModelSerializer):

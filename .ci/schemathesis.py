@@ -23,6 +23,7 @@ import os
 import random
 import secrets
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -90,6 +91,8 @@ def wait_for(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> 
 
 
 def main() -> int:
+    # Stopped (CI timeout, Ctrl-C): end the demo build or the server too, not only this script.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     log(f"seed {SEED} (replay: SCHEMATHESIS_SEED={SEED} .venv/bin/python .ci/schemathesis.py)")
     started = time.monotonic()
     var = Path(tempfile.mkdtemp(prefix="trygg-schemathesis-"))

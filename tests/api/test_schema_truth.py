@@ -206,6 +206,19 @@ def test_a_write_takes_the_json_types_the_schema_names(api, field, value):
     assert not Incident.objects.exists()
 
 
+def test_a_nul_character_in_the_category_is_refused_not_a_server_error(api):
+    """Found by schemathesis (seed 1816307314): PostgreSQL cannot compare text with NUL."""
+    body = {
+        "category": "kl\x00otter",
+        "occurred_at": "2026-09-14T21:30:00+02:00",
+        "latitude": 59.3098,
+        "longitude": 18.0227,
+    }
+    response = api("bob").post("/api/v1/incidents/", body)
+    assert response.status_code == 400
+    assert "category" in response.json()
+
+
 def test_the_incident_create_states_the_area_or_point_rule(schema):
     create = schema["paths"]["/api/v1/incidents/"]["post"]
     assert "`latitude`" in create["description"] and "`area`" in create["description"]

@@ -82,6 +82,11 @@ class CategoryField(serializers.RelatedField):
 
     def to_internal_value(self, data: object) -> Category:
         text = str(data).strip()
+        if "\x00" in text:  # no code holds one, and PostgreSQL cannot even compare it
+            raise serializers.ValidationError(
+                _("unknown category “%(value)s”") % {"value": text.replace("\x00", "")},
+                code="unknown",
+            )
         categories = self.get_queryset()
         found = categories.filter(code=text).first()
         if found is None and text.isdigit():

@@ -106,6 +106,9 @@ def main() -> int:
         "SESSION_COOKIE_SECURE": "false",
         "TRYGG_VAR_DIR": str(var),
         "PYTHONPATH": str(ROOT),
+        # One client sends thousands of requests a minute here; rate limits would only slow it.
+        "TRYGG_API_USER_RATE": "off",
+        "TRYGG_API_ANON_RATE": "off",
         # Django logs every 4xx as a warning; server errors are what the log is for here.
         "LOG_LEVEL": "ERROR",
     }

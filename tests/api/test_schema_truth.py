@@ -81,7 +81,7 @@ def test_every_operation_documents_its_errors_with_bodies(schema):
             body = responses["400"]["content"]["application/json"]["schema"]
             assert body == {"$ref": "#/components/schemas/ValidationError"}, (method, path)
         if method in {"post", "put", "patch"}:
-            assert "415" in responses
+            assert {"413", "415"} <= set(responses)
             assert set(operation["requestBody"]["content"]) == {"application/json"}
 
 
@@ -178,13 +178,18 @@ def test_an_empty_optional_parameter_is_as_if_not_given(schema, api):
         assert client.get(path, params).status_code == 200, path
 
 
-def test_integer_query_parameters_count_from_one(schema):
+def test_integer_query_parameters_state_their_bounds(schema):
     for path, method, operation in operations(schema):
         for parameter in operation.get("parameters", []):
             schema_ = parameter["schema"]
             number = schema_.get("items", schema_) if schema_.get("type") == "array" else schema_
             if parameter["in"] == "query" and number.get("type") == "integer":
-                assert number["minimum"] >= 1, (method, path, parameter["name"])
+                assert {"minimum", "maximum"} <= set(number), (method, path, parameter["name"])
+                assert number["minimum"] >= 0
+    listed = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/areas/"]["get"][
+        "parameters"]}  # fmt: skip
+    assert (listed["page_size"]["minimum"], listed["page_size"]["maximum"]) == (1, 500)
+    assert listed["page"]["minimum"] == 1
 
 
 @pytest.mark.parametrize(

@@ -1,18 +1,18 @@
 """The OpenAPI schema's own rules: every operation lists the errors it can answer.
 
-``AutoSchema`` is drf-spectacular's with two additions, so that the schema says what the API
+``AutoSchema`` is drf-spectacular's with these additions, so that the schema says what the API
 answers rather than only its successes:
 
 - Each operation documents its error responses with their bodies: 400 (what was refused,
   field by field) where the operation takes a body or query parameters, 401 (no or a bad
   token), 403 (the user's roles do not allow it), 404 (not found or not visible to the user;
-  on a list, a page past the last), 415 (a body in a media type the operation does
-  not take) and 429 (too many requests, with ``Retry-After``). A response an operation
-  declares itself (``@extend_schema(responses=…)``) is kept as it is.
+  on a list, a page past the last), 413 (a body too large), 415 (a body in a media type the
+  operation does not take) and 429 (too many requests, with ``Retry-After``). A response an
+  operation declares itself (``@extend_schema(responses=…)``) is kept as it is.
 - An optional query parameter given empty (``?start=``) is as if it were not given, as every
   view treats it (``allowEmptyValue``).
-- An integer query parameter (an id, a page, a page size) counts from 1 unless it says
-  otherwise.
+- An integer query parameter states its bounds: pages from 1, page sizes from 1 to the
+  paginator's maximum, ids from 0 to the largest bigint, unless the parameter states its own.
 - A read-only field answers what its model field may hold: blank (``""``, also outside an
   enum or a format such as ``email`` or ``uri``) where the model field is ``blank``, and
   ``null`` where it is ``null``. DRF drops ``allow_blank`` from read-only model fields, and a
@@ -24,6 +24,7 @@ answers rather than only its successes:
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -64,14 +65,30 @@ ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     "401": ("Error", "No credentials, or a token that is not valid."),
     "403": ("Error", "The user's roles do not allow this."),
     "404": ("Error", "Not found, or not visible to the user."),
+    "413": ("Error", "The body is larger than the server takes (DATA_UPLOAD_MAX_MEMORY_SIZE)."),
     "415": ("Error", "The body is in a media type the operation does not take."),
     "429": ("Error", "Too many requests; try again after `Retry-After` seconds."),
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
+# The largest id (a bigint) and the largest count or page number a query may give.
+MAX_ID = 2**63 - 1
+MAX_COUNT = 2**31 - 1
 BLANK_STRING = {"type": "string", "maxLength": 0}
 
 
 class AutoSchema(openapi.AutoSchema):
+    def _integer_bounds(self, name: str) -> dict[str, int]:
+        """What the bounded query parser takes for an integer parameter that does not state
+        its own bounds: pages from 1, page sizes from 1 to the paginator's maximum, ids from 0
+        (0 names no row and selects nothing) to the largest id."""
+        paginator = self._get_paginator() if self._is_list_view() else None
+        if paginator is not None and name == getattr(paginator, "page_query_param", None):
+            return {"minimum": 1, "maximum": MAX_COUNT}
+        if paginator is not None and name == getattr(paginator, "page_size_query_param", None):
+            maximum = getattr(paginator, "max_page_size", None) or MAX_COUNT
+            return {"minimum": 1, "maximum": maximum}
+        return {"minimum": 0, "maximum": MAX_ID}
+
     def _error_codes(self, parameters: list[dict[str, Any]]) -> list[str]:
         codes = ["401", "403", "429"]
         query = [p for p in parameters if p.get("in") == "query"]
@@ -80,7 +97,7 @@ class AutoSchema(openapi.AutoSchema):
         # Not found, not visible (a path's or a parameter's object), or a page past the last.
         codes.append("404")
         if self.method in WRITE_METHODS:
-            codes.append("415")
+            codes += ["413", "415"]
         return sorted(codes)
 
     def _error_response(self, code: str) -> dict[str, Any]:
@@ -111,10 +128,12 @@ class AutoSchema(openapi.AutoSchema):
                 continue
             if not parameter.get("required"):
                 parameter["allowEmptyValue"] = True
-            schema = parameter.get("schema", {})
+            # A copy: a view's parameter may share its schema dict with others.
+            schema = parameter["schema"] = copy.deepcopy(parameter.get("schema", {}))
             number = schema.get("items", schema) if schema.get("type") == "array" else schema
             if number.get("type") == "integer":
-                number.setdefault("minimum", 1)
+                for bound, value in self._integer_bounds(parameter["name"]).items():
+                    number.setdefault(bound, value)
         responses = operation.setdefault("responses", {})
         for code in self._error_codes(operation.get("parameters", [])):
             responses.setdefault(code, self._error_response(code))

@@ -243,9 +243,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies only (the schema's media type): a form cannot say null or a nested value,
+    # so other media types answer 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "trygg.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting every operation's error responses too.
+    "DEFAULT_SCHEMA_CLASS": "trygg.api.schema.AutoSchema",
     # JSON bodies with Swedish messages for every error (trygg.api.errors).
     "EXCEPTION_HANDLER": "trygg.api.errors.exception_handler",
     # Rates per client (trygg.api.throttling), counted in the default cache.
@@ -274,6 +279,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get names of their own (not a hash).
+    "ENUM_NAME_OVERRIDES": {
+        "TrafficLightEnum": "trygg.plans.models.TrafficLight",
+        "MeasureKindEnum": "trygg.plans.models.MeasureKind",
+        "IndicatorKindEnum": "trygg.plans.models.IndicatorKind",
+    },
 }
 
 # Background tasks (django.tasks): large imports run in `trygg db_worker`, which django-tasks-db

@@ -99,3 +99,14 @@ def test_flags():
     assert flag_param(q(""), "f") is False
     with pytest.raises(BadParameter, match="Ange true eller false"):
         flag_param(q("f=kanske"), "f")
+
+
+def test_a_control_character_is_not_an_absent_value():
+    # schemathesis: ?forum=%1E was stripped to nothing and answered 200.
+    from django.http import QueryDict
+
+    from trygg.lib.params import BadParameter, id_param
+
+    with pytest.raises(BadParameter):
+        id_param(QueryDict("forum=%1E"), "forum")
+    assert id_param(QueryDict("forum=%20"), "forum") is None

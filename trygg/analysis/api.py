@@ -47,18 +47,19 @@ COMPARISONS = ["previous", "mean"]
 # Hotspot grid cells: smaller than 25 m is finer than the positions; larger than 5 km says
 # nothing about places.
 MIN_CELL_M, MAX_CELL_M = 25.0, 5000.0
+# Ids are positive; a parameter repeated (or its values separated by commas) gives several.
+ID: dict[str, Any] = {"type": "integer", "minimum": 1}
+IDS: dict[str, Any] = {"type": "array", "items": ID}
 
 SELECTION_PARAMETERS = [
     OpenApiParameter(
         "area",
-        OpenApiTypes.INT,
-        many=True,
+        IDS,
         description="Area ids (each with its sub-areas). Default: the user's top areas.",
     ),
     OpenApiParameter(
         "category",
-        OpenApiTypes.INT,
-        many=True,
+        IDS,
         description="Category ids (each with its sub-categories). Default: every top category.",
     ),
     OpenApiParameter(
@@ -71,9 +72,7 @@ SELECTION_PARAMETERS = [
     OpenApiParameter(
         "end", OpenApiTypes.DATE, description="Last day, inclusive (default: last data)."
     ),
-    OpenApiParameter(
-        "organisation", OpenApiTypes.INT, many=True, description="Reporting organisations."
-    ),
+    OpenApiParameter("organisation", IDS, description="Reporting organisations."),
     OpenApiParameter(
         "source", OpenApiTypes.STR, many=True, enum=Source.values, description="Sources."
     ),
@@ -123,7 +122,8 @@ class CountsView(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         selection = selection_from(request)
-        raw = request.query_params.get("group_by", "area,category,period")
+        # An empty parameter is as if it were not given, like every other.
+        raw = request.query_params.get("group_by") or "area,category,period"
         group_by = tuple(part.strip() for part in raw.split(",") if part.strip())
         try:
             result = count_incidents(selection, group_by)
@@ -147,12 +147,18 @@ class ChangesView(APIView):
                 enum=["previous", "mean"],
                 description="Against the previous period, or the mean of the previous n.",
             ),
-            OpenApiParameter("n", OpenApiTypes.INT, description="Periods in the mean (default 3)."),
+            OpenApiParameter(
+                "n",
+                {"type": "integer", "minimum": 1, "maximum": 20},
+                description="Periods in the mean (default 3).",
+            ),
         ],
         responses=inline_serializer(
             "AnalysisChanges",
             {
-                "current": serializers.DictField(),
+                "current": serializers.DictField(
+                    allow_null=True, help_text="null when there is no data to compare."
+                ),
                 "baseline": serializers.ListField(child=serializers.DictField()),
                 "rows": serializers.ListField(child=serializers.DictField()),
             },
@@ -171,6 +177,16 @@ class ChangesView(APIView):
         result = change_analysis.compare_periods(
             selection, comparison=comparison or "previous", n_previous=n
         )
+        comparison = request.query_params.get("comparison") or "previous"
+        if comparison not in ("previous", "mean"):
+            raise ValidationError({"comparison": ["Choose previous or mean."]})
+        try:
+            n = int(request.query_params.get("n") or 3)
+        except ValueError as error:
+            raise ValidationError({"n": ["A whole number."]}) from error
+        if not 1 <= n <= 20:
+            raise ValidationError({"n": ["Between 1 and 20."]})
+        result = change_analysis.compare_periods(selection, comparison=comparison, n_previous=n)
         if result is None:
             return Response({"current": None, "baseline": [], "rows": []})
         return Response(
@@ -227,10 +243,20 @@ class HotspotsView(APIView):
         parameters=[
             *SELECTION_PARAMETERS,
             OpenApiParameter(
-                "cell_m", OpenApiTypes.INT, description="Cell side in metres (default 200)."
+                "cell_m",
+                {"type": "number", "minimum": 25, "maximum": 5000},
+                description="Cell side in metres (default 200).",
             ),
             OpenApiParameter(
-                "q", OpenApiTypes.FLOAT, description="False-discovery rate (default 0.05)."
+                "q",
+                {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "exclusiveMinimum": True,
+                    "exclusiveMaximum": True,
+                },
+                description="False-discovery rate (default 0.05).",
             ),
             OpenApiParameter(
                 "cells",
@@ -303,21 +329,20 @@ class EvaluationView(APIView):
     @extend_schema(
         operation_id="analysis_evaluation",
         parameters=[
-            OpenApiParameter("area", OpenApiTypes.INT, required=True, description="Treated area."),
+            OpenApiParameter("area", ID, required=True, description="Treated area."),
             OpenApiParameter(
                 "comparison_area",
-                OpenApiTypes.INT,
+                ID,
                 description="A similar area without the measure (rate ratio net of it, WDD).",
             ),
             OpenApiParameter(
                 "buffer_area",
-                OpenApiTypes.INT,
+                ID,
                 description="The surroundings problems could move to (WDQ; needs comparison).",
             ),
             OpenApiParameter(
                 "category",
-                OpenApiTypes.INT,
-                many=True,
+                IDS,
                 required=True,
                 description="Category ids, repeated or comma-separated (with sub-categories).",
             ),
@@ -328,7 +353,9 @@ class EvaluationView(APIView):
                 "end", OpenApiTypes.DATE, description="The measure's last day (default: today)."
             ),
             OpenApiParameter(
-                "window_days", OpenApiTypes.INT, description="At most this many days per window."
+                "window_days",
+                {"type": "integer", "minimum": 1, "maximum": 3660},
+                description="At most this many days per window.",
             ),
             OpenApiParameter(
                 "chosen_after_peak",

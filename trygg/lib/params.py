@@ -40,13 +40,18 @@ class BadParameter(BadRequest):
         self.message = message
 
 
+# Only spaces and tabs count as padding: other control characters (str.strip's whitespace
+# includes \x1c–\x1f) make a value that is not absent, and so is refused.
+_PADDING = " \t"
+
+
 def _text(query: Query, name: str) -> str:
-    return (query.get(name) or "").strip()
+    return (query.get(name) or "").strip(_PADDING)
 
 
 def parse_id(text: str) -> int | None:
     """``text`` as an id (0 … MAX_ID, plain ASCII digits; 0 is no row, but harmless), or None."""
-    text = text.strip()
+    text = text.strip(_PADDING)
     if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
         return None
     value = int(text)

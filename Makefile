@@ -30,7 +30,7 @@ run: $(STAMP)
 	@echo "Trygg runs on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	@echo ""
 	@# The task worker (file imports) runs beside the web server; Ctrl-C stops both.
-	@DEBUG=true $(BIN)/trygg db_worker & worker=$$!; \
+	@DEBUG=true $(BIN)/trygg worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(BIN)/trygg runserver $(HOST):$(PORT)
 

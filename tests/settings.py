@@ -28,3 +28,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Tasks run at once, inside the request or call that enqueues them.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# No rate limits, except in the tests of them (tests/api/test_throttling.py).
+TRYGG_API_ANON_RATE = None
+TRYGG_API_USER_RATE = None

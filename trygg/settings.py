@@ -7,6 +7,7 @@ installation on SQLite under ``var/``.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from trygg.lib.env import (
     ConfigError,
     env_bool,
+    env_cache,
     env_database,
+    env_date,
     env_int,
     env_list,
+    env_rate,
     env_str,
     env_timezone,
 )
@@ -70,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a dropped database connection anywhere below is answered 503, not 500.
+    "trygg.lib.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,6 +116,9 @@ if env_str("DATABASE_URL") is None:
     # The default SQLite file lives in var/; create the folder so a fresh clone just works.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+# A kept connection is tested before a request (or a worker's loop) uses it again, so one that a
+# database restart or fail-over dropped is replaced instead of failing the request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -117,6 +126,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache: page blocks and the API's rate-limit counts. locmem:// is one process's memory;
+# with several workers or servers use one they share (redis://host:6379/0 with the redis
+# package, or db://trygg_cache after `trygg createcachetable`), or the limits count per process.
+CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -196,10 +210,22 @@ TRYGG_AGREEMENT_REVIEW_YEARS = env_int("TRYGG_AGREEMENT_REVIEW_YEARS", 4, minimu
 TRYGG_LAGESBILD_REVIEW_MONTHS = env_int("TRYGG_LAGESBILD_REVIEW_MONTHS", 24, minimum=1)
 # An åtgärdsplan is reviewed this many years after its decision unless it names a date.
 TRYGG_ACTION_PLAN_REVIEW_YEARS = env_int("TRYGG_ACTION_PLAN_REVIEW_YEARS", 2, minimum=1)
+# Plausible dates (trygg.lib.dates): every date a user or a file gives lies on or after this
+# day; events up to tomorrow, plans, meetings and due dates up to this many years ahead.
+TRYGG_EARLIEST_DATE = env_date("TRYGG_EARLIEST_DATE", dt.date(1990, 1, 1))
+TRYGG_PLANNING_YEARS = env_int("TRYGG_PLANNING_YEARS", 10, minimum=1)
+# Analys without a chosen start covers the reporting year of the latest data and this many
+# before it (enough for its comparison with the mean of three).
+TRYGG_ANALYSIS_DEFAULT_YEARS = env_int("TRYGG_ANALYSIS_DEFAULT_YEARS", 3, minimum=1)
 # Side of the square grid cells in hotspot analyses, in metres.
 TRYGG_HOTSPOT_CELL_M = env_int("TRYGG_HOTSPOT_CELL_M", 200, minimum=25)
 # A lägesbild DOCX/PPTX drawing more charts than this is made by the task worker (a PDF always).
 TRYGG_EXPORT_DIRECT_CHARTS = env_int("TRYGG_EXPORT_DIRECT_CHARTS", 4, minimum=0)
+# A running job renews a heartbeat; one silent for this long (its task worker was killed or
+# lost) is marked failed and can be started again. An interrupted job keeps its upload this
+# many hours for that, then the upload (which may hold personal data) is deleted.
+TRYGG_JOB_STALE_SECONDS = env_int("TRYGG_JOB_STALE_SECONDS", 300, minimum=1)
+TRYGG_JOB_KEEP_UPLOAD_HOURS = env_int("TRYGG_JOB_KEEP_UPLOAD_HOURS", 24, minimum=0)
 # The installation's address, for links in e-mail sent from cron (e.g. the weekly digest).
 TRYGG_BASE_URL = env_str("TRYGG_BASE_URL", "") or ""
 # Open311 (trygg.incidents.open311): reading service requests needs an api_key unless this
@@ -217,10 +243,28 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies only (the schema's media type): a form cannot say null or a nested value,
+    # so other media types answer 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "trygg.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting every operation's error responses too.
+    "DEFAULT_SCHEMA_CLASS": "trygg.api.schema.AutoSchema",
+    # JSON bodies with Swedish messages for every error (trygg.api.errors).
+    "EXCEPTION_HANDLER": "trygg.api.errors.exception_handler",
+    # Rates per client (trygg.api.throttling), counted in the default cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "trygg.api.throttling.AnonThrottle",
+        "trygg.api.throttling.UserThrottle",
+    ],
+    # How many proxies in front set X-Forwarded-For: the client's address is read from it only
+    # then; with 0 it is REMOTE_ADDR, and a client cannot pick its own by sending the header.
+    "NUM_PROXIES": env_int("TRYGG_NUM_PROXIES", 0, minimum=0),
 }
+# Requests per client and period (DRF's notation: 60/minute, 1000/hour; "off" for no limit).
+TRYGG_API_ANON_RATE = env_rate("TRYGG_API_ANON_RATE", "60/minute")
+TRYGG_API_USER_RATE = env_rate("TRYGG_API_USER_RATE", "1200/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trygg API",
     "VERSION": "1",
@@ -235,6 +279,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get names of their own (not a hash).
+    "ENUM_NAME_OVERRIDES": {
+        "TrafficLightEnum": "trygg.plans.models.TrafficLight",
+        "MeasureKindEnum": "trygg.plans.models.MeasureKind",
+        "IndicatorKindEnum": "trygg.plans.models.IndicatorKind",
+    },
 }
 
 # Background tasks (django.tasks): large imports run in `trygg db_worker`, which django-tasks-db

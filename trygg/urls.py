@@ -4,6 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from trygg.accounts import views as account_views
+from trygg.api import errors
+
+# JSON under /api/, Swedish pages elsewhere (trygg.api.errors).
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 admin.site.site_header = "Trygg"
 admin.site.site_title = "Trygg"

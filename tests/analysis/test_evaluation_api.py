@@ -129,7 +129,7 @@ def test_areas_the_user_may_not_analyse_are_refused(api, world, dataset):
     # alice coordinates Hägersten-Älvsjö; Skärholmen is outside her areas.
     response = api(world.alice).get(URL, _query(world, dataset))
     assert response.status_code == 400
-    assert response.json() == {"comparison_area": ["You may not analyse this area."]}
+    assert response.json() == {"comparison_area": ["Du får inte analysera det här området."]}
     inside = api(world.alice).get(URL, _query(world, dataset, comparison_area=""))
     assert inside.status_code == 200
 

@@ -13,6 +13,7 @@ from trygg.collaboration.models import (
     Agreement,
     AgreementDocument,
     CitizenPromise,
+    Decision,
     Forum,
     Meeting,
 )
@@ -390,3 +391,55 @@ def test_the_owner_marks_an_action_item_done_and_reopens_it(
     item.refresh_from_db()
     assert not item.done and item.done_on is None
     assert ActionItem.objects.count() == 1
+
+
+def test_minutes_with_a_personnummer_are_refused_and_kept_in_the_form(
+    client, world, council, meeting_on
+):
+    meeting = meeting_on(dt.date(2023, 9, 15))
+    client.force_login(world.alice)
+    url = reverse("collaboration:meeting_minutes", args=[meeting.pk])
+    page = client.get(url)
+    data = form_data(page.context["form"])
+    data.update(formset_data(page.context["decisions"]))
+    data.update(formset_data(page.context["items"]))
+    data.update({
+        "minutes": "Eleven 19121212-1212 togs upp.",
+        "decision-0-text": "Beslut om 701063-2391.",
+    })  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("personnummer") >= 2
+    assert "Eleven 19121212-1212 togs upp." in html
+    meeting.refresh_from_db()
+    assert meeting.minutes == "" and not meeting.decisions.exists()
+
+
+def test_removing_a_decision_in_the_minutes_asks_first_and_history_keeps_it(
+    client, world, council, meeting_on
+):
+    meeting = meeting_on(dt.date(2023, 9, 15), minutes="Protokoll.")
+    decision = Decision.objects.create(meeting=meeting, text="Rådet söker medel hos Brå.")
+    client.force_login(world.alice)
+    url = reverse("collaboration:meeting_minutes", args=[meeting.pk])
+    page = client.get(url)
+    data = form_data(page.context["form"])
+    data.update(formset_data(page.context["decisions"]))
+    data.update(formset_data(page.context["items"]))
+    data["decision-0-DELETE"] = "on"
+    data["minutes"] = "Protokoll, ändrat."
+    asked = client.post(url, data)
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "Att spara tar bort 1 rad" in html and 'name="bekrafta-borttagning"' in html
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Protokoll." and Decision.objects.filter(pk=decision.pk).exists()
+    data["bekrafta-borttagning"] = "1"
+    assert client.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Protokoll, ändrat."
+    assert not Decision.objects.filter(pk=decision.pk).exists()
+    assert Decision.history.filter(id=decision.pk, history_type="-").get().text == (
+        "Rådet söker medel hos Brå."
+    )

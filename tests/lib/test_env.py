@@ -91,3 +91,38 @@ def test_database_errors_never_show_the_password():
         parse_database_url("mysql://trygg:hemligt@h/db")
     assert "hemligt" not in str(caught.value)
     assert redact_url("postgres://u:hemligt@h/db") == "postgres://u:***@h/db"
+
+
+def test_cache_urls():
+    from trygg.lib.env import env_cache, parse_cache_url
+
+    assert parse_cache_url("locmem://")["BACKEND"].endswith("LocMemCache")
+    redis = parse_cache_url("redis://127.0.0.1:6379/2")
+    assert redis == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/2",
+    }
+    assert parse_cache_url("db://trygg_cache") == {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "trygg_cache",
+    }
+    assert env_cache("CACHE_URL", "locmem://", environ={})["BACKEND"].endswith("LocMemCache")
+    with pytest.raises(ConfigError, match="not a cache URL"):
+        parse_cache_url("memcached://x")
+    with pytest.raises(ConfigError, match="names no table"):
+        parse_cache_url("db://")
+    with pytest.raises(ConfigError, match="names no host"):
+        parse_cache_url("redis://")
+    with pytest.raises(ConfigError, match=r"\*\*\*"):
+        parse_cache_url("memcached://user:secret@host")
+
+
+def test_rates():
+    from trygg.lib.env import env_rate
+
+    assert env_rate("R", "60/minute", environ={}) == "60/minute"
+    assert env_rate("R", "60/minute", environ={"R": "100/Hour"}) == "100/hour"
+    assert env_rate("R", "60/minute", environ={"R": "off"}) is None
+    for bad in ["60", "x/minute", "60/fortnight", "-1/s", "0/s"]:
+        with pytest.raises(ConfigError, match="is not a rate"):
+            env_rate("R", "60/minute", environ={"R": bad})

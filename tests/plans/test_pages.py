@@ -169,3 +169,78 @@ def test_overview_lists_overdue_measures(client, world, measure):
     assert 'id="overdue-measures-heading"' in page and measure.title in page
     client.force_login(world.dave)
     assert measure.title not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Ring förälder 19121212-1212 om eleven.", "personnummer"),
+        ("x" * 100_000, "som mest 10000 tecken"),
+    ],
+)
+def test_a_follow_up_with_a_personnummer_or_too_long_is_refused_and_kept_in_the_form(
+    client, world, measure, text, message
+):
+    client.force_login(world.bob)
+    response = client.post(
+        measure.get_absolute_url(),
+        {"follow-on": "2023-06-02", "follow-status": "rod", "follow-text": text},
+    )
+    assert response.status_code == 200 and not measure.follow_ups.exists()
+    page = response.content.decode()
+    assert message in page
+    assert text[:30] in page  # nothing the user typed is lost
+
+
+def _follow_up(client, world, measure, on, status, text):
+    client.force_login(world.bob)
+    client.post(
+        measure.get_absolute_url(),
+        {"follow-on": on, "follow-status": status, "follow-text": text},
+    )
+    return measure.follow_ups.get(text=text)
+
+
+def test_the_author_corrects_a_follow_up_and_the_measure_takes_its_light(client, world, measure):
+    first = _follow_up(client, world, measure, "2023-05-02", "gul", "Få vandrare.")
+    latest = _follow_up(client, world, measure, "2023-06-02", "rod", "Inga vandrare.")
+    page = client.get(measure.get_absolute_url()).content.decode()
+    assert f"/atgardsplan/uppfoljning/{latest.pk}/" in page
+    response = client.post(
+        f"/atgardsplan/uppfoljning/{latest.pk}/",
+        {"on": "2023-06-02", "status": "gron", "text": "Vandrare varje kväll."},
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == "gron" and measure.status_reason == "Vandrare varje kväll."
+    assert latest.history.count() == 2 and latest.history.earliest().text == "Inga vandrare."
+    # A personnummer is refused here too, and the row keeps what it had.
+    response = client.post(
+        f"/atgardsplan/uppfoljning/{first.pk}/",
+        {"on": "2023-05-02", "status": "gul", "text": "Ring 19121212-1212."},
+    )
+    assert response.status_code == 200 and "personnummer" in response.content.decode()
+    first.refresh_from_db()
+    assert first.text == "Få vandrare."
+
+
+def test_removing_the_latest_follow_up_asks_first_and_gives_the_light_back(client, world, measure):
+    _follow_up(client, world, measure, "2023-05-02", "gul", "Få vandrare.")
+    latest = _follow_up(client, world, measure, "2023-06-02", "rod", "Inga vandrare.")
+    url = f"/atgardsplan/uppfoljning/{latest.pk}/ta-bort/"
+    page = client.get(url).content.decode()
+    assert "Inga vandrare." in page and "den senaste uppföljningen" in page
+    assert measure.follow_ups.count() == 2
+    assert client.post(url).status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == "gul" and measure.follow_ups.count() == 1
+
+
+def test_others_neither_correct_nor_remove_a_follow_up(client, world, measure):
+    follow_up = _follow_up(client, world, measure, "2023-05-02", "gul", "Få vandrare.")
+    client.force_login(world.carol)
+    assert client.get(f"/atgardsplan/uppfoljning/{follow_up.pk}/").status_code == 403
+    assert client.post(f"/atgardsplan/uppfoljning/{follow_up.pk}/ta-bort/").status_code == 403
+    assert measure.follow_ups.count() == 1
+    client.force_login(world.alice)  # the plan's coordinator
+    assert client.get(f"/atgardsplan/uppfoljning/{follow_up.pk}/").status_code == 200

@@ -75,7 +75,7 @@ def test_job_makes_the_same_file_as_a_direct_export(world, alice, approved, all_
     response = alice.get(file_url)
     assert response["Content-Type"] == EXPORTERS[fmt].content_type
     assert f'filename="{job.filename}"' in response["Content-Disposition"]
-    direct = EXPORTERS[fmt].export(document(approved, world.alice))
+    direct = EXPORTERS[fmt].export(document(approved))
     assert _structure(fmt, response.content) == _structure(fmt, direct)
 
 
@@ -83,7 +83,7 @@ def test_job_makes_the_same_file_as_a_direct_export(world, alice, approved, all_
 def test_progress_is_written_block_by_block_from_zero_to_the_total(world, approved, fmt):
     job = ExportJob.objects.create(report=approved, format=fmt, requested_by=world.alice)
     assert (job.steps_done, job.percent) == (0, 0)
-    doc = document(approved, world.alice)
+    doc = document(approved)
     total = EXPORTERS[fmt].steps(doc)
     writer = jobs._Progress(job)
     seen = []
@@ -210,14 +210,51 @@ def test_admin_shows_jobs_without_their_files(admin_client, world, approved):
     assert detail.status_code == 200 and job.filename in detail.content.decode()
 
 
-def test_a_job_without_a_requester_leaves_out_the_live_figures_rather_than_failing(
-    world, report, incidents
-):
-    # A job that names no requester has nobody's view of the live data: the draft's figures
-    # say so, as they do to a reader who may not see them (it used to fail on None).
+def test_a_job_without_a_requester_has_the_figures_every_reader_sees(world, report, incidents):
+    # A document's figures come from the report's own scope, not the requester's: a job that
+    # names nobody exports the same figures the report page shows (it used to fail on None,
+    # then to leave them out).
     job = ExportJob.objects.create(report=report, format="docx")
     jobs.run_export_job(job.pk)
     job.refresh_from_db()
     assert job.status == ExportJob.State.DONE, job.error
     texts = [p.text for p in Document(io.BytesIO(job.content)).paragraphs]
-    assert "Du får inte se uppgifterna bakom den här figuren." in texts
+    assert "Du får inte se uppgifterna bakom den här figuren." not in texts
+    document = Document(io.BytesIO(job.content))
+    assert document.tables, "the counts block's table is in the file"
+
+
+def test_an_export_whose_worker_stopped_is_failed_and_made_again_from_its_page(
+    world, alice, approved
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from trygg.lib.jobs import fail_stale_jobs
+
+    long_ago = timezone.now() - dt.timedelta(minutes=30)
+    job = ExportJob.objects.create(
+        report=approved,
+        format="pdf",
+        requested_by=world.alice,
+        status=ExportJob.State.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+        steps_done=1,
+        steps_total=5,
+    )
+    assert [stale.pk for stale in fail_stale_jobs()] == [job.pk]
+    job.refresh_from_db()
+    assert job.status == ExportJob.State.FAILED and "slutade svara" in job.error
+    page = alice.get(job.get_absolute_url()).content.decode()
+    retry_url = reverse("reports:export_job_retry", args=[approved.pk, job.pk])
+    assert "slutade svara" in page and retry_url in page
+    response = alice.post(retry_url)
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    job.refresh_from_db()
+    assert job.status == ExportJob.State.DONE and job.error == ""
+    assert job.steps_done == job.steps_total and job.content
+    assert alice.post(retry_url).status_code == 302  # done: nothing to start again
+    job.refresh_from_db()
+    assert job.status == ExportJob.State.DONE

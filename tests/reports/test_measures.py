@@ -43,7 +43,7 @@ def _approve(world, report):
 
 
 def test_measures_are_grouped_by_priority_with_their_lights(world, measures_report):
-    figure, error = block_figure(_block(measures_report), world.alice)
+    figure, error = block_figure(_block(measures_report))
     assert error is None
     rows = [(row[0], row[1], row[3]) for row in figure["rows"]]
     assert rows == [
@@ -71,7 +71,7 @@ def test_without_a_plan_the_block_says_so_and_approval_is_refused(world, measure
     from trygg.plans.models import ActionPlan
 
     ActionPlan.objects.update(status="utkast")  # no decided plan for the area any more
-    figure, error = block_figure(_block(measures_report), world.alice)
+    figure, error = block_figure(_block(measures_report))
     assert figure is None
     assert error == "Ingen åtgärdsplan finns för området."
     with pytest.raises(actions.WorkflowError):
@@ -90,7 +90,7 @@ def test_the_plan_based_on_the_lagesbild_is_preferred(world, measures_report, ac
         situation_report=measures_report,
     )
     other.measures.create(title="Trygghetsvandring", responsible_organisation=world.sdf)
-    figure, _error = block_figure(_block(measures_report), world.alice)
+    figure, _error = block_figure(_block(measures_report))
     assert [row[1] for row in figure["rows"]] == ["Trygghetsvandring"]
 
 
@@ -165,7 +165,7 @@ def test_exports_show_measures_with_coloured_lights_frozen_on_approval(
 
     # The next version is live again, and the comparison names the changed light.
     draft = actions.new_version(world.alice, approved)
-    diff = next(d for d in compare(approved, draft, world.alice) if d.title.startswith("Prior"))
+    diff = next(d for d in compare(approved, draft) if d.title.startswith("Prior"))
     assert diff.change == "changed"
     changed = {(c.row, c.column): (c.old, c.new) for c in diff.cells}
     assert changed[("Unga i risk för kriminalitet · SSPF", "Status")] == (

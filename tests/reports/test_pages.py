@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from tests.reports.conftest import make_report
 from trygg.reports.models import BlockKind, ReportBlock, ReportStatus, SituationReport
 
 
@@ -146,3 +147,71 @@ def test_other_figure_kinds_render_or_explain(world, incidents, alice, report, k
 
     actions.add_block(world.alice, report, section="kartlaggning", kind=kind, title="Extra")
     assert alice.get(report.get_absolute_url()).status_code == 200
+
+
+def test_a_remiss_comment_with_a_personnummer_is_refused(world, incidents, client, report):
+    client.force_login(world.alice)
+    client.post(reverse("reports:submit", args=[report.pk]))
+    client.force_login(world.bob)
+    block = report.blocks.first()
+    response = client.post(
+        reverse("reports:comment", args=[report.pk, block.pk]),
+        {"text": "Fråga 19121212-1212 om saken"},
+    )
+    assert not block.comments.exists()
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "personnummer" in page
+    assert "Fråga 19121212-1212 om saken</textarea>" in page  # kept, not lost
+
+
+def test_a_draft_out_for_comments_reads_the_same_for_every_reader(world, incidents, client):
+    """The figures come from the report's own scope: a reporter and a coordinator see the same
+    statistics and counts (before, a reporter read "Ingen officiell statistik matchar urvalet")."""
+    from decimal import Decimal
+
+    from trygg.reports import actions
+    from trygg.reports.models import Section
+    from trygg.statistics.models import StatisticSeries, StatisticValue, Unit
+
+    series = StatisticSeries.objects.create(
+        name="Anmälda brott (Polisen)", code="anmalda-brott", unit=Unit.ANTAL
+    )
+    StatisticValue.objects.create(
+        series=series,
+        area=world.district,
+        period_kind="year",
+        period_start=dt.date(2022, 1, 1),
+        period_end=dt.date(2022, 12, 31),
+        value=Decimal("4711"),
+    )
+    report = make_report(
+        world,
+        "Lägesbild för alla",
+        (Section.KARTLAGGNING, BlockKind.COUNTS, "Anmälda brott per kategori"),
+        (Section.ANNAN_INFORMATION, BlockKind.STATISTICS, "Officiell statistik"),
+    )
+    actions.submit_for_comments(world.alice, report)
+
+    def figures(user):
+        client.force_login(user)
+        response = client.get(report.get_absolute_url())
+        assert response.status_code == 200
+        return [(view.block.title, view.figure, view.error) for view in _blocks(response)]
+
+    coordinator = figures(world.alice)
+    assert all(error is None for _title, _figure, error in coordinator)
+    assert "4711" in str(coordinator[1][1]["rows"]) or "4 711" in str(coordinator[1][1]["rows"])
+    for reader in (world.bob,):  # a reporter for a housing company in the district
+        seen = figures(reader)
+        for (title, figure, error), (_t, theirs, their_error) in zip(
+            coordinator, seen, strict=True
+        ):
+            assert their_error == error, title
+            assert {k: v for k, v in theirs.items() if k != "computed_at"} == {
+                k: v for k, v in figure.items() if k != "computed_at"
+            }, title
+
+
+def _blocks(response):
+    return [view for section in response.context["doc"].sections for view in section.blocks]

@@ -37,7 +37,7 @@ def test_move_block_swaps_within_its_section(world, report):
 
 
 def test_draft_figures_are_live_and_counted(world, incidents, report):
-    figure, error = block_figure(_counts_block(report), world.alice)
+    figure, error = block_figure(_counts_block(report))
     assert error is None
     assert figure["headers"] == ["Kategori", "2021/22", "2022/23"]
     total_row = figure["rows"][-1]
@@ -57,17 +57,17 @@ def test_approval_freezes_every_figure_and_records_who(world, approved):
 
 def test_figures_of_an_approved_version_do_not_follow_live_data(world, approved):
     block = _counts_block(approved)
-    before, _error = block_figure(block, world.alice)
+    before, _error = block_figure(block)
     # Live data changes after approval: a third of the incidents disappear.
     Incident.objects.filter(
         pk__in=list(Incident.objects.values_list("pk", flat=True)[::3])
     ).delete()
     block.refresh_from_db()
-    after, _error = block_figure(block, world.alice)
+    after, _error = block_figure(block)
     assert after == before
     # A fresh draft computed now does see the change.
     draft = actions.new_version(world.alice, approved)
-    live, _error = block_figure(_counts_block(draft), world.alice)
+    live, _error = block_figure(_counts_block(draft))
     assert live["rows"][-1] != before["rows"][-1]
 
 
@@ -140,7 +140,7 @@ def test_compare_shows_text_lines_and_figure_cells(world, approved):
     Incident.objects.filter(
         pk__in=list(Incident.objects.values_list("pk", flat=True)[::2])
     ).delete()
-    diffs = {d.title: d for d in compare(approved, draft, world.alice)}
+    diffs = {d.title: d for d in compare(approved, draft)}
     assert diffs["Västberga"].change == "changed"
     assert ("+", "Lugnare nu.") in diffs["Västberga"].text
     assert diffs["Långbro"].change == "added"
@@ -163,4 +163,4 @@ def test_approval_is_refused_when_a_figure_cannot_be_computed(world, incidents, 
 
 def test_text_blocks_of_an_approved_version_show_no_figure_note(world, approved):
     block = approved.blocks.get(title="Västberga")
-    assert block_figure(block, world.alice) == (None, None)
+    assert block_figure(block) == (None, None)

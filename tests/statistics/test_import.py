@@ -348,10 +348,11 @@ def test_units_are_read_as_people_write_them(text, unit):
 
 def test_big_files_import_in_one_go(world):
     lines = [HEADER] + [
-        f"Serie {n % 3};Liljeholmen;;{2000 + n // 3}-{(n % 12) + 1:02d};{n},5;antal;;"
+        f"Serie {n % 10};Liljeholmen;;{2000 + n // 120}-{(n // 10) % 12 + 1:02d};{n},5;antal;;"
         for n in range(3000)
     ]
-    # Every (series, month) occurs once: 3000 rows over 3 series × 1000 months.
+    # Every (series, month) occurs once: 3000 rows over 10 series × 300 months (2000–2024),
+    # all of them plausible dates.
     report = import_statistics(excel_csv(*lines), "stor.csv", user=world.alice)
     assert report.created == 3000
     assert StatisticValue.objects.count() == 3000

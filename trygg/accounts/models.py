@@ -12,9 +12,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trygg.lib.safetext import SafeCharField, SafeEmailField, SafeTextField, SafeURLField
+
 
 class User(AbstractUser):
     """A person who signs in. Names and e-mail are optional; usernames are what demo users share."""
+
+    # AbstractUser's names and e-mail, guarded like every other text (see lib/safetext).
+    first_name = SafeCharField(_("first name"), max_length=150, blank=True)
+    last_name = SafeCharField(_("last name"), max_length=150, blank=True)
+    email = SafeEmailField(_("email address"), blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -48,8 +55,8 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    name = SafeCharField(_("name"), max_length=200, unique=True)
+    short_name = SafeCharField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     area = models.ForeignKey(
         "places.Area",
@@ -63,8 +70,8 @@ class Organisation(models.Model):
             "above it or below it."
         ),
     )
-    description = models.TextField(_("description"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    description = SafeTextField(_("description"), blank=True)
+    website = SafeURLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
+
 from trygg.accounts.models import AnyUser, Membership, Role
 from trygg.places.models import AreaTree
 
@@ -53,6 +55,24 @@ class Scope:
         for root in self.root_ids(roles):
             above.update(self.tree.ancestors(root))
         return above
+
+
+class ScopeReader(AnonymousUser):
+    """Nobody in particular, reading with a given scope.
+
+    A document computes its figures as its own scope allows, not as its reader's does, so it
+    reads the same for everyone the document's rules let read it (see ``reports.figures``).
+    It holds no membership and records nothing; it only answers scoped queries.
+    """
+
+    is_active = True  # type: ignore[assignment]
+
+    def __init__(self, scope: Scope) -> None:
+        self._trygg_scope = scope
+
+    @property
+    def is_authenticated(self) -> bool:  # type: ignore[override]
+        return True
 
 
 def scope_for(user: AnyUser) -> Scope:

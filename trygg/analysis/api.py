@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -39,19 +40,26 @@ from trygg.lib.hotspots import (
     P_VALUE_METHODS,
     TooDenseForPermutation,
 )
+from trygg.lib.params import choice_param, float_param, int_param
 from trygg.lib.periods import PeriodKind
+
+COMPARISONS = ["previous", "mean"]
+# Hotspot grid cells: smaller than 25 m is finer than the positions; larger than 5 km says
+# nothing about places.
+MIN_CELL_M, MAX_CELL_M = 25.0, 5000.0
+# Ids are positive; a parameter repeated (or its values separated by commas) gives several.
+ID: dict[str, Any] = {"type": "integer", "minimum": 1}
+IDS: dict[str, Any] = {"type": "array", "items": ID}
 
 SELECTION_PARAMETERS = [
     OpenApiParameter(
         "area",
-        OpenApiTypes.INT,
-        many=True,
+        IDS,
         description="Area ids (each with its sub-areas). Default: the user's top areas.",
     ),
     OpenApiParameter(
         "category",
-        OpenApiTypes.INT,
-        many=True,
+        IDS,
         description="Category ids (each with its sub-categories). Default: every top category.",
     ),
     OpenApiParameter(
@@ -64,9 +72,7 @@ SELECTION_PARAMETERS = [
     OpenApiParameter(
         "end", OpenApiTypes.DATE, description="Last day, inclusive (default: last data)."
     ),
-    OpenApiParameter(
-        "organisation", OpenApiTypes.INT, many=True, description="Reporting organisations."
-    ),
+    OpenApiParameter("organisation", IDS, description="Reporting organisations."),
     OpenApiParameter(
         "source", OpenApiTypes.STR, many=True, enum=Source.values, description="Sources."
     ),
@@ -82,7 +88,7 @@ def selection_from(request: Request) -> Selection:
     except SelectionError as error:
         raise ValidationError({"detail": str(error)}) from error
     except PermissionDenied as error:
-        raise ValidationError({"area": ["You may not analyse this area."]}) from error
+        raise ValidationError({"area": [_("You may not analyse this area.")]}) from error
 
 
 class CountsView(APIView):
@@ -116,7 +122,8 @@ class CountsView(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         selection = selection_from(request)
-        raw = request.query_params.get("group_by", "area,category,period")
+        # An empty parameter is as if it were not given, like every other.
+        raw = request.query_params.get("group_by") or "area,category,period"
         group_by = tuple(part.strip() for part in raw.split(",") if part.strip())
         try:
             result = count_incidents(selection, group_by)
@@ -140,12 +147,18 @@ class ChangesView(APIView):
                 enum=["previous", "mean"],
                 description="Against the previous period, or the mean of the previous n.",
             ),
-            OpenApiParameter("n", OpenApiTypes.INT, description="Periods in the mean (default 3)."),
+            OpenApiParameter(
+                "n",
+                {"type": "integer", "minimum": 1, "maximum": 20},
+                description="Periods in the mean (default 3).",
+            ),
         ],
         responses=inline_serializer(
             "AnalysisChanges",
             {
-                "current": serializers.DictField(),
+                "current": serializers.DictField(
+                    allow_null=True, help_text="null when there is no data to compare."
+                ),
                 "baseline": serializers.ListField(child=serializers.DictField()),
                 "rows": serializers.ListField(child=serializers.DictField()),
             },
@@ -158,11 +171,17 @@ class ChangesView(APIView):
     )
     def get(self, request: Request) -> Response:
         selection = selection_from(request)
-        comparison = request.query_params.get("comparison", "previous")
+        params = request.query_params
+        comparison = choice_param(params, "comparison", COMPARISONS, default="previous")
+        n = int_param(params, "n", default=3, minimum=1, maximum=20)
+        result = change_analysis.compare_periods(
+            selection, comparison=comparison or "previous", n_previous=n
+        )
+        comparison = request.query_params.get("comparison") or "previous"
         if comparison not in ("previous", "mean"):
             raise ValidationError({"comparison": ["Choose previous or mean."]})
         try:
-            n = int(request.query_params.get("n", 3))
+            n = int(request.query_params.get("n") or 3)
         except ValueError as error:
             raise ValidationError({"n": ["A whole number."]}) from error
         if not 1 <= n <= 20:
@@ -224,10 +243,20 @@ class HotspotsView(APIView):
         parameters=[
             *SELECTION_PARAMETERS,
             OpenApiParameter(
-                "cell_m", OpenApiTypes.INT, description="Cell side in metres (default 200)."
+                "cell_m",
+                {"type": "number", "minimum": 25, "maximum": 5000},
+                description="Cell side in metres (default 200).",
             ),
             OpenApiParameter(
-                "q", OpenApiTypes.FLOAT, description="False-discovery rate (default 0.05)."
+                "q",
+                {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "exclusiveMinimum": True,
+                    "exclusiveMaximum": True,
+                },
+                description="False-discovery rate (default 0.05).",
             ),
             OpenApiParameter(
                 "cells",
@@ -272,25 +301,21 @@ class HotspotsView(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         selection = selection_from(request)
-        cells = request.query_params.get("cells") or ALL_CELLS
-        if cells not in CELL_CHOICES:
-            raise ValidationError({"cells": [f"One of {', '.join(CELL_CHOICES)}."]})
-        p_values = request.query_params.get("p_values") or NORMAL
-        if p_values not in P_VALUE_METHODS:
-            raise ValidationError({"p_values": [f"One of {', '.join(P_VALUE_METHODS)}."]})
-        try:
-            cell_m = float(request.query_params.get("cell_m") or settings.TRYGG_HOTSPOT_CELL_M)
-            q = float(request.query_params.get("q") or DEFAULT_Q)
-        except ValueError as error:
-            raise ValidationError({"cell_m": ["A number."], "q": ["A number."]}) from error
-        if not 25 <= cell_m <= 5000:
-            raise ValidationError({"cell_m": ["Between 25 and 5000 metres."]})
-        if not 0 < q < 1:
-            raise ValidationError({"q": ["Between 0 and 1."]})
+        params = request.query_params
+        cells = choice_param(params, "cells", list(CELL_CHOICES), default=ALL_CELLS) or ALL_CELLS
+        p_values = choice_param(params, "p_values", list(P_VALUE_METHODS), default=NORMAL) or NORMAL
+        cell_m = float_param(
+            params,
+            "cell_m",
+            default=float(settings.TRYGG_HOTSPOT_CELL_M),
+            minimum=MIN_CELL_M,
+            maximum=MAX_CELL_M,
+        )
+        q = float_param(params, "q", default=DEFAULT_Q, minimum=0, maximum=1, inclusive=False)
         try:
             found = hotspots(selection, cell_m=cell_m, q=q, p_values=p_values)
         except NoStudyArea as error:
-            raise ValidationError({"area": ["None of the areas has a boundary."]}) from error
+            raise ValidationError({"area": [_("None of the areas has a boundary.")]}) from error
         except TooDenseForPermutation as error:
             raise ValidationError({"p_values": [str(error)]}) from error
         # Written as JSON text from the map's arrays (equal, parsed, to the feature collection
@@ -304,21 +329,20 @@ class EvaluationView(APIView):
     @extend_schema(
         operation_id="analysis_evaluation",
         parameters=[
-            OpenApiParameter("area", OpenApiTypes.INT, required=True, description="Treated area."),
+            OpenApiParameter("area", ID, required=True, description="Treated area."),
             OpenApiParameter(
                 "comparison_area",
-                OpenApiTypes.INT,
+                ID,
                 description="A similar area without the measure (rate ratio net of it, WDD).",
             ),
             OpenApiParameter(
                 "buffer_area",
-                OpenApiTypes.INT,
+                ID,
                 description="The surroundings problems could move to (WDQ; needs comparison).",
             ),
             OpenApiParameter(
                 "category",
-                OpenApiTypes.INT,
-                many=True,
+                IDS,
                 required=True,
                 description="Category ids, repeated or comma-separated (with sub-categories).",
             ),
@@ -329,7 +353,9 @@ class EvaluationView(APIView):
                 "end", OpenApiTypes.DATE, description="The measure's last day (default: today)."
             ),
             OpenApiParameter(
-                "window_days", OpenApiTypes.INT, description="At most this many days per window."
+                "window_days",
+                {"type": "integer", "minimum": 1, "maximum": 3660},
+                description="At most this many days per window.",
             ),
             OpenApiParameter(
                 "chosen_after_peak",
@@ -356,7 +382,7 @@ class EvaluationView(APIView):
         allowed = analysable_area_ids(request.user)
         for name in ("area", "comparison_area", "buffer_area"):
             if data.get(name) is not None and data[name] not in allowed:
-                raise ValidationError({name: ["You may not analyse this area."]})
+                raise ValidationError({name: [_("You may not analyse this area.")]})
         try:
             result = evaluation_analysis.evaluate(
                 request.user,

@@ -40,7 +40,14 @@ from trygg.incidents.models import (
     IncidentRollup,
     Source,
 )
-from trygg.lib.periods import Period, PeriodKind, local_date, periods_between
+from trygg.lib.periods import (
+    Period,
+    PeriodKind,
+    add_years,
+    local_date,
+    period_of,
+    periods_between,
+)
 
 DIMENSIONS = ("area", "category", "period", "organisation", "source")
 
@@ -164,15 +171,23 @@ def data_range(selection: Selection) -> tuple[date | None, date | None]:
     return local_date(found["first"]), local_date(found["last"])
 
 
-def resolve_range(selection: Selection) -> Selection:
+def resolve_range(selection: Selection, *, years: int | None = None) -> Selection:
     """The selection with an open start or end filled in from the data, in one query, so that
-    the several analyses of one page do not each look the range up again."""
+    the several analyses of one page do not each look the range up again.
+
+    ``years``: an open start goes back no further than this many reporting years before the
+    one with the latest data, so that a single outlier (an incident dated decades ago) does
+    not make every analysis of the page count from it.
+    """
     if selection.start is not None and selection.end is not None:
         return selection
     first, last = data_range(selection)
     if first is None or last is None:
         return selection
     start, end = selection.start or first, selection.end or last
+    if selection.start is None and years is not None:
+        latest = period_of(PeriodKind.REPORTING_YEAR, end, selection.first_month)
+        start = max(start, add_years(latest.start, -years))
     if end < start:
         return selection
     return replace(selection, start=start, end=end)

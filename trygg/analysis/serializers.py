@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from trygg.analysis.evaluation import Evaluation
+from trygg.lib.params import MAX_ID
 from trygg.lib.stats import WDD
 
 INTERVAL = serializers.ListField(
@@ -97,7 +99,7 @@ class EvaluationSerializer(serializers.Serializer):
 class IdListField(serializers.ListField):
     """Ids given as repeated parameters or separated by commas."""
 
-    child = serializers.IntegerField(min_value=1)
+    child = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
     def to_internal_value(self, data: Any) -> list[int]:
         if isinstance(data, str):
@@ -109,9 +111,9 @@ class IdListField(serializers.ListField):
 class EvaluationQuerySerializer(serializers.Serializer):
     """The query parameters of ``/api/v1/analysis/evaluation/``."""
 
-    area = serializers.IntegerField(min_value=1, help_text="The treated area.")
-    comparison_area = serializers.IntegerField(min_value=1, required=False)
-    buffer_area = serializers.IntegerField(min_value=1, required=False)
+    area = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The treated area.")
+    comparison_area = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    buffer_area = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     category = IdListField(min_length=1, help_text="Category ids (with their sub-categories).")
     start = serializers.DateField(help_text="The day the measure started.")
     end = serializers.DateField(required=False, help_text="The day the measure ended.")
@@ -127,16 +129,16 @@ class EvaluationQuerySerializer(serializers.Serializer):
         for name in ("comparison_area", "buffer_area"):
             if attrs.get(name) is not None and attrs[name] == attrs["area"]:
                 raise serializers.ValidationError(
-                    {name: ["Choose an area other than the treated one."]}
+                    {name: [_("Choose an area other than the treated one.")]}
                 )
         if attrs.get("comparison_area") is not None and attrs.get("comparison_area") == attrs.get(
             "buffer_area"
         ):
             raise serializers.ValidationError(
-                {"buffer_area": ["Choose an area other than the comparison area."]}
+                {"buffer_area": [_("Choose an area other than the comparison area.")]}
             )
         if attrs.get("end") and attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError({"end": ["The end is before the start."]})
+            raise serializers.ValidationError({"end": [_("The end is before the start.")]})
         return attrs
 
     @classmethod

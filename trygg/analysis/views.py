@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -59,7 +60,8 @@ def _selection(request: HttpRequest) -> tuple[SelectionForm, Selection | None]:
     except SelectionError as error:
         form.add_error(None, str(error))
         return form, None
-    return form, resolve_range(selection)
+    # Without a chosen start, the page covers the latest reporting years, not all data.
+    return form, resolve_range(selection, years=settings.TRYGG_ANALYSIS_DEFAULT_YEARS)
 
 
 def _comparison(request: HttpRequest) -> str:
@@ -77,6 +79,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
         "form": form,
         "selection": selection,
         "query": request.GET.urlencode(),
+        "default_years": settings.TRYGG_ANALYSIS_DEFAULT_YEARS,
     }
     if selection is not None:
         by_category = count_incidents(selection, ("category", "period"))

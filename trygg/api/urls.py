@@ -13,7 +13,16 @@ from trygg.plans.api import ActionPlanViewSet, MeasureViewSet, ProblemViewSet
 from trygg.reports.api import SituationReportViewSet
 from trygg.statistics.api import StatisticSeriesViewSet
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """DefaultRouter without format-suffix routes: ``statistics/values.json`` reached an action
+    that takes no ``format`` (a TypeError, a 500), and every answer is JSON anyway. Ids in the
+    path need no bound here: an id lookup out of the database's range finds no row (a 404)."""
+
+    include_format_suffixes = False
+
+
+router = Router()
 router.register("areas", AreaViewSet, basename="area")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("categories", CategoryViewSet, basename="category")

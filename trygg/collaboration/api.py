@@ -12,7 +12,6 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
 
 from trygg.collaboration.models import (
     AgendaItem,
@@ -28,6 +27,7 @@ from trygg.collaboration.serializers import (
     ForumSerializer,
     MeetingSerializer,
 )
+from trygg.lib.params import flag_param, id_param
 
 
 class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
@@ -95,11 +95,9 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action != "list":
             return meetings
         params = self.request.query_params
-        forum = params.get("forum", "").strip()
-        if forum:
-            if not forum.isdigit():
-                raise ValidationError({"forum": ["a forum id is a whole number"]})
-            meetings = meetings.filter(forum_id=int(forum))
-        if params.get("kommande", "").lower() in {"1", "true", "ja"}:
+        forum = id_param(params, "forum")
+        if forum is not None:
+            meetings = meetings.filter(forum_id=forum)
+        if flag_param(params, "kommande"):
             meetings = meetings.upcoming().order_by("starts_at", "id")
         return meetings

@@ -19,6 +19,7 @@ from trygg.collaboration.models import (
     ActionItem,
     AgendaItem,
     Agreement,
+    AgreementDocument,
     AgreementPriority,
     CitizenPromise,
     Decision,
@@ -30,6 +31,7 @@ from trygg.collaboration.models import (
     Signatory,
 )
 from trygg.collaboration.permissions import visible_agreements
+from trygg.lib.dates import planning_window
 from trygg.lib.forms import form_field
 from trygg.places.models import Area
 
@@ -191,7 +193,7 @@ PriorityFormSet = forms.inlineformset_factory(
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = AgreementDocument._meta.get_field("title").formfield(label=_("Title"), required=False)
     file = forms.FileField(
         label=_("PDF file"),
         help_text=_("Only PDF documents, at most 20 MB."),
@@ -333,6 +335,9 @@ class MeetingForm(forms.ModelForm):
         if day and start and end:
             if end <= start:
                 self.add_error("end", _("The meeting must end after it starts."))
+            elif day not in planning_window():
+                # Checked here: the model's own check names starts_at, not this form's field.
+                self.add_error("date", planning_window().message())
             else:
                 zone = timezone.get_current_timezone()
                 self.instance.starts_at = dt.datetime.combine(day, start, tzinfo=zone)

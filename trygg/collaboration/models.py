@@ -22,7 +22,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from trygg.lib import lights
+from trygg.lib.dates import check_dates, date_errors
 from trygg.lib.periods import add_years
+from trygg.lib.safetext import (
+    LONG_TEXT,
+    SafeCharField,
+    SafeEmailField,
+    SafeSlugField,
+    SafeTextField,
+    SafeURLField,
+)
 
 # Agreements ----------------------------------------------------------------------------
 
@@ -30,9 +39,9 @@ from trygg.lib.periods import add_years
 class PriorityArea(models.Model):
     """A samverkansområde an agreement can prioritise, e.g. “Unga i risk för kriminalitet”."""
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    code = SafeSlugField(_("code"), max_length=60, unique=True)
+    name = SafeCharField(_("name"), max_length=200, unique=True)
+    description = SafeTextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_default = models.BooleanField(
         _("default"),
@@ -76,7 +85,7 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
 class Agreement(models.Model):
     """A samverkansöverenskommelse: signed parties, priority areas, and when to review the annex."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = SafeCharField(_("title"), max_length=200)
     scope = models.CharField(_("scope"), max_length=20, choices=AgreementScope.choices)
     area = models.ForeignKey(
         "places.Area",
@@ -115,19 +124,19 @@ class Agreement(models.Model):
         ),
     )
     annex_reviewed_on = models.DateField(_("annex last reviewed"), null=True, blank=True)
-    situation_report_reference = models.CharField(
+    situation_report_reference = SafeCharField(
         _("lägesbild it refers to"),
         max_length=200,
         blank=True,
         help_text=_("E.g. “Lägesbild 2022”. Revised every year."),
     )
-    action_plan_reference = models.CharField(
+    action_plan_reference = SafeCharField(
         _("action plan it refers to"),
         max_length=200,
         blank=True,
         help_text=_("E.g. “Handlingsplan 2023”."),
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = SafeTextField(_("summary"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -146,7 +155,14 @@ class Agreement(models.Model):
         return reverse("collaboration:agreement_detail", args=[self.pk])
 
     def clean(self) -> None:
-        errors: dict[str, Any] = {}
+        errors: dict[str, Any] = date_errors(
+            events={"signed_on": self.signed_on, "annex_reviewed_on": self.annex_reviewed_on},
+            planned={
+                "valid_from": self.valid_from,
+                "valid_until": self.valid_until,
+                "annex_review_due": self.annex_review_due,
+            },
+        )
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The agreement cannot end before it starts.")
         if self.follows_id is not None and self.follows_id == self.pk:
@@ -187,8 +203,8 @@ class Signatory(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("agreement")
     )
-    name = models.CharField(_("name"), max_length=200)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    name = SafeCharField(_("name"), max_length=200)
+    title = SafeCharField(_("title"), max_length=200, blank=True)
     organisation = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("organisation"),
@@ -197,6 +213,8 @@ class Signatory(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("signatory")
@@ -221,18 +239,20 @@ class AgreementPriority(models.Model):
         default=False,
         help_text=_("Prioritised particularly in this agreement."),
     )
-    reason = models.TextField(
+    reason = SafeTextField(
         _("why"),
         blank=True,
         help_text=_("E.g. “Prioritised from the local lägesbild.”"),
     )
-    status_note = models.CharField(
+    status_note = SafeCharField(
         _("status"),
         max_length=200,
         blank=True,
         help_text=_("E.g. “Hanteras löpande i verksamheten” or “Stadsövergripande nivå”."),
     )
-    follow_up = models.TextField(_("work and follow-up"), blank=True)
+    follow_up = SafeTextField(_("work and follow-up"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("priority area of an agreement")
@@ -259,9 +279,9 @@ class AgreementDocument(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="documents", verbose_name=_("agreement")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = SafeCharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=agreement_upload_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    original_name = SafeCharField(_("file name"), max_length=255, blank=True)
     size = models.PositiveIntegerField(_("size"), default=0)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
@@ -291,8 +311,8 @@ class AgreementDocument(models.Model):
 class CitizenPromise(models.Model):
     """A medborgarlöfte: what the police and the municipality promise residents, and for when."""
 
-    title = models.CharField(_("title"), max_length=200)
-    promise = models.TextField(_("the promise"))
+    title = SafeCharField(_("title"), max_length=200)
+    promise = SafeTextField(_("the promise"))
     area = models.ForeignKey(
         "places.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
     )
@@ -301,7 +321,7 @@ class CitizenPromise(models.Model):
     )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
-    dialogue = models.TextField(
+    dialogue = SafeTextField(
         _("dialogue it came from"),
         blank=True,
         help_text=_("The citizen dialogue, survey or safety walk the promise answers."),
@@ -323,6 +343,7 @@ class CitizenPromise(models.Model):
         return reverse("collaboration:promise_detail", args=[self.pk])
 
     def clean(self) -> None:
+        check_dates(planned={"starts_on": self.starts_on, "ends_on": self.ends_on})
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
 
@@ -358,9 +379,11 @@ class PromiseFollowUp(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=FollowUpStatus.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = SafeTextField(_("note"), blank=True)
 
     objects = PromiseFollowUpQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("follow-up")
@@ -369,6 +392,9 @@ class PromiseFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.promise} {self.due_on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        check_dates(events={"done_on": self.done_on}, planned={"due_on": self.due_on})
 
     def is_overdue(self, day: dt.date | None = None) -> bool:
         """Not done, and due before ``day`` (by default today): the queryset's ``overdue``."""
@@ -402,19 +428,19 @@ class Rhythm(models.TextChoices):
 class Forum(models.Model):
     """A council or group that meets: strategiskt råd, lokalt råd, beredningsgrupp, …"""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = SafeCharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=ForumKind.choices)
     area = models.ForeignKey(
         "places.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="forums"
     )
     rhythm = models.CharField(_("rhythm"), max_length=20, choices=Rhythm.choices, blank=True)
-    rhythm_note = models.CharField(
+    rhythm_note = SafeCharField(
         _("rhythm in words"),
         max_length=200,
         blank=True,
         help_text=_("E.g. “Fridays in weeks 6, 20, 37 and 47”."),
     )
-    purpose = models.TextField(_("purpose"), blank=True)
+    purpose = SafeTextField(_("purpose"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -450,10 +476,10 @@ class ForumMember(models.Model):
         on_delete=models.CASCADE,
         related_name="forum_memberships",
     )
-    name = models.CharField(
+    name = SafeCharField(
         _("name"), max_length=200, blank=True, help_text=_("For a person without a Trygg account.")
     )
-    title = models.CharField(_("title or role"), max_length=200, blank=True)
+    title = SafeCharField(_("title or role"), max_length=200, blank=True)
     organisation = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("organisation"),
@@ -462,8 +488,10 @@ class ForumMember(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    email = models.EmailField(_("e-mail"), blank=True)
+    email = SafeEmailField(_("e-mail"), blank=True)
     is_chair = models.BooleanField(_("chair"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("forum member")
@@ -519,22 +547,22 @@ class Meeting(models.Model):
     forum = models.ForeignKey(
         Forum, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("forum")
     )
-    title = models.CharField(
+    title = SafeCharField(
         _("title"), max_length=200, blank=True, help_text=_("Left empty, the forum's name is used.")
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    room = models.CharField(_("room"), max_length=200, blank=True)
-    online_url = models.URLField(_("link for joining online"), blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    address = SafeCharField(_("address"), max_length=200, blank=True)
+    room = SafeCharField(_("room"), max_length=200, blank=True)
+    online_url = SafeURLField(_("link for joining online"), blank=True)
+    contact_name = SafeCharField(_("contact person"), max_length=200, blank=True)
+    contact_phone = SafeCharField(_("contact phone"), max_length=50, blank=True)
+    contact_email = SafeEmailField(_("contact e-mail"), blank=True)
+    minutes = SafeTextField(_("minutes"), blank=True, max_length=LONG_TEXT)
     attendees = models.ManyToManyField(
         ForumMember, blank=True, related_name="meetings_attended", verbose_name=_("present")
     )
-    other_attendees = models.TextField(
+    other_attendees = SafeTextField(
         _("others present"),
         blank=True,
         help_text=_("People who are not members of the forum, one per line."),
@@ -565,6 +593,7 @@ class Meeting(models.Model):
         return reverse("collaboration:meeting_detail", args=[self.pk])
 
     def clean(self) -> None:
+        check_dates(planned={"starts_at": self.starts_at, "ends_at": self.ends_at})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
 
@@ -600,9 +629,9 @@ class AgendaItem(models.Model):
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
     )
     position = models.PositiveSmallIntegerField(_("number"), default=0)
-    title = models.CharField(_("item"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
-    presenter = models.CharField(_("presented by"), max_length=200, blank=True)
+    title = SafeCharField(_("item"), max_length=300)
+    description = SafeTextField(_("description"), blank=True)
+    presenter = SafeCharField(_("presented by"), max_length=200, blank=True)
     linked_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -616,6 +645,8 @@ class AgendaItem(models.Model):
         on_delete=models.CASCADE,
         related_name="carried_to",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("agenda item")
@@ -639,7 +670,9 @@ class Decision(models.Model):
         on_delete=models.SET_NULL,
         related_name="decisions",
     )
-    text = models.TextField(_("decision"))
+    text = SafeTextField(_("decision"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("decision")
@@ -665,7 +698,7 @@ class ActionItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("meeting")
     )
-    title = models.CharField(_("what"), max_length=300)
+    title = SafeCharField(_("what"), max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -674,7 +707,7 @@ class ActionItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="action_items",
     )
-    owner_name = models.CharField(
+    owner_name = SafeCharField(
         _("owner outside Trygg"), max_length=200, blank=True, help_text=_("If not a Trygg user.")
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
@@ -683,6 +716,8 @@ class ActionItem(models.Model):
 
     objects = ActionItemQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
@@ -690,6 +725,10 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # ``done_on`` is set by Trygg when the item is ticked, not typed.
+        check_dates(planned={"due_on": self.due_on})
 
     @property
     def owner_display(self) -> str:

@@ -115,7 +115,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         model = AgendaItem
         fields = ["position", "title", "description", "presenter", "link", "carried_action"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_link(self, item: AgendaItem) -> str | None:
         if item.linked_id is None or item.linked_type is None:
             return None

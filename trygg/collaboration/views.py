@@ -63,6 +63,7 @@ from trygg.collaboration.permissions import (
     visible_meetings,
     visible_promises,
 )
+from trygg.lib.forms import unconfirmed_removals
 from trygg.lib.web import download, page
 
 SECTION = "collaboration"
@@ -168,7 +169,9 @@ def _agreement_form(request: HttpRequest, agreement: Agreement) -> HttpResponse:
     signatories = SignatoryFormSet(data, instance=agreement, prefix="sign", user=request.user)
     priorities = None if creating else PriorityFormSet(data, instance=agreement, prefix="prio")
     valid = data is not None and form.is_valid() and signatories.is_valid()
-    if valid and (priorities is None or priorities.is_valid()):
+    valid = valid and (priorities is None or priorities.is_valid())
+    removals = unconfirmed_removals(request, [signatories, priorities]) if valid else []
+    if valid and not removals:
         with transaction.atomic():
             saved = actions.save_agreement(
                 form.save(commit=False), parties=form.cleaned_data["parties"]
@@ -188,6 +191,7 @@ def _agreement_form(request: HttpRequest, agreement: Agreement) -> HttpResponse:
             "priorities": priorities,
             "agreement": agreement,
             "creating": creating,
+            "removals": removals,
         },
     )
 
@@ -273,7 +277,9 @@ def _promise_form(request: HttpRequest, promise: CitizenPromise) -> HttpResponse
     data = request.POST if request.method == "POST" else None
     form = PromiseForm(data, instance=promise, user=request.user)
     follow_ups = FollowUpFormSet(data, instance=promise, prefix="follow")
-    if data is not None and form.is_valid() and follow_ups.is_valid():
+    valid = data is not None and form.is_valid() and follow_ups.is_valid()
+    removals = unconfirmed_removals(request, [follow_ups]) if valid else []
+    if valid and not removals:
         with transaction.atomic():
             saved = form.save()
             follow_ups.instance = saved
@@ -283,7 +289,7 @@ def _promise_form(request: HttpRequest, promise: CitizenPromise) -> HttpResponse
     return render(
         request,
         "collaboration/promise_form.html",
-        {"form": form, "follow_ups": follow_ups, "promise": promise},
+        {"form": form, "follow_ups": follow_ups, "promise": promise, "removals": removals},
     )
 
 
@@ -345,7 +351,9 @@ def _forum_form(request: HttpRequest, forum: Forum) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ForumForm(data, instance=forum, user=request.user)
     members = MemberFormSet(data, instance=forum, prefix="member", user=request.user)
-    if data is not None and form.is_valid() and members.is_valid():
+    valid = data is not None and form.is_valid() and members.is_valid()
+    removals = unconfirmed_removals(request, [members]) if valid else []
+    if valid and not removals:
         with transaction.atomic():
             saved = form.save()
             members.instance = saved
@@ -362,7 +370,7 @@ def _forum_form(request: HttpRequest, forum: Forum) -> HttpResponse:
     return render(
         request,
         "collaboration/forum_form.html",
-        {"form": form, "members": members, "forum": forum},
+        {"form": form, "members": members, "forum": forum, "removals": removals},
     )
 
 
@@ -421,7 +429,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = MeetingForm(data, instance=meeting)
     agenda = AgendaItemFormSet(data, instance=meeting, prefix="agenda", user=request.user)
-    if data is not None and form.is_valid() and agenda.is_valid():
+    valid = data is not None and form.is_valid() and agenda.is_valid()
+    removals = unconfirmed_removals(request, [agenda]) if valid else []
+    if valid and not removals:
         with transaction.atomic():
             form.save()
             agenda.save()
@@ -430,7 +440,13 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "collaboration/meeting_form.html",
-        {"form": form, "forum": meeting.forum, "meeting": meeting, "agenda": agenda},
+        {
+            "form": form,
+            "forum": meeting.forum,
+            "meeting": meeting,
+            "agenda": agenda,
+            "removals": removals,
+        },
     )
 
 
@@ -468,7 +484,9 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     form = MinutesForm(data, instance=meeting)
     decisions = DecisionFormSet(data, instance=meeting, prefix="decision")
     items = ActionItemFormSet(data, instance=meeting, prefix="action", user=request.user)
-    if data is not None and form.is_valid() and decisions.is_valid() and items.is_valid():
+    valid = data is not None and form.is_valid() and decisions.is_valid() and items.is_valid()
+    removals = unconfirmed_removals(request, [decisions, items]) if valid else []
+    if valid and not removals:
         with transaction.atomic():
             form.save()
             decisions.save()
@@ -481,7 +499,13 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "collaboration/meeting_minutes.html",
-        {"form": form, "decisions": decisions, "items": items, "meeting": meeting},
+        {
+            "form": form,
+            "decisions": decisions,
+            "items": items,
+            "meeting": meeting,
+            "removals": removals,
+        },
     )
 
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -34,7 +35,8 @@ class ComplianceView(APIView):
         try:
             area, day = selection(request.user, request.query_params)
         except BadSelection as error:
-            raise ValidationError({str(error): ["not a valid value"]}) from None
+            name = str(error)
+            raise ValidationError({name: [_("Bad value for %(name)s.") % {"name": name}]}) from None
         duties = checklist(area, day)
         data = {
             "area": area.pk,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 
 from django.http import Http404
 from django.utils import timezone
 
 from trygg.accounts.models import AnyUser
 from trygg.compliance.permissions import check_checklist, default_area
+from trygg.lib.params import Query, id_param
 from trygg.places.models import Area
 
 
@@ -17,13 +17,11 @@ class BadSelection(ValueError):
     """A parameter could not be read."""
 
 
-def selection(user: AnyUser, params: Mapping[str, str]) -> tuple[Area, dt.date]:
+def selection(user: AnyUser, params: Query) -> tuple[Area, dt.date]:
     """The area (checked against the user's scope) and the day; Http404 without any area."""
-    raw_area = (params.get("omrade") or "").strip()
-    if raw_area:
-        if not raw_area.isdigit():
-            raise BadSelection("omrade")
-        area = Area.objects.filter(pk=int(raw_area)).first()
+    area_id = id_param(params, "omrade")  # BadParameter (a 400) when it is no id
+    if area_id is not None:
+        area = Area.objects.filter(pk=area_id).first()
         if area is None:
             raise Http404
     else:

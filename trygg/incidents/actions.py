@@ -379,6 +379,32 @@ def _changed_fields(incident: Incident, changes: dict[str, object]) -> dict[str,
     return changed
 
 
+def _cleared_problems(
+    incident: Incident, changed: dict[str, object], found: list[Problem]
+) -> list[Problem]:
+    """What a correction may not empty: the area (unless a new point places the incident)
+    and the reporting organisation once the incident has one (pages, counts by organisation
+    and the reporters' scope rely on it). Fields with a problem already are left alone."""
+    named = {problem.field for problem in found}
+    point = ("latitude", "longitude")
+    new_point = bool(set(point) & set(changed)) and all(
+        changed.get(name, getattr(incident, name)) is not None for name in point
+    )
+    problems = []
+    if "area" in changed and changed["area"] is None and not new_point and "area" not in named:
+        message = _("the area cannot be emptied; choose another area or move the point")
+        problems.append(Problem(None, "area", message))
+    if (
+        "organisation" in changed
+        and changed["organisation"] is None
+        and incident.organisation_id is not None
+        and "organisation" not in named
+    ):
+        message = _("the reporting organisation cannot be emptied")
+        problems.append(Problem(None, "organisation", message))
+    return problems
+
+
 def _correction_problems(
     incident: Incident, changed: dict[str, object], user: AnyUser
 ) -> tuple[list[Problem], int | None]:
@@ -395,6 +421,7 @@ def _correction_problems(
     checked = check_batch(IncidentBatch.from_drafts([draft]), ReportingScope(), now=timezone.now())
     keys = set(changed)
     problems = [p for p in checked.problems if _concerns_changes(p, keys)]
+    problems += _cleared_problems(incident, changed, problems)
     area_id = checked.written_area(0)
     moved = keys & {"area", "latitude", "longitude", "organisation"}
     if (

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -41,14 +42,13 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
         return visible_categories(self.request.user).order_by("sort_order", "name", "id")
 
 
+ID = {"type": "integer", "minimum": 1}
 FILTER_PARAMETERS = [
     OpenApiParameter("fran", OpenApiTypes.DATE, description="Occurred on or after this date."),
     OpenApiParameter("till", OpenApiTypes.DATE, description="Occurred on or before this date."),
-    OpenApiParameter("omrade", OpenApiTypes.INT, description="Area id, sub-areas included."),
-    OpenApiParameter(
-        "kategori", OpenApiTypes.INT, description="Category id, sub-categories included."
-    ),
-    OpenApiParameter("organisation", OpenApiTypes.INT, description="Reporting organisation id."),
+    OpenApiParameter("omrade", ID, description="Area id, sub-areas included."),
+    OpenApiParameter("kategori", ID, description="Category id, sub-categories included."),
+    OpenApiParameter("organisation", ID, description="Reporting organisation id."),
     OpenApiParameter("kalla", OpenApiTypes.STR, enum=Source.values, description="Source."),
     OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values, description="Status."),
     OpenApiParameter("q", OpenApiTypes.STR, description="Text in the description or place."),
@@ -68,29 +68,110 @@ ETAG_HEADER = OpenApiResponse(
 STALE = OpenApiResponse(
     description="The incident changed since the ETag given in If-Match: fetch it again."
 )
-VERSIONED_UPDATE = extend_schema(parameters=[IF_MATCH], responses={200: ETAG_HEADER, 412: STALE})
+IF_MATCH_RULE = (
+    " Send the `ETag` you read as `If-Match` to be refused with 412 rather than overwrite a "
+    "change made since; without it the update is made whatever changed."
+)
+
+
+WHERE_RULE = (
+    "An incident lies in an area: give `area` (an area id you may report in), or `latitude` "
+    "and `longitude` (WGS84; the area is then the one the point lies in, among yours), or "
+    "both (the point decides; the area is kept when the point lies outside your areas). "
+    "Neither answers 400 naming `area`; a point outside your areas without an area answers "
+    "400 naming `latitude`."
+)
+POINT = {"latitude": 59.3098, "longitude": 18.0227}
+CREATE_EXAMPLES = [
+    OpenApiExample(
+        "A report at a point",
+        request_only=True,
+        value={
+            "category": "klotter",
+            "occurred_at": "2026-09-14T21:30:00+02:00",
+            **POINT,
+            "place": "Vid entrén",
+            "description": "Nytt klotter på fasaden.",
+            "external_id": "fastighet-2026-0914-1",
+        },
+        description="The area follows from the point. Sending the same `external_id` again "
+        "answers 200 with the incident already recorded.",
+    ),
+    OpenApiExample(
+        "A report for a day, time unknown",
+        request_only=True,
+        value={
+            "category": "skadegorelse",
+            "occurred_at": "2026-09-15T00:00:00+02:00",
+            "time_unknown": True,
+            **POINT,
+            "description": "Trasig belysning i trappuppgången, upptäckt på morgonen.",
+        },
+    ),
+]
+UPDATE_EXAMPLES = [
+    OpenApiExample(
+        "A correction",
+        request_only=True,
+        value={
+            "category": "klotter",
+            "occurred_at": "2026-09-14T21:30:00+02:00",
+            "occurred_until": "2026-09-14T23:00:00+02:00",
+            **POINT,
+            "place": "Vid entrén, port 3",
+            "description": "Nytt klotter på fasaden och porten.",
+        },
+    ),
+]
+PARTIAL_UPDATE_EXAMPLES = [
+    OpenApiExample(
+        "A review",
+        request_only=True,
+        value={"status": "granskad"},
+        description="Coordinators and analysts review an incident by setting its status.",
+    ),
+    OpenApiExample(
+        "A corrected place",
+        request_only=True,
+        value={"place": "Gångtunneln vid stationen"},
+    ),
+]
 
 
 @extend_schema_view(
     list=extend_schema(parameters=FILTER_PARAMETERS),
     retrieve=extend_schema(responses={200: ETAG_HEADER}),
     create=extend_schema(
+        description="Report an incident (needs a reporting role). " + WHERE_RULE,
+        examples=CREATE_EXAMPLES,
         responses={
             201: OpenApiResponse(
                 IncidentSerializer, description="Recorded; its URL in the Location header."
             ),
             200: OpenApiResponse(
                 IncidentSerializer,
-                description="The external id was recorded before: the incident recorded "
-                "first, its URL in the Location header.",
+                description="Recorded before: the same `external_id` was sent again (or at "
+                "once), and the incident recorded first is answered, its URL in the Location "
+                "header.",
             ),
             409: OpenApiResponse(
                 description="The external id is already used by a report the user cannot see."
             ),
-        }
+        },
     ),
-    update=VERSIONED_UPDATE,
-    partial_update=VERSIONED_UPDATE,
+    update=extend_schema(
+        description="Correct an incident, every field given. " + WHERE_RULE + IF_MATCH_RULE,
+        examples=UPDATE_EXAMPLES,
+        parameters=[IF_MATCH],
+        responses={200: ETAG_HEADER, 412: STALE},
+    ),
+    partial_update=extend_schema(
+        description="Correct or review an incident, only the fields given. A changed point "
+        "moves the incident to the area the point lies in." + IF_MATCH_RULE,
+        examples=PARTIAL_UPDATE_EXAMPLES,
+        parameters=[IF_MATCH],
+        responses={200: ETAG_HEADER, 412: STALE},
+    ),
 )
 class IncidentViewSet(
     VersionedUpdates,

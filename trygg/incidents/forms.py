@@ -16,7 +16,6 @@ from trygg.accounts.permissions import visible_areas, visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.actions import IncidentDraft
 from trygg.incidents.models import (
-    DESCRIPTION_MAX_LENGTH,
     Category,
     Incident,
     IncidentQuerySet,
@@ -75,16 +74,14 @@ class IncidentForm(forms.Form):
         required=False,
         empty_label=_("– from the map –"),
     )
-    place = forms.CharField(
+    place = Incident._meta.get_field("place").formfield(
         label=_("Where exactly?"),
         required=False,
-        max_length=200,
         help_text=_("E.g. “by the entrance to the metro”."),
     )
-    description = forms.CharField(
+    description = Incident._meta.get_field("description").formfield(
         label=_("Description"),
         required=False,
-        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Describe what you saw. Never write names or personal identity numbers."),
     )

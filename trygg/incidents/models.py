@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from trygg.lib.imports import NameIndex
 from trygg.lib.jobs import BackgroundJob
+from trygg.lib.safetext import SafeCharField, SafeSlugField, SafeTextField
 from trygg.lib.tree import Tree
 
 
@@ -68,8 +69,8 @@ class CategoryQuerySet(models.QuerySet["Category"]):
 
 
 class Category(models.Model):
-    name = models.CharField(_("name"), max_length=120)
-    code = models.SlugField(
+    name = SafeCharField(_("name"), max_length=120)
+    code = SafeSlugField(
         _("code"),
         max_length=60,
         unique=True,
@@ -83,7 +84,7 @@ class Category(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = SafeTextField(_("description"), blank=True)
     police_event_types = models.JSONField(
         _("police event types"),
         default=list,
@@ -218,8 +219,8 @@ class Incident(models.Model):
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=PLACE_MAX_LENGTH, blank=True)
-    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    place = SafeCharField(_("place"), max_length=PLACE_MAX_LENGTH, blank=True)
+    description = SafeTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     organisation = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("reporting organisation"),
@@ -238,7 +239,7 @@ class Incident(models.Model):
         related_name="reported_incidents",
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    external_id = SafeCharField(_("external id"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NY)
     reviewed_by = models.ForeignKey(
         "accounts.User",
@@ -415,7 +416,7 @@ class ImportJob(BackgroundJob):
         related_name="+",
     )
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
-    filename = models.CharField(_("file name"), max_length=255)
+    filename = SafeCharField(_("file name"), max_length=255)
     format = models.CharField(_("format"), max_length=10, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
     rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
@@ -433,3 +434,26 @@ class ImportJob(BackgroundJob):
 
     def progress_counts(self) -> tuple[int, int | None]:
         return self.rows_processed, self.rows_total
+
+    task_path = "trygg.incidents.imports.jobs.run_import"
+    upload_field = "file"
+
+    def record_failure(self, reason: str) -> list[str]:
+        self.result = {"failure": reason}
+        return ["result"]
+
+    def reset_progress(self) -> list[str]:
+        self.result = {}
+        self.rows_processed = 0
+        self.rows_total = None
+        self.format = ""
+        return ["result", "rows_processed", "rows_total", "format"]
+
+    @property
+    def can_retry(self) -> bool:
+        """Only a job that was interrupted still has its file (every other end deletes it)."""
+        return (
+            self.is_failed
+            and bool(self.file.name)
+            and self.file.storage.exists(self.file.name or "")
+        )

@@ -46,6 +46,7 @@ from trygg.incidents.actions import IncidentDraft, IncidentsRefused, record_inci
 from trygg.incidents.models import Category, Incident, IncidentQuerySet, Source, Status
 from trygg.incidents.permissions import can_report, visible_incidents
 from trygg.lib.grid import lattice_centres
+from trygg.lib.params import parse_id
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # By the path's suffix; the discovery document lists the MIME types without the charset.
@@ -68,7 +69,6 @@ FIRST_CHANGESET = "1970-01-01T00:00:00Z"
 # When a search names no start date, it covers the last 90 days, as the specification says.
 DEFAULT_SPAN = dt.timedelta(days=90)
 MAX_REQUESTS = 1000
-MAX_ID = 2**63 - 1
 # The public view places a request at the centre of its square of the national grid.
 PUBLIC_CELL_M = 1000
 # The actions name problems with model field names; Open311 clients know their own.
@@ -345,10 +345,7 @@ def _as_requests(user: AnyUser | None, incidents: Iterable[Incident]) -> Answer:
 
 def _request_id(text: str) -> int | None:
     """A service_request_id as Trygg's ids are: digits within the database's integers."""
-    text = text.strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
-        return None
-    return int(text) if int(text) <= MAX_ID else None
+    return parse_id(text)
 
 
 def _datetime(parameters: dict[str, str], name: str) -> dt.datetime | None:

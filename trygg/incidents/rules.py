@@ -25,12 +25,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.accounts.models import AnyUser, Role
 from trygg.accounts.permissions import visible_organisations
 from trygg.accounts.scope import scope_for
 from trygg.incidents.models import DESCRIPTION_MAX_LENGTH, PLACE_MAX_LENGTH
+from trygg.lib.dates import event_window
 from trygg.lib.geo import AreaIndex
 from trygg.lib.imports import Problem, identity_number_message
 from trygg.lib.personnummer import holds_identity_number
@@ -251,7 +253,14 @@ def check_batch(
     occurred, until = batch.occurred_at, batch.occurred_until
     found.add(np.isnat(occurred), "occurred_at", _("the time is required"))
     latest = _utc64(now + FUTURE_TOLERANCE)
+    # A year such as 0059 is a typing or parsing mistake: refused, like the future.
+    window = event_window(timezone.localdate(now))
+    earliest = _utc64(window.first_moment())
+    too_early = _("the time lies before %(earliest)s") % {"earliest": window.earliest.isoformat()}
+    found.add(occurred < earliest, "occurred_at", too_early)
     found.add(occurred > latest, "occurred_at", _("the time lies in the future"))
+    found.add(until < earliest, "occurred_until", too_early)
+    found.add(until > latest, "occurred_until", _("the end time lies in the future"))
     found.add(until < occurred, "occurred_until", _("the end time is before the start time"))
 
     lat, lon = batch.latitude, batch.longitude

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -82,6 +83,11 @@ class CategoryField(serializers.RelatedField):
 
     def to_internal_value(self, data: object) -> Category:
         text = str(data).strip()
+        if "\x00" in text:  # no code holds one, and PostgreSQL cannot even compare it
+            raise serializers.ValidationError(
+                _("unknown category “%(value)s”") % {"value": text.replace("\x00", "")},
+                code="unknown",
+            )
         categories = self.get_queryset()
         found = categories.filter(code=text).first()
         if found is None and text.isdigit():
@@ -93,7 +99,41 @@ class CategoryField(serializers.RelatedField):
         return found
 
 
+class StrictCharField(serializers.CharField):
+    """Text only: DRF would turn a number into text, which the schema (a string) refuses."""
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictFloatField(serializers.FloatField):
+    """A JSON number only, not a numeric string or a boolean, as the schema says."""
+
+    def to_internal_value(self, data: object) -> float:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """``true`` or ``false`` only, not "yes", 1 or "true", as the schema says."""
+
+    def to_internal_value(self, data: object) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class IncidentSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.FloatField: StrictFloatField,
+        models.BooleanField: StrictBooleanField,
+    }
     reference = serializers.CharField(read_only=True)
     category = CategoryField()
     area = ScopedPrimaryKeyField(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("mall.xlsx", views.template, {"fmt": "xlsx"}, name="template_xlsx"),
     path("importera/", views.import_file, name="import"),
     path("importera/<int:pk>/", views.import_job, name="import_job"),
+    path("importera/<int:pk>/igen/", views.import_job_retry, name="import_job_retry"),
     path("importera/<int:pk>/status.json", views.import_job_status, name="import_job_status"),
     path("importera/<int:pk>/problem.csv", views.import_job_problems, name="import_job_problems"),
     path("<int:pk>/", views.incident_detail, name="detail"),

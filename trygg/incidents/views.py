@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from trygg.accounts.models import AnyUser, User
 from trygg.accounts.scope import scope_for
@@ -41,6 +42,7 @@ from trygg.incidents.permissions import (
     visible_incidents,
 )
 from trygg.lib.csvio import write_csv
+from trygg.lib.jobs import retry_job
 from trygg.lib.versioning import StaleVersion
 from trygg.lib.web import page
 from trygg.places.maps import feature_collection, map_areas_for_roots, top_areas
@@ -292,6 +294,20 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
             "refused_all": job.status == ImportJob.State.FAILED and bool(problems),
         },
     )
+
+
+@require_POST
+@page("incidents")
+def import_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start an interrupted job again (its worker stopped; the file was kept for this)."""
+    job = _visible_job(request, pk)
+    if not can_import(request.user):
+        raise PermissionDenied
+    if retry_job(job):
+        messages.success(request, _("The import was started again."))
+    else:
+        messages.error(request, _("This import cannot be started again; upload the file again."))
+    return redirect("incidents:import_job", pk=job.pk)
 
 
 @page("incidents")

@@ -7,6 +7,7 @@ instead of silently falling back to a default.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import zoneinfo
 from collections.abc import Mapping
@@ -123,6 +124,17 @@ def env_timezone(name: str, default: str, *, environ: Mapping[str, str] | None =
     return value
 
 
+def env_date(name: str, default: dt.date, *, environ: Mapping[str, str] | None = None) -> dt.date:
+    """A calendar date written as ISO 8601 (``1990-01-01``)."""
+    value = _raw(name, environ)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a date (YYYY-MM-DD)") from None
+
+
 def env_choice(
     name: str, default: str, choices: list[str], *, environ: Mapping[str, str] | None = None
 ) -> str:
@@ -173,3 +185,51 @@ def env_database(
     url = env_str(name, default, environ=environ)
     assert url is not None
     return parse_database_url(url, name=name)
+
+
+def parse_cache_url(url: str, *, name: str = "CACHE_URL") -> dict[str, Any]:
+    """Django's CACHES entry for a URL: ``locmem://`` (one process's memory), ``redis://host:
+    6379/0`` or ``rediss://…`` (needs the ``redis`` package) or ``db://table`` (a table made by
+    ``trygg createcachetable``); ConfigError for anything else."""
+    scheme, _sep, rest = url.partition("://")
+    scheme = scheme.lower()
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
+    if scheme in {"redis", "rediss"}:
+        if not urlsplit(url).hostname:
+            raise ConfigError(f"{name}={redact_url(url)!r} names no host")
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db":
+        if not rest.isidentifier():
+            raise ConfigError(f"{name}={url!r} names no table (e.g. db://trygg_cache)")
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+    raise ConfigError(
+        f"{name}={redact_url(url)!r} is not a cache URL Trygg supports "
+        "(locmem://, redis://host:6379/0, rediss://…, db://table)"
+    )
+
+
+def env_cache(
+    name: str, default: str, *, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    url = env_str(name, default, environ=environ)
+    assert url is not None
+    return parse_cache_url(url, name=name)
+
+
+RATE_PERIODS = frozenset({"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"})
+
+
+def env_rate(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str | None:
+    """A request rate as DRF writes it (``60/minute``, ``1000/hour``, ``5/s``), or None when
+    the variable is ``off`` (no limit)."""
+    value = env_str(name, default, environ=environ)
+    assert value is not None
+    if value.lower() in {"off", "none", "0"}:
+        return None
+    count, _sep, period = value.partition("/")
+    if not (count.isdigit() and int(count) > 0 and period.lower() in RATE_PERIODS):
+        raise ConfigError(
+            f"{name}={value!r} is not a rate (e.g. 60/minute, 1000/hour, 10/second; or off)"
+        )
+    return f"{int(count)}/{period.lower()}"

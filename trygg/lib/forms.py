@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
+from django.http import HttpRequest
+
+# The button on a form page that confirms the removals it listed (see ``unconfirmed_removals``).
+CONFIRM_REMOVALS = "bekrafta-borttagning"
 
 
 def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
@@ -16,3 +22,23 @@ def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -
     if not isinstance(field, kind):
         raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
     return field
+
+
+def unconfirmed_removals(
+    request: HttpRequest, formsets: Sequence[forms.BaseFormSet | None]
+) -> list[str]:
+    """The stored rows the valid, posted ``formsets`` would delete, until the user confirms.
+
+    A page with "delete" boxes in its formsets saves nothing while this is not empty: it shows
+    the list and asks again (``templates/_confirm_removals.html``, no script needed); the
+    confirming post carries ``CONFIRM_REMOVALS`` and returns an empty list.
+    """
+    if request.POST.get(CONFIRM_REMOVALS) == "1":
+        return []
+    return [
+        str(form.instance)
+        for formset in formsets
+        if formset is not None
+        for form in formset.deleted_forms
+        if getattr(form, "instance", None) is not None and form.instance.pk
+    ]

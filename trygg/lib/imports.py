@@ -29,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from trygg.lib.personnummer import contains_identity_number
+from trygg.lib.safetext import identity_number_message
 
 # ``progress(done, total)``: called as rows are checked and written.
 Progress = Callable[[int, int], None]
@@ -70,13 +71,6 @@ class RowsRefused(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems[:5]))
-
-
-def identity_number_message() -> str:
-    return _(
-        "the text contains a personal identity number (personnummer or samordningsnummer); "
-        "remove it – Trygg must not store them"
-    )
 
 
 def text_problems(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from trygg.lib.geo import GeometryError, clean_boundary
+from trygg.lib.safetext import SafeCharField, SafeTextField
 from trygg.lib.tree import Tree
 
 
@@ -63,7 +64,7 @@ class AreaQuerySet(models.QuerySet["Area"]):
 
 
 class Area(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = SafeCharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -73,7 +74,7 @@ class Area(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    code = models.CharField(
+    code = SafeCharField(
         _("code"),
         max_length=32,
         blank=True,
@@ -96,7 +97,7 @@ class Area(models.Model):
     classification_year = models.PositiveSmallIntegerField(
         _("classification year"), null=True, blank=True
     )
-    description = models.TextField(_("description"), blank=True)
+    description = SafeTextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -35,6 +35,34 @@ def record_follow_up(
     return follow_up
 
 
+def _latest_sets_the_light(measure: Measure) -> None:
+    """After a follow-up is corrected or removed, the newest one left gives the measure's
+    traffic light and its reason again (with none left, the measure keeps what it has)."""
+    latest = measure.follow_ups.order_by("-on", "-pk").first()
+    if latest is None:
+        return
+    measure.status = latest.status
+    measure.status_reason = latest.text
+    measure.save(update_fields=["status", "status_reason", "updated_at"])
+
+
+@transaction.atomic
+def edit_follow_up(follow_up: FollowUp, *, on: dt.date, status: str, text: str) -> FollowUp:
+    """Correct a follow-up (its history keeps what it said before)."""
+    follow_up.on, follow_up.status, follow_up.text = on, status, text
+    follow_up.save(update_fields=["on", "status", "text"])
+    _latest_sets_the_light(follow_up.measure)
+    return follow_up
+
+
+@transaction.atomic
+def delete_follow_up(follow_up: FollowUp) -> None:
+    """Remove a follow-up; its history row keeps what it said."""
+    measure = follow_up.measure
+    follow_up.delete()
+    _latest_sets_the_light(measure)
+
+
 class PlanCannotBeDecided(Exception):
     """A superseded plan is not decided again: that would supersede the plan in force."""
 

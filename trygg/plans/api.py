@@ -11,8 +11,8 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
 
+from trygg.lib.params import choice_param, id_param
 from trygg.plans.models import ActionPlan, Cause, Measure, Problem, TrafficLight
 from trygg.plans.permissions import visible_measures, visible_plans
 from trygg.plans.serializers import (
@@ -49,16 +49,6 @@ class ActionPlanViewSet(viewsets.ReadOnlyModelViewSet):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
 
-def _id_parameter(request: Any, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError as error:
-        raise ValidationError({name: ["A whole number."]}) from error
-
-
 PLAN_PARAMETER = OpenApiParameter("plan", OpenApiTypes.INT, description="Only this plan's.")
 
 
@@ -81,7 +71,7 @@ class ProblemViewSet(viewsets.ReadOnlyModelViewSet):
             )
             .order_by("plan", "priority", "title", "id")
         )
-        plan = _id_parameter(self.request, "plan")
+        plan = id_param(self.request.query_params, "plan")
         return problems if plan is None else problems.filter(plan=plan)
 
 
@@ -110,15 +100,11 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
             )
             .order_by("plan", "title", "id")
         )
-        plan = _id_parameter(self.request, "plan")
+        plan = id_param(self.request.query_params, "plan")
         if plan is not None:
             measures = measures.filter(plan=plan)
-        status = self.request.query_params.get("status")
+        status = choice_param(self.request.query_params, "status", TrafficLight.values)
         if status:
-            if status not in TrafficLight.values:
-                raise ValidationError(
-                    {"status": [f"Choose among {', '.join(TrafficLight.values)}."]}
-                )
             measures = measures.filter(status=status)
         return measures
 

@@ -18,6 +18,7 @@ from trygg.collaboration.forms import DateInput, area_label
 from trygg.collaboration.models import PriorityArea
 from trygg.incidents.models import Category
 from trygg.incidents.permissions import visible_categories
+from trygg.lib.dates import validate_event_date
 from trygg.lib.forms import form_field
 from trygg.lib.periods import KIND_LABELS, PeriodKind
 from trygg.lib.versioning import EditedSinceForm
@@ -95,7 +96,7 @@ class DecidePlanForm(forms.Form):
 
     decided_by = ActionPlan._meta.get_field("decided_by").formfield(required=True)
     decided_at = ActionPlan._meta.get_field("decided_at").formfield(
-        required=True, widget=DateInput()
+        required=True, widget=DateInput(), validators=[validate_event_date]
     )
 
     def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
@@ -150,8 +151,8 @@ class EvidenceForm(forms.Form):
     cause = forms.ModelChoiceField(
         label=_("Evidence for"), queryset=Cause.objects.none(), required=False
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
-    note = forms.CharField(
+    title = Evidence._meta.get_field("title").formfield(label=_("Title"))
+    note = Evidence._meta.get_field("note").formfield(
         label=_("What it shows"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     areas = forms.ModelMultipleChoiceField(
@@ -307,6 +308,19 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate
+        form_field(self, "status", forms.ChoiceField).choices = TrafficLight.choices
+
+
+class FollowUpEditForm(forms.ModelForm):
+    """A follow-up corrected afterwards: its date, light and text."""
+
+    class Meta:
+        model = FollowUp
+        fields = ["on", "status", "text"]
+        widgets = {"on": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         form_field(self, "status", forms.ChoiceField).choices = TrafficLight.choices
 
 

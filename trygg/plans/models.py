@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from trygg.collaboration.models import FollowUpStatus
+from trygg.lib.dates import check_dates
 from trygg.lib.periods import add_years
+from trygg.lib.safetext import SafeCharField, SafeEmailField, SafeTextField
 
 
 class PlanStatus(models.TextChoices):
@@ -81,7 +83,7 @@ class ActionPlan(models.Model):
     and ``situation_report_date`` instead (it then does not fulfil the checklist's duty).
     """
 
-    title = models.CharField(_("title"), max_length=200)
+    title = SafeCharField(_("title"), max_length=200)
     area = models.ForeignKey(
         "places.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
     )
@@ -98,14 +100,14 @@ class ActionPlan(models.Model):
         related_name="action_plans",
         verbose_name=_("lägesbild"),
     )
-    situation_report_title = models.CharField(
+    situation_report_title = SafeCharField(
         _("based on the lägesbild"),
         max_length=200,
         blank=True,
         help_text=_("A lägesbild kept outside Trygg, e.g. “Lägesbild 2022, Hägersten-Älvsjö”."),
     )
     situation_report_date = models.DateField(_("lägesbild approved on"), null=True, blank=True)
-    decided_by = models.CharField(
+    decided_by = SafeCharField(
         _("decided by"),
         max_length=200,
         blank=True,
@@ -118,7 +120,7 @@ class ActionPlan(models.Model):
         blank=True,
         help_text=_("Leave empty for the default: two years after the decision."),
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = SafeTextField(_("summary"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -141,6 +143,17 @@ class ActionPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:plan_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # ``decided_at`` is checked by the decision's form: the plan's own form does not show it.
+        check_dates(
+            events={"situation_report_date": self.situation_report_date},
+            planned={
+                "period_start": self.period_start,
+                "period_end": self.period_end,
+                "review_on": self.review_on,
+            },
+        )
 
     @property
     def is_decided(self) -> bool:
@@ -168,8 +181,8 @@ class Problem(models.Model):
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="problems", verbose_name=_("plan")
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = SafeCharField(_("title"), max_length=200)
+    description = SafeTextField(_("description"), blank=True)
     priority = models.PositiveSmallIntegerField(
         _("priority"), default=1, help_text=_("1 is the highest.")
     )
@@ -209,8 +222,8 @@ class Cause(models.Model):
     problem = models.ForeignKey(
         Problem, on_delete=models.CASCADE, related_name="causes", verbose_name=_("problem")
     )
-    title = models.CharField(_("cause"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = SafeCharField(_("cause"), max_length=200)
+    description = SafeTextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
@@ -247,8 +260,8 @@ class Evidence(models.Model):
         related_name="evidence",
         verbose_name=_("cause"),
     )
-    title = models.CharField(_("title"), max_length=200)
-    note = models.TextField(_("what it shows"), blank=True)
+    title = SafeCharField(_("title"), max_length=200)
+    note = SafeTextField(_("what it shows"), blank=True)
     selection = models.JSONField(_("analysis selection"), default=dict, blank=True)
 
     history = HistoricalRecords()
@@ -308,9 +321,9 @@ class Measure(models.Model):
     causes = models.ManyToManyField(
         Cause, blank=True, related_name="measures", verbose_name=_("causes it works on")
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    operational_goal = models.TextField(_("operational goal"), blank=True)
+    title = SafeCharField(_("title"), max_length=200)
+    description = SafeTextField(_("description"), blank=True)
+    operational_goal = SafeTextField(_("operational goal"), blank=True)
     kind = models.CharField(
         _("kind of effort"),
         max_length=20,
@@ -323,8 +336,8 @@ class Measure(models.Model):
         related_name="+",
         verbose_name=_("responsible organisation"),
     )
-    contact_name = models.CharField(_("contact"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_name = SafeCharField(_("contact"), max_length=200, blank=True)
+    contact_email = SafeEmailField(_("contact e-mail"), blank=True)
     partners = models.ManyToManyField(
         "accounts.Organisation",
         blank=True,
@@ -336,9 +349,9 @@ class Measure(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=TrafficLight.choices, default=TrafficLight.GRON
     )
-    status_reason = models.TextField(_("reason for the status"), blank=True)
+    status_reason = SafeTextField(_("reason for the status"), blank=True)
     next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
-    funding_source = models.CharField(_("funding source"), max_length=200, blank=True)
+    funding_source = SafeCharField(_("funding source"), max_length=200, blank=True)
     funding_amount = models.DecimalField(
         _("amount (SEK)"), max_digits=12, decimal_places=0, null=True, blank=True
     )
@@ -400,6 +413,15 @@ class Measure(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plans:measure_detail", args=[self.pk])
 
+    def clean(self) -> None:
+        check_dates(
+            planned={
+                "starts_on": self.starts_on,
+                "ends_on": self.ends_on,
+                "next_follow_up_on": self.next_follow_up_on,
+            }
+        )
+
     def follow_up_overdue(self, today: dt.date | None = None) -> bool:
         """Whether its next follow-up is before ``today`` (by default the local day) and its plan
         is not superseded: ``MeasureQuerySet.follow_up_overdue`` for one measure."""
@@ -428,7 +450,7 @@ class Indicator(models.Model):
     measure = models.OneToOneField(
         Measure, on_delete=models.CASCADE, related_name="indicator", verbose_name=_("measure")
     )
-    name = models.CharField(_("indicator"), max_length=200)
+    name = SafeCharField(_("indicator"), max_length=200)
     kind = models.CharField(
         _("computed from"),
         max_length=20,
@@ -492,6 +514,12 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        check_dates(
+            events={"baseline_on": self.baseline_on, "manual_value_on": self.manual_value_on},
+            planned={"target_on": self.target_on},
+        )
+
 
 # What a user sets on an indicator: the fields of its form, and the API shows the same ones.
 INDICATOR_SETTINGS = (
@@ -518,7 +546,7 @@ class FollowUp(models.Model):
     )
     on = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=10, choices=TrafficLight.choices)
-    text = models.TextField(_("follow-up"))
+    text = SafeTextField(_("follow-up"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -528,6 +556,7 @@ class FollowUp(models.Model):
         verbose_name=_("author"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("follow-up")
@@ -536,3 +565,6 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        check_dates(events={"on": self.on})

@@ -13,7 +13,7 @@ from trygg.accounts.models import AnyUser
 from trygg.accounts.rules import AREA_RECORD, COORDINATORS, MANAGERS, AreaRule, Grant, is_member
 from trygg.accounts.rules import CHANGE as CHANGE  # callers ask can_plan(user, plan, CHANGE)
 from trygg.accounts.scope import scope_for
-from trygg.plans.models import ActionPlan, Measure
+from trygg.plans.models import ActionPlan, FollowUp, Measure
 
 FOLLOW_UP = "follow_up"
 
@@ -50,3 +50,16 @@ def can_follow_up(user: AnyUser, measure: Measure) -> bool:
 
 def check_follow_up(user: AnyUser, measure: Measure) -> None:
     MEASURES.check(user, measure, FOLLOW_UP)
+
+
+def can_manage_follow_up(user: AnyUser, follow_up: FollowUp) -> bool:
+    """Its author (while still allowed to follow the measure up) and the plan's coordinators
+    correct or remove a follow-up."""
+    measure = follow_up.measure
+    if can_plan(user, measure.plan, CHANGE):
+        return True
+    return (
+        follow_up.author_id is not None
+        and follow_up.author_id == user.pk
+        and (can_follow_up(user, measure))
+    )

@@ -25,6 +25,7 @@ from trygg.plans.forms import (
     CauseForm,
     DecidePlanForm,
     EvidenceForm,
+    FollowUpEditForm,
     FollowUpForm,
     IndicatorForm,
     MeasureForm,
@@ -32,11 +33,20 @@ from trygg.plans.forms import (
     PlanForm,
     ProblemForm,
 )
-from trygg.plans.models import ActionPlan, Cause, Evidence, Indicator, Measure, Problem
+from trygg.plans.models import (
+    ActionPlan,
+    Cause,
+    Evidence,
+    FollowUp,
+    Indicator,
+    Measure,
+    Problem,
+)
 from trygg.plans.permissions import (
     CHANGE,
     can_add_plan,
     can_follow_up,
+    can_manage_follow_up,
     can_plan,
     can_use_plans,
     check_follow_up,
@@ -435,6 +445,9 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             messages.success(request, _("The follow-up was saved."))
             return redirect(measure)
+    follow_ups = list(measure.follow_ups.select_related("author"))
+    for follow_up in follow_ups:
+        follow_up.measure = measure
     evaluation, no_evaluation = measure_evaluation(request.user, measure, today)
     indicator = Indicator.objects.filter(measure=measure).select_related("series").first()
     if indicator is not None:
@@ -445,7 +458,8 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "measure": measure,
             "plan": measure.plan,
-            "follow_ups": measure.follow_ups.select_related("author"),
+            "follow_ups": follow_ups,
+            "manageable": {f.pk for f in follow_ups if can_manage_follow_up(request.user, f)},
             "indicator": indicator,
             "reading": read_indicator(request.user, indicator, today) if indicator else None,
             **_evaluation_chart(request.user, measure, evaluation),
@@ -457,6 +471,60 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "no_evaluation": no_evaluation,
             "history": measure.history.select_related("history_user")[:20],
         },
+    )
+
+
+def _follow_up(request: HttpRequest, pk: int) -> FollowUp:
+    found = get_object_or_404(
+        FollowUp.objects.select_related("measure__plan__area", "author"), pk=pk
+    )
+    check_plan(request.user, found.measure.plan)
+    if not can_manage_follow_up(request.user, found):
+        raise PermissionDenied
+    return found
+
+
+@page(SECTION)
+def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a follow-up: its author or the plan's coordinators; the history keeps the old."""
+    found = _follow_up(request, pk)
+    form = FollowUpEditForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        actions.edit_follow_up(
+            found,
+            on=form.cleaned_data["on"],
+            status=form.cleaned_data["status"],
+            text=form.cleaned_data["text"],
+        )
+        messages.success(request, _("The follow-up was saved."))
+        return redirect(found.measure)
+    return render(
+        request,
+        "plans/follow_up_form.html",
+        {"form": form, "follow_up": found, "measure": found.measure, "plan": found.measure.plan},
+    )
+
+
+@page(SECTION)
+def follow_up_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first on its own page, then removes the follow-up."""
+    found = _follow_up(request, pk)
+    measure = found.measure
+    if request.method == "POST":
+        actions.delete_follow_up(found)
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": found})
+        return redirect(measure)
+    latest = measure.follow_ups.order_by("-on", "-pk").first()
+    consequences = []
+    if latest is not None and latest.pk == found.pk:
+        consequences.append(
+            _("It is the latest follow-up: the measure's status is taken from the one before.")
+        )
+    consequences.insert(0, found.text)
+    return render(
+        request,
+        "plans/confirm_delete.html",
+        {"thing": found, "back": measure, "plan": measure.plan, "consequences": consequences},
     )
 
 

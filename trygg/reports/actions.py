@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -26,7 +27,14 @@ from trygg.reports.models import (
     Section,
     SituationReport,
 )
-from trygg.reports.permissions import APPROVE, CHANGE, COMMENT, can_add, check_report
+from trygg.reports.permissions import (
+    APPROVE,
+    CHANGE,
+    COMMENT,
+    can_add,
+    can_report,
+    check_report,
+)
 
 SECTION_ORDER = [Section.KARTLAGGNING, Section.ANNAN_INFORMATION, Section.ANALYS]
 
@@ -161,10 +169,67 @@ def move_block(user: AnyUser, block: ReportBlock, step: int) -> None:
                 sibling.save(update_fields=["order"])
 
 
+# A comment deleted because its block was: restoring the block brings it back.
+WITH_BLOCK = "with-block"
+
+
+@transaction.atomic
 def delete_block(user: AnyUser, block: ReportBlock) -> None:
+    """Remove a block and its comments; both can be restored until the report is approved."""
     check_report(user, block.report, CHANGE)
     _check_editable(block.report)
+    for comment in block.comments.all():
+        comment._change_reason = WITH_BLOCK  # type: ignore[attr-defined]
+        comment.delete()
     block.delete()
+
+
+def deleted_blocks(report: SituationReport) -> list[Any]:
+    """The blocks removed from this version that are not back: their last history rows."""
+    existing = set(report.blocks.values_list("pk", flat=True))
+    found: dict[int, Any] = {}
+    for row in ReportBlock.history.filter(report_id=report.pk, history_type="-").order_by(
+        "-history_date"
+    ):
+        if row.id not in existing and row.id not in found:
+            found[row.id] = row
+    return list(found.values())
+
+
+def deleted_comments(report: SituationReport) -> list[Any]:
+    """Comments removed one by one from blocks still in the report, not back."""
+    blocks = dict(report.blocks.values_list("pk", "title"))
+    existing = set(Comment.objects.filter(block__report=report).values_list("pk", flat=True))
+    found: dict[int, Any] = {}
+    rows = Comment.history.filter(block_id__in=blocks, history_type="-").exclude(
+        history_change_reason=WITH_BLOCK
+    )
+    for row in rows.select_related("author").order_by("-history_date"):
+        if row.id not in existing and row.id not in found:
+            found[row.id] = row
+    return list(found.values())
+
+
+@transaction.atomic
+def restore_block(user: AnyUser, report: SituationReport, block_id: int) -> ReportBlock:
+    """Bring a removed block back as it was, with the comments removed with it."""
+    check_report(user, report, CHANGE)
+    _check_editable(report)
+    row = next((r for r in deleted_blocks(report) if r.id == block_id), None)
+    if row is None:
+        raise WorkflowError(_("That block is not among the removed ones."))
+    block: ReportBlock = row.instance
+    block.save()
+    existing = set(Comment.objects.filter(block=block).values_list("pk", flat=True))
+    rows = Comment.history.filter(
+        block_id=block_id, history_type="-", history_change_reason=WITH_BLOCK
+    ).order_by("-history_date")
+    restored: set[int] = set()
+    for comment_row in rows:
+        if comment_row.id not in existing and comment_row.id not in restored:
+            comment_row.instance.save()
+            restored.add(comment_row.id)
+    return block
 
 
 # Remiss --------------------------------------------------------------------------------
@@ -192,6 +257,48 @@ def add_comment(user: AnyUser, block: ReportBlock, text: str) -> Comment:
     return Comment.objects.create(block=block, author=user, text=text)
 
 
+def can_manage_comment(user: AnyUser, comment: Comment) -> bool:
+    """Its author and the report's coordinators edit or remove a comment, until approval."""
+    report = comment.block.report
+    if report.is_locked:
+        return False
+    return comment.author_id == user.pk or can_report(user, report, APPROVE)
+
+
+def _check_comment(user: AnyUser, comment: Comment) -> None:
+    check_report(user, comment.block.report)
+    _check_editable(comment.block.report)
+    if not can_manage_comment(user, comment):
+        raise PermissionDenied
+
+
+def edit_comment(user: AnyUser, comment: Comment, text: str) -> Comment:
+    _check_comment(user, comment)
+    text = text.strip()
+    if not text:
+        raise WorkflowError(_("Write a comment."))
+    comment.text = text
+    comment.save(update_fields=["text"])
+    return comment
+
+
+def delete_comment(user: AnyUser, comment: Comment) -> None:
+    """Remove a comment; it can be restored until the report is approved."""
+    _check_comment(user, comment)
+    comment.delete()
+
+
+def restore_comment(user: AnyUser, report: SituationReport, comment_id: int) -> Comment:
+    check_report(user, report, CHANGE)
+    _check_editable(report)
+    row = next((r for r in deleted_comments(report) if r.id == comment_id), None)
+    if row is None:
+        raise WorkflowError(_("That comment is not among the removed ones."))
+    comment: Comment = row.instance
+    comment.save()
+    return comment
+
+
 # Approval and versions -----------------------------------------------------------------
 
 
@@ -215,7 +322,7 @@ def approve(user: AnyUser, report: SituationReport, *, body: str, day: dt.date) 
             if not block.is_figure:
                 continue
             try:
-                block.frozen = jsonable(compute_figure(block, user))
+                block.frozen = jsonable(compute_figure(block))
             except FigureError as error:
                 raise WorkflowError(
                     _("The figure “%(block)s” cannot be computed: %(error)s")

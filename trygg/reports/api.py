@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 
+from trygg.lib.params import choice_param, id_param
 from trygg.reports.models import ReportStatus, SituationReport
 from trygg.reports.permissions import can_read_reports, visible_reports
 from trygg.reports.serializers import SituationReportSerializer
@@ -35,12 +36,8 @@ class SituationReportViewSet(viewsets.ReadOnlyModelViewSet):
         reports = visible_reports(self.request.user).select_related("approved_by")
         params = self.request.query_params
         if self.action == "list":
-            if status := params.get("status"):
-                if status not in ReportStatus.values:
-                    raise ValidationError({"status": ["not a valid value"]})
+            if status := choice_param(params, "status", ReportStatus.values):
                 reports = reports.filter(status=status)
-            if area := params.get("omrade"):
-                if not area.isdigit():
-                    raise ValidationError({"omrade": ["not a valid value"]})
-                reports = reports.filter(area=int(area))
+            if (area := id_param(params, "omrade")) is not None:
+                reports = reports.filter(area=area)
         return reports.order_by("-period_end", "title", "-version", "id")

@@ -11,7 +11,6 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from trygg.accounts.models import AnyUser
 from trygg.reports.actions import ordered_blocks
 from trygg.reports.figures import block_figure, cell_text
 from trygg.reports.models import ReportBlock, SituationReport
@@ -77,7 +76,7 @@ def figure_diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> Block
     return diff
 
 
-def compare(old: SituationReport, new: SituationReport, user: AnyUser) -> list[BlockDiff]:
+def compare(old: SituationReport, new: SituationReport) -> list[BlockDiff]:
     old_blocks = {b.lineage: b for b in ordered_blocks(old)}
     result: list[BlockDiff] = []
     seen = set()
@@ -89,7 +88,7 @@ def compare(old: SituationReport, new: SituationReport, user: AnyUser) -> list[B
         seen.add(block.lineage)
         diff = BlockDiff(str(block), "same")
         if block.is_figure:
-            figure = figure_diff(block_figure(before, user)[0], block_figure(block, user)[0])
+            figure = figure_diff(block_figure(before)[0], block_figure(block)[0])
             diff.cells, diff.rows_added, diff.rows_removed = (
                 figure.cells,
                 figure.rows_added,

@@ -17,7 +17,6 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from trygg.accounts.models import AnyUser
 from trygg.analysis.charts import render
 from trygg.reports.actions import SECTION_ORDER, ordered_blocks
 from trygg.reports.figures import block_figure, cell_text, chart_figure, chart_notes
@@ -182,7 +181,8 @@ class DocumentView:
 SECTION_NUMBERS = {Section.KARTLAGGNING: 1, Section.ANNAN_INFORMATION: 2, Section.ANALYS: 3}
 
 
-def document(report: SituationReport, user: AnyUser) -> DocumentView:
+def document(report: SituationReport) -> DocumentView:
+    """The report as every reader reads it: figures frozen or computed in its own scope."""
     blocks = ordered_blocks(report)
     sections = []
     for section in SECTION_ORDER:
@@ -190,6 +190,6 @@ def document(report: SituationReport, user: AnyUser) -> DocumentView:
         for block in blocks:
             if block.section == section:
                 block.report = report  # one report object for all blocks
-                view.blocks.append(BlockView(block, *block_figure(block, user)))
+                view.blocks.append(BlockView(block, *block_figure(block)))
         sections.append(view)
     return DocumentView(report, sections)

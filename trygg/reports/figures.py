@@ -27,7 +27,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 
-from trygg.accounts.models import AnyUser
+from trygg.accounts.models import AnyUser, Role
+from trygg.accounts.scope import Scope, ScopeReader
 from trygg.analysis import charts
 from trygg.analysis.changes import compare_periods
 from trygg.analysis.counts import count_incidents
@@ -35,6 +36,7 @@ from trygg.analysis.patterns import WeekdayHour, monthly_profile, weekday_hour
 from trygg.analysis.selection import Selection, build_selection
 from trygg.analysis.tables import change_table, monthly_table, weekday_hour_table
 from trygg.lib.documents import day
+from trygg.places.models import AreaTree
 from trygg.reports.models import BlockKind, ReportBlock, SituationReport
 
 Frozen = dict[str, Any]
@@ -64,8 +66,23 @@ def selection_for(block: ReportBlock, user: AnyUser) -> Selection:
     )
 
 
-def compute_figure(block: ReportBlock, user: AnyUser) -> Frozen | None:
-    """The block's figure computed now; None for text blocks."""
+def report_reader(block: ReportBlock) -> AnyUser:
+    """Whom a block's figure is computed for: the report's own scope, never its reader's.
+
+    An analyst of the report's area and of the areas the block was given (chosen by an editor
+    who may analyse them), so a draft out for comments reads the same for the coordinator, a
+    council member and a reporter; who may read the report at all is decided by the report's
+    own rules (``reports.permissions``) before any figure is computed.
+    """
+    report: SituationReport = block.report
+    params = block.selection or {}
+    areas = {report.area_id, *(int(a) for a in params.get("area_ids") or [])}
+    return ScopeReader(Scope(tree=AreaTree.load(), roots={Role.ANALYTIKER: areas}))
+
+
+def compute_figure(block: ReportBlock) -> Frozen | None:
+    """The block's figure computed now, as the report's scope allows; None for text blocks."""
+    user = report_reader(block)
     if not block.is_figure:
         return None
     kind = _KINDS.get(block.kind)
@@ -366,7 +383,7 @@ def chart_notes(figure: Frozen) -> str:
     return "\n".join(lines)
 
 
-def block_figure(block: ReportBlock, user: AnyUser) -> tuple[Frozen | None, str | None]:
+def block_figure(block: ReportBlock) -> tuple[Frozen | None, str | None]:
     """The figure to show: the frozen one if the block has it, else computed live.
 
     Returns (figure, None) or (None, a reason to show instead of the figure).
@@ -378,7 +395,7 @@ def block_figure(block: ReportBlock, user: AnyUser) -> tuple[Frozen | None, str 
     if block.report.is_locked:
         return None, _("This figure was not stored when the report was approved.")
     try:
-        return jsonable(compute_figure(block, user)), None
+        return jsonable(compute_figure(block)), None
     except FigureError as error:
         return None, str(error)
     except PermissionDenied:

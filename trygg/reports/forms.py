@@ -13,22 +13,27 @@ from trygg.accounts.models import AnyUser
 from trygg.accounts.rules import manageable_areas
 from trygg.collaboration.forms import DateInput
 from trygg.incidents.models import Category
+from trygg.lib.dates import validate_event_date, validate_planned_date
 from trygg.lib.forms import form_field
 from trygg.lib.periods import PeriodKind
 from trygg.places.models import Area
 from trygg.reports.figures import registered_figures
-from trygg.reports.models import BlockKind, ReportBlock, Section
+from trygg.reports.models import BlockKind, Comment, ReportBlock, Section, SituationReport
 from trygg.statistics.models import StatisticSeries
 
 PERIOD_CHOICES = [(k.value, k.label) for k in PeriodKind]
 
 
 class ReportForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = SituationReport._meta.get_field("title").formfield(label=_("Title"))
     area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(label=_("Area"), queryset=None)
     period_kind = forms.ChoiceField(label=_("Period kind"), choices=PERIOD_CHOICES)
-    period_start = forms.DateField(label=_("First day"), widget=DateInput())
-    period_end = forms.DateField(label=_("Last day"), widget=DateInput())
+    period_start = forms.DateField(
+        label=_("First day"), widget=DateInput(), validators=[validate_planned_date]
+    )
+    period_end = forms.DateField(
+        label=_("Last day"), widget=DateInput(), validators=[validate_planned_date]
+    )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,8 +46,8 @@ class BlockForm(forms.Form):
 
     section = forms.ChoiceField(label=_("Section"), choices=Section.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=BlockKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    text = forms.CharField(
+    title = ReportBlock._meta.get_field("title").formfield(label=_("Title"), required=False)
+    text = ReportBlock._meta.get_field("text").formfield(
         label=_("Text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -54,8 +59,12 @@ class BlockForm(forms.Form):
         required=False,
         help_text=_("Empty: every category."),
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    start = forms.DateField(
+        label=_("From"), required=False, widget=DateInput(), validators=[validate_planned_date]
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=DateInput(), validators=[validate_planned_date]
+    )
     comparison = forms.ChoiceField(
         label=_("Compare with"),
         choices=[("previous", _("the previous period")), ("mean", _("the mean of three"))],
@@ -122,16 +131,20 @@ class BlockForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = Comment._meta.get_field("text").formfield(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ApproveForm(forms.Form):
-    body = forms.CharField(
+    body = SituationReport._meta.get_field("approved_body").formfield(
         label=_("Approving body"),
-        max_length=200,
+        required=True,
         initial="Lokala brottsförebyggande rådet",
     )
-    day = forms.DateField(label=_("Approved on"), widget=DateInput())
+    day = forms.DateField(
+        label=_("Approved on"), widget=DateInput(), validators=[validate_event_date]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone, translation
@@ -125,14 +125,19 @@ def run_export_job(job_id: int) -> None:
         return
     exporter = EXPORTERS[job.format]
     job.mark_running()
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), job.beating():
         try:
             # A job that names no requester shows the live data to nobody.
-            doc = document(job.report, job.requested_by or AnonymousUser())
+            doc = document(job.report)
             job.steps_total = exporter.steps(doc)
             job.steps_done = 0
             job.save(update_fields=["steps_total", "steps_done"])
             content = exporter.export(doc, _Progress(job))
+        except (OperationalError, InterfaceError):
+            # The database went away: nothing can be recorded; the job stops beating, is
+            # marked failed when found stale, and can be started again.
+            logger.exception("export job %s lost the database", job.pk)
+            raise
         except Exception:
             logger.exception("export job %s failed", job.pk)
             job.status = ExportJob.State.FAILED
@@ -168,5 +173,7 @@ class _Progress:
     def __call__(self, done: int, total: int) -> None:
         if done == self.job.steps_done and total == self.job.steps_total:
             return
-        ExportJob.objects.filter(pk=self.job.pk).update(steps_done=done, steps_total=total)
+        ExportJob.objects.filter(pk=self.job.pk).update(
+            steps_done=done, steps_total=total, heartbeat_at=timezone.now()
+        )
         self.job.steps_done, self.job.steps_total = done, total

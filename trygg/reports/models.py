@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trygg.lib.dates import check_dates
 from trygg.lib.jobs import BackgroundJob
 from trygg.lib.periods import PeriodKind
+from trygg.lib.safetext import LONG_TEXT, SHORT_TEXT, SafeCharField, SafeTextField
 
 
 class ReportStatus(models.TextChoices):
@@ -37,7 +39,7 @@ class SituationReportQuerySet(models.QuerySet["SituationReport"]):
 
 
 class SituationReport(models.Model):
-    title = models.CharField(_("title"), max_length=200)
+    title = SafeCharField(_("title"), max_length=200)
     area = models.ForeignKey(
         "places.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
     )
@@ -69,7 +71,7 @@ class SituationReport(models.Model):
         related_name="+",
         verbose_name=_("approved by"),
     )
-    approved_body = models.CharField(
+    approved_body = SafeCharField(
         _("approving body"),
         max_length=200,
         blank=True,
@@ -111,6 +113,13 @@ class SituationReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # The admin's form: the pages write through trygg.reports.actions with checked forms.
+        check_dates(
+            events={"approved_at": self.approved_at},
+            planned={"period_start": self.period_start, "period_end": self.period_end},
+        )
 
     @property
     def is_draft(self) -> bool:
@@ -179,8 +188,10 @@ class ReportBlock(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     section = models.CharField(_("section"), max_length=20, choices=Section.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=BlockKind.choices)
-    title = models.CharField(_("title"), max_length=200, blank=True)
-    text = models.TextField(_("text"), blank=True, help_text=_("Markdown: **bold**, - lists."))
+    title = SafeCharField(_("title"), max_length=200, blank=True)
+    text = SafeTextField(
+        _("text"), blank=True, max_length=LONG_TEXT, help_text=_("Markdown: **bold**, - lists.")
+    )
     selection = models.JSONField(_("selection"), default=dict, blank=True)
     frozen = models.JSONField(_("frozen figures"), null=True, blank=True)
     # The same block across versions: compare matches blocks by it.
@@ -212,8 +223,9 @@ class Comment(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    text = models.TextField(_("comment"))
+    text = SafeTextField(_("comment"), max_length=SHORT_TEXT * 2)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("comment")
@@ -243,7 +255,7 @@ class ExportJob(BackgroundJob):
     format = models.CharField(_("format"), max_length=10)
     steps_done = models.PositiveIntegerField(_("steps done"), default=0)
     steps_total = models.PositiveIntegerField(_("steps"), null=True, blank=True)
-    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    filename = SafeCharField(_("file name"), max_length=255, blank=True)
     content = models.BinaryField(_("file"), null=True, blank=True, editable=False)
     size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     renderer = models.CharField(_("renderer"), max_length=64, blank=True, editable=False)
@@ -271,3 +283,15 @@ class ExportJob(BackgroundJob):
 
     def progress_counts(self) -> tuple[int, int | None]:
         return self.steps_done, self.steps_total
+
+    task_path = "trygg.reports.jobs.run_export"
+
+    def record_failure(self, reason: str) -> list[str]:
+        self.error = reason
+        return ["error"]
+
+    def reset_progress(self) -> list[str]:
+        self.error = ""
+        self.steps_done = 0
+        self.steps_total = None
+        return ["error", "steps_done", "steps_total"]

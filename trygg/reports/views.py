@@ -11,16 +11,19 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trygg.accounts.models import User
+from trygg.lib.jobs import retry_job
+from trygg.lib.params import int_param
 from trygg.lib.web import download, page, signed_in_by_token
 from trygg.reports import actions, jobs
 from trygg.reports.compare import compare
 from trygg.reports.content import document
 from trygg.reports.exports import EXPORTERS, is_large
 from trygg.reports.forms import ApproveForm, BlockForm, CommentForm, ReportForm
-from trygg.reports.models import ExportJob, ReportBlock, SituationReport
+from trygg.reports.models import Comment, ExportJob, ReportBlock, SituationReport
 from trygg.reports.permissions import (
     APPROVE,
     CHANGE,
@@ -94,8 +97,17 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page("reports")
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
-    doc = document(report, request.user)
+    return _detail(request, _report(request, pk))
+
+
+def _detail(
+    request: HttpRequest,
+    report: SituationReport,
+    refused: tuple[int, CommentForm] | None = None,
+) -> HttpResponse:
+    """The report page; ``refused`` is a block's comment that was not saved, shown again
+    with its errors and text so nothing the reader wrote is lost."""
+    doc = document(report)
     comments: dict[int, list] = {}
     for block in report.blocks.prefetch_related("comments__author"):
         comments[block.pk] = list(block.comments.all())
@@ -111,6 +123,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_approve": can_report(user, report, APPROVE),
             "can_comment": report.is_out_for_comments,
             "comment_form": CommentForm(),
+            "refused_block": refused[0] if refused else None,
+            "refused_comment": refused[1] if refused else None,
             "approve_form": ApproveForm(),
             "exports": EXPORTERS,
         },
@@ -197,13 +211,116 @@ def block_move(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
 @page("reports")
 def block_delete(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+    """Asks first (its own page, no script needed), then removes the block and its comments."""
     report = _report(request, pk, CHANGE)
     block = _block(report, block_pk)
+    if request.method == "POST":
+        return _run(
+            request,
+            report,
+            lambda: actions.delete_block(request.user, block),
+            _("Block removed. It can be restored from the version history until approval."),
+        )
+    comments = block.comments.count()
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "title": _("Remove the block “%(block)s”?") % {"block": block},
+            "consequences": [
+                ngettext(
+                    "Its %(n)s comment is removed with it.",
+                    "Its %(n)s comments are removed with it.",
+                    comments,
+                )
+                % {"n": comments}
+            ]
+            if comments
+            else [],
+            "undo": _("You can restore it from the version history until the report is approved."),
+            "cancel_url": f"{report.get_absolute_url()}#block-{block.pk}",
+            "breadcrumbs": [(report.get_absolute_url(), str(report))],
+        },
+    )
+
+
+@require_POST
+@page("reports")
+def block_restore(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+    report = _report(request, pk, CHANGE)
     return _run(
-        request, report, lambda: actions.delete_block(request.user, block), _("Block removed.")
+        request,
+        report,
+        lambda: actions.restore_block(request.user, report, block_pk),
+        _("Block restored."),
+    )
+
+
+def _comment(report: SituationReport, comment_pk: int) -> Comment:
+    return get_object_or_404(
+        Comment.objects.select_related("block", "author"), pk=comment_pk, block__report=report
+    )
+
+
+@page("reports")
+def comment_edit(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    found = _comment(report, comment_pk)
+    found.block.report = report
+    if not actions.can_manage_comment(request.user, found):
+        raise PermissionDenied
+    form = CommentForm(request.POST or None, initial={"text": found.text})
+    if request.method == "POST" and form.is_valid():
+        return _run(
+            request,
+            report,
+            lambda: actions.edit_comment(request.user, found, form.cleaned_data["text"]),
+            _("Comment saved."),
+        )
+    return render(
+        request, "reports/comment_form.html", {"form": form, "report": report, "comment": found}
+    )
+
+
+@page("reports")
+def comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    found = _comment(report, comment_pk)
+    found.block.report = report
+    if not actions.can_manage_comment(request.user, found):
+        raise PermissionDenied
+    if request.method == "POST":
+        return _run(
+            request,
+            report,
+            lambda: actions.delete_comment(request.user, found),
+            _("Comment removed."),
+        )
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "title": _("Remove the comment on “%(block)s”?") % {"block": found.block},
+            "quote": found.text,
+            "consequences": [],
+            "undo": _("The coordinator can restore it from the version history until approval."),
+            "cancel_url": f"{report.get_absolute_url()}#block-{found.block_id}",
+            "breadcrumbs": [(report.get_absolute_url(), str(report))],
+        },
+    )
+
+
+@require_POST
+@page("reports")
+def comment_restore(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    report = _report(request, pk, CHANGE)
+    return _run(
+        request,
+        report,
+        lambda: actions.restore_comment(request.user, report, comment_pk),
+        _("Comment restored."),
     )
 
 
@@ -214,8 +331,7 @@ def comment(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
     block = _block(report, block_pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write a comment."))
-        return redirect(report)
+        return _detail(request, report, (block.pk, form))
     return _run(
         request,
         report,
@@ -271,21 +387,27 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     chain = report.versions()
     by_version = {v.version: v for v in chain}
-    old = new = None
     diffs = None
-    try:
-        old = by_version.get(int(request.GET.get("fran", 0)))
-        new = by_version.get(int(request.GET.get("till", 0)))
-    except ValueError:
-        pass
+    old = by_version.get(int_param(request.GET, "fran", default=0, minimum=0))
+    new = by_version.get(int_param(request.GET, "till", default=0, minimum=0))
     if old is None and new is None and len(chain) > 1:
         old, new = chain[-2], chain[-1]
     if old and new:
-        diffs = compare(old, new, request.user)
+        diffs = compare(old, new)
+    can_restore = can_report(request.user, report, CHANGE) and not report.is_locked
     return render(
         request,
         "reports/versions.html",
-        {"report": report, "chain": chain, "old": old, "new": new, "diffs": diffs},
+        {
+            "report": report,
+            "chain": chain,
+            "old": old,
+            "new": new,
+            "diffs": diffs,
+            "can_restore": can_restore,
+            "deleted_blocks": actions.deleted_blocks(report) if can_restore else [],
+            "deleted_comments": actions.deleted_comments(report) if can_restore else [],
+        },
     )
 
 
@@ -300,7 +422,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = _report(request, pk)
     exporter = EXPORTERS[fmt]
     if not is_large(report, fmt):
-        content = exporter.export(document(report, request.user))
+        content = exporter.export(document(report))
         return _file(content, exporter.content_type, jobs.filename(report, fmt))
     cached = jobs.cached_export(report, fmt)
     if cached is not None:
@@ -373,6 +495,16 @@ def export_job(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
         "reports/export_job.html",
         {"job": job, "report": job.report, "exporter": EXPORTERS[job.format]},
     )
+
+
+@require_POST
+@page("reports")
+def export_job_retry(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    """Make a failed export again, on the same job (its page keeps its address)."""
+    job = _export_job(request, pk, job_pk)
+    if retry_job(job):
+        messages.success(request, _("The export was started again."))
+    return redirect(job.get_absolute_url())
 
 
 @download  # a session, or an API token (the API hands out these links)

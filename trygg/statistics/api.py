@@ -21,6 +21,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from trygg.lib.params import ids_param
 from trygg.statistics.models import StatisticSeries, StatisticSeriesQuerySet
 from trygg.statistics.permissions import visible_series
 from trygg.statistics.queries import series_values
@@ -59,17 +60,6 @@ SERIES_PARAMETER = OpenApiParameter(
 )
 
 
-def _ids(params: QueryDict, name: str) -> list[int] | None:
-    texts = [part.strip() for value in params.getlist(name) for part in value.split(",")]
-    texts = [t for t in texts if t]
-    if not texts:
-        return None
-    try:
-        return [int(t) for t in texts]
-    except ValueError:
-        raise ValidationError({name: [_("Give ids as whole numbers.")]}) from None
-
-
 def _date(params: QueryDict, name: str) -> dt.date | None:
     text = params.get(name, "").strip()
     if not text:
@@ -95,8 +85,8 @@ class StatisticSeriesViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError({"end": [_("The end is before the start.")]})
         rows = series_values(
             series_ids=series_ids,
-            area_ids=_ids(params, "area"),
-            category_ids=_ids(params, "category"),
+            area_ids=ids_param(params, "area"),
+            category_ids=ids_param(params, "category"),
             start=start,
             end=end,
             user=request.user,
@@ -122,4 +112,4 @@ class StatisticSeriesViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["get"], url_path="values", pagination_class=None)
     def all_values(self, request: Request) -> Response:
-        return self._values(request, _ids(request.query_params, "series"))
+        return self._values(request, ids_param(request.query_params, "series"))

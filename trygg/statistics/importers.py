@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from trygg.accounts.models import AnyUser
 from trygg.incidents.models import Category
 from trygg.lib.csvio import Table, TableError, parse_decimal, read_table
+from trygg.lib.dates import event_window
 from trygg.lib.imports import (
     Columns,
     ImportFailed,
@@ -390,6 +391,11 @@ class _RowReader:
             period = parse_statistics_period(values.get("period", ""))
         except PeriodError as error:
             found.append(Problem(line, "period", str(error)))
+        else:
+            # A period that is still running is published; one that has not begun is a typo.
+            if period.start not in (window := event_window()):
+                found.append(Problem(line, "period", window.message()))
+                period = None
 
         value_text = values.get("värde", "").strip()
         if value_text in MISSING_MARKERS:

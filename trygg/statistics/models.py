@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from trygg.lib.periods import DEFAULT_FIRST_MONTH, KIND_LABELS, Period, PeriodKind
+from trygg.lib.safetext import SafeCharField, SafeSlugField, SafeTextField
 
 VALUE_DIGITS = 16
 VALUE_DECIMALS = 4
@@ -37,22 +38,22 @@ class StatisticSeriesQuerySet(models.QuerySet["StatisticSeries"]):
 
 
 class StatisticSeries(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    code = models.SlugField(
+    name = SafeCharField(_("name"), max_length=200, unique=True)
+    code = SafeSlugField(
         _("code"),
         max_length=80,
         unique=True,
         allow_unicode=False,
         help_text=_("Short stable identifier used in imports and the API."),
     )
-    source = models.CharField(
+    source = SafeCharField(
         _("source"),
         max_length=200,
         blank=True,
         help_text=_("Who publishes the figures, e.g. “Polisen, anmälda brott”."),
     )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.ANTAL)
-    description = models.TextField(_("description"), blank=True)
+    description = SafeTextField(_("description"), blank=True)
     default_category = models.ForeignKey(
         "incidents.Category",
         verbose_name=_("default category"),
@@ -117,7 +118,7 @@ class StatisticValue(models.Model):
     period_start = models.DateField(_("first day"))
     period_end = models.DateField(_("last day"))
     value = models.DecimalField(_("value"), max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMALS)
-    note = models.TextField(_("note"), blank=True)
+    note = SafeTextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StatisticValueQuerySet.as_manager()

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -68,7 +68,7 @@ def run_import_job(job_id: int) -> None:
     job.mark_running()
     progress = _Progress(job)
     options = job.options
-    with translation.override(options.get("language") or None):
+    with translation.override(options.get("language") or None), job.beating():
         try:
             with job.file.open("rb") as stored:
                 data = stored.read()
@@ -85,6 +85,12 @@ def run_import_job(job_id: int) -> None:
             _finish(job, ImportJob.State.FAILED, {"failure": str(error)})
         except IncidentsRefused as refused:
             _finish(job, ImportJob.State.FAILED, {"problems": _problems(refused.problems)})
+        except (OperationalError, InterfaceError):
+            # The database went away: nothing was written and nothing can be recorded. The job
+            # keeps its file and stops beating; it is marked failed when found stale, and can
+            # be started again.
+            logger.exception("import job %s lost the database", job.pk)
+            raise
         except Exception:
             logger.exception("import job %s failed", job.pk)
             _finish(
@@ -157,15 +163,18 @@ class _Progress:
         if done < total and now - self.last < PROGRESS_INTERVAL:
             return
         self.last = now
+        beat = timezone.now()
         if self.side is not None:
             with self.side.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {ImportJob._meta.db_table} SET rows_processed = %s, rows_total = %s"
-                    " WHERE id = %s",
-                    [done, total, self.job.pk],
+                    f"UPDATE {ImportJob._meta.db_table} SET rows_processed = %s, rows_total = %s,"
+                    " heartbeat_at = %s WHERE id = %s",
+                    [done, total, beat, self.job.pk],
                 )
         else:
-            ImportJob.objects.filter(pk=self.job.pk).update(rows_processed=done, rows_total=total)
+            ImportJob.objects.filter(pk=self.job.pk).update(
+                rows_processed=done, rows_total=total, heartbeat_at=beat
+            )
         self.job.rows_processed, self.job.rows_total = done, total
 
     def close(self) -> None:

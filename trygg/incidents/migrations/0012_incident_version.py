@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0009_countedrollup"),
+        ("incidents", "0011_importjob_heartbeat"),
     ]
 
     operations = [

@@ -127,7 +127,7 @@ def test_concurrent_moves_to_different_months_leave_no_phantom_counts(world, tok
     reader = APIClient()
     reader.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
-    for _round in range(2):
+    for _round in range(4):  # as the issue's trial: four rounds
 
         def move(i: int, client: APIClient) -> Any:
             when = dt.datetime(2022 + i // 12, i % 12 + 1, 14, 20, tzinfo=STOCKHOLM)
@@ -154,7 +154,7 @@ def test_concurrent_status_and_description_changes_keep_the_last_write(world, to
         body = {"status": statuses[i % 3], "description": f"Ändrad av klient {i}"}
         return client.patch(f"{URL}{incident.pk}/", body, format="json")
 
-    for _round in range(2):
+    for _round in range(4):  # as the issue's trial: four rounds
         answers = race(20, change, token)
         assert [a.status_code for a in answers] == [200] * 20, [a.content for a in answers]
         versions = [int(a["ETag"].strip('"')) for a in answers]

@@ -37,6 +37,8 @@ NOT_STORED = {
     ("trygg.incidents.filters", "IncidentFilterForm", "q"): "a search, never stored",
     ("trygg.places.forms", "AreaImportForm", "name_property"): "which GeoJSON property names areas",
     ("trygg.places.forms", "AreaImportForm", "only"): "which area codes to import",
+    ("trygg.lib.versioning", "EditedSinceForm", "opened_at"): "when the form was opened, hidden",
+    ("trygg.plans.forms", "MeasureForm", "opened_at"): "when the form was opened, hidden",
 }
 
 

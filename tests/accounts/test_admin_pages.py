@@ -90,7 +90,8 @@ def test_a_coordinator_cannot_grant_an_area_above_or_beside_theirs(client, world
     client.force_login(world.alice)
     page = client.get(reverse("accounts:invite"))
     assert "Skärholmen" not in page.text
-    assert f'value="{world.stockholm.pk}"' not in page.text
+    assert f'name="area" value="{world.stockholm.pk}"' not in page.text
+    assert f'name="area" value="{world.liljeholmen.pk}"' in page.text
     for area in (world.stockholm, world.skarholmen):
         response = _invite(client, world, email=f"x{area.pk}@example.se", area=area)
         assert response.status_code == 200

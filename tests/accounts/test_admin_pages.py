@@ -334,3 +334,46 @@ def test_password_reset_by_email(client, world):
     # An unknown address says the same and sends nothing.
     client.post(reverse("password_reset"), {"email": "okand@example.se"})
     assert len(mail.outbox) == 1
+
+
+def test_categories_create_and_edit_with_a_tree_picker(client, world):
+    from trygg.incidents.models import Category
+
+    parent = Category.objects.create(name="Skadegörelse i test", code="skadegorelse-test")
+    client.force_login(world.bob)
+    assert client.get(reverse("incidents:category_create")).status_code == 403
+    client.force_login(world.alice)
+    page = client.get(reverse("incidents:category_create"))
+    assert 'type="radio" name="parent"' in page.text
+    response = client.post(
+        reverse("incidents:category_create"),
+        {"name": "Klotter på skola", "code": "klotter-skola", "parent": parent.pk,
+         "police_types": "Skadegörelse, Klotter", "is_crime": "on", "is_active": "on",
+         "sort_order": 3},
+    )  # fmt: skip
+    assert response["Location"] == reverse("incidents:category_list")
+    category = Category.objects.get(code="klotter-skola")
+    assert category.parent == parent
+    assert category.police_event_types == ["Skadegörelse", "Klotter"]
+    listed = client.get(reverse("incidents:category_list"))
+    assert reverse("incidents:category_edit", args=[category.pk]) in listed.text
+    # Deactivate; a category cannot lie inside itself.
+    client.post(
+        reverse("incidents:category_edit", args=[category.pk]),
+        {"name": "Klotter på skola", "code": "klotter-skola", "parent": parent.pk,
+         "sort_order": 3},
+    )  # fmt: skip
+    category.refresh_from_db()
+    assert not category.is_active
+    cycle = client.post(
+        reverse("incidents:category_edit", args=[parent.pk]),
+        {
+            "name": "Skadegörelse i test",
+            "code": "skadegorelse-test",
+            "parent": category.pk,
+            "sort_order": 0,
+        },
+    )
+    assert cycle.status_code == 200
+    parent.refresh_from_db()
+    assert parent.parent is None

@@ -348,13 +348,20 @@ def test_categories_create_and_edit_with_a_tree_picker(client, world):
     response = client.post(
         reverse("incidents:category_create"),
         {"name": "Klotter på skola", "code": "klotter-skola", "parent": parent.pk,
-         "police_types": "Skadegörelse, Klotter", "is_crime": "on", "is_active": "on",
+         "police_types": "Skolklotter, Klotter på skola", "is_crime": "on", "is_active": "on",
          "sort_order": 3},
     )  # fmt: skip
     assert response["Location"] == reverse("incidents:category_list")
     category = Category.objects.get(code="klotter-skola")
     assert category.parent == parent
-    assert category.police_event_types == ["Skadegörelse", "Klotter"]
+    assert category.police_event_types == ["Skolklotter", "Klotter på skola"]
+    # A police type mapped elsewhere is refused on the form, not with an error page.
+    taken = client.post(
+        reverse("incidents:category_create"),
+        {"name": "Annat", "code": "annat-test", "police_types": "Skolklotter", "sort_order": 0},
+    )
+    assert taken.status_code == 200
+    assert "redan kopplad" in taken.text
     listed = client.get(reverse("incidents:category_list"))
     assert reverse("incidents:category_edit", args=[category.pk]) in listed.text
     # Deactivate; a category cannot lie inside itself.

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -268,3 +269,10 @@ class CategoryForm(forms.ModelForm[Category]):
         text = data.get("police_types") or ""
         self.instance.police_event_types = [t.strip() for t in text.split(",") if t.strip()]
         return data
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # The model's own check names its field; the form shows it as the text field.
+        mapped = getattr(error, "error_dict", {})
+        if isinstance(error, ValidationError) and "police_event_types" in mapped:
+            error.error_dict["police_types"] = error.error_dict.pop("police_event_types")
+        super().add_error(field, error)

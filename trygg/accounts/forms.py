@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts.models import AnyUser, Membership, Organisation, Role, User
@@ -29,6 +30,11 @@ def _area_field(field: forms.Field, areas: AreaQuerySet) -> None:
     set_parents(field, dict(areas.values_list("pk", "parent_id")))
 
 
+def role_choices() -> list[tuple[str, str]]:
+    """The roles as a select lists them: capitalised, as every other choice list."""
+    return [(str(value), capfirst(str(label))) for value, label in Role.choices]
+
+
 def organisations_for(user: AnyUser) -> Any:
     """Organisations a user may add members to: those they see, active ones."""
     return visible_organisations(user).active().order_by("name")
@@ -41,7 +47,7 @@ class InviteForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=lambda: role_choices())
     area = forms.ModelChoiceField(
         label=_("Area"),
         queryset=Area.objects.none(),
@@ -64,6 +70,7 @@ class MembershipForm(forms.ModelForm[Membership]):
 
     def __init__(self, *args: Any, actor: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices()  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = organisations_for(actor)  # type: ignore[attr-defined]
         _area_field(self.fields["area"], manageable_areas(actor))
 

@@ -39,6 +39,8 @@ def test_invite_mail_set_password_and_sign_in(client, world):
     assert page.status_code == 200
     assert 'type="radio" name="area"' in page.text
     assert "Filtrera" in page.text
+    assert "Välj …" in page.text
+    assert "Select an option" not in page.text
 
     response = _invite(client, world)
     user = User.objects.get(email="ny.rapportor@example.se")
@@ -155,6 +157,7 @@ def test_every_page_answers_the_coordinator(client, world):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "/admin/" not in response.text, url
+        assert "Select an option" not in response.text, url
 
 
 @pytest.mark.parametrize("name", ["user_list", "invite", "organisation_create", "password_reset"])

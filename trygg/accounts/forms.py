@@ -18,6 +18,7 @@ from trygg.accounts.models import AnyUser, Membership, Organisation, Role, User
 from trygg.accounts.permissions import visible_organisations
 from trygg.accounts.rules import manageable_areas
 from trygg.accounts.scope import scope_for
+from trygg.lib.forms import label_blank_choices
 from trygg.lib.treepicker import TreeRadioSelect, set_parents
 from trygg.places.models import Area, AreaQuerySet
 
@@ -58,6 +59,7 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations_for(actor)  # type: ignore[attr-defined]
         _area_field(self.fields["area"], manageable_areas(actor))
+        label_blank_choices(self)
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
@@ -71,6 +73,7 @@ class MembershipForm(forms.ModelForm[Membership]):
     def __init__(self, *args: Any, actor: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices()  # type: ignore[attr-defined]
+        label_blank_choices(self)
         self.fields["organisation"].queryset = organisations_for(actor)  # type: ignore[attr-defined]
         _area_field(self.fields["area"], manageable_areas(actor))
 
@@ -85,6 +88,7 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         _area_field(self.fields["area"], manageable_areas(actor))
         # Only a superuser may leave an organisation without an area (the whole installation).
         self.fields["area"].required = not scope_for(actor).everything
+        label_blank_choices(self)
 
 
 class AreaForm(forms.ModelForm[Area]):
@@ -104,6 +108,7 @@ class AreaForm(forms.ModelForm[Area]):
 
     def __init__(self, *args: Any, actor: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        label_blank_choices(self)
         scope = scope_for(actor)
         areas = manageable_areas(actor)
         if self.instance.pk is not None:

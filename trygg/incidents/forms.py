@@ -23,7 +23,7 @@ from trygg.incidents.models import (
     Status,
 )
 from trygg.incidents.rules import REPORTING_ROLES
-from trygg.lib.forms import form_field
+from trygg.lib.forms import form_field, label_blank_choices
 from trygg.lib.imports import Problem
 from trygg.lib.safetext import refuse_identity_numbers
 from trygg.lib.treepicker import TreeRadioSelect, set_parents
@@ -253,6 +253,7 @@ class CategoryForm(forms.ModelForm[Category]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        label_blank_choices(self)
         parents = Category.objects.all()
         if self.instance.pk is not None:
             parents = parents.exclude(pk=self.instance.pk)

@@ -1,6 +1,7 @@
 """Top-level URL map: login, the pages of each domain app, Django admin."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from trygg.accounts import views as account_views
@@ -18,6 +19,23 @@ admin.site.site_title = "Trygg"
 urlpatterns = [
     path("logga-in/", account_views.LoginView.as_view(), name="login"),
     path("logga-ut/", account_views.LogoutView.as_view(), name="logout"),
+    # Password reset by e-mail, and the page an invitation's one-time link opens.
+    path("losenord/glomt/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "losenord/skickat/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "losenord/nytt/<uidb64>/<token>/",
+        account_views.PasswordSetView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "losenord/klart/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("trygg.front.urls")),

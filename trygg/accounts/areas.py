@@ -16,7 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from trygg.accounts.permissions import check_area, visible_areas
+from trygg.accounts.permissions import can_area, check_area, visible_areas
+from trygg.accounts.rules import CHANGE
 from trygg.accounts.scope import scope_for
 from trygg.lib.web import page
 from trygg.places.forms import AreaImportForm
@@ -77,6 +78,7 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "map_data": feature_collection(map_areas_for_roots([area], scope.tree, levels=2)),
             "organisations": area.organisations.active().order_by("name"),
+            "can_change": can_area(request.user, area, CHANGE),
         },
     )
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from trygg.accounts.models import Organisation
 from trygg.accounts.permissions import (
+    can_add_organisation,
     can_organisation,
     check_organisation,
     visible_memberships,
@@ -25,10 +26,26 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for the e-mail address and mails a one-time link (Swedish templates)."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Choosing a password from a one-time link: after "Glömt lösenordet?" or an invitation
+    (an invited user has no usable password until here)."""
+
+
 @page("administration")
 def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = visible_organisations(request.user).select_related("area").order_by("name")
-    return render(request, "accounts/organisation_list.html", {"organisations": organisations})
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {"organisations": organisations, "can_add": can_add_organisation(request.user)},
+    )
 
 
 @page("administration")

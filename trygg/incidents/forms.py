@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +23,10 @@ from trygg.incidents.models import (
     Status,
 )
 from trygg.incidents.rules import REPORTING_ROLES
-from trygg.lib.forms import form_field
+from trygg.lib.forms import form_field, label_blank_choices
 from trygg.lib.imports import Problem
+from trygg.lib.safetext import refuse_identity_numbers
+from trygg.lib.treepicker import TreeRadioSelect, set_parents
 from trygg.places.models import Area, AreaKind, AreaQuerySet
 
 
@@ -222,3 +225,55 @@ class ReviewForm(forms.Form):
     def __init__(self, *args: Any, incidents: IncidentQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "ids", forms.ModelMultipleChoiceField).queryset = incidents
+
+
+class CategoryForm(forms.ModelForm[Category]):
+    """A category of the taxonomy: its place in the tree (a tree picker) and its mappings."""
+
+    police_types = forms.CharField(
+        label=_("Police event types"),
+        required=False,
+        max_length=1000,
+        validators=[refuse_identity_numbers],
+        help_text=_("Values of “type” in the police events feed, separated by commas."),
+    )
+
+    class Meta:
+        model = Category
+        fields = [
+            "name",
+            "code",
+            "parent",
+            "description",
+            "iccs_section",
+            "is_crime",
+            "sort_order",
+            "is_active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label_blank_choices(self)
+        parents = Category.objects.all()
+        if self.instance.pk is not None:
+            parents = parents.exclude(pk=self.instance.pk)
+            self.initial["police_types"] = ", ".join(self.instance.police_event_types)
+        field = self.fields["parent"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = parents.order_by("sort_order", "name")
+        field.widget = TreeRadioSelect()
+        field.widget.choices = field.choices
+        set_parents(field, dict(parents.values_list("pk", "parent_id")))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        text = data.get("police_types") or ""
+        self.instance.police_event_types = [t.strip() for t in text.split(",") if t.strip()]
+        return data
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # The model's own check names its field; the form shows it as the text field.
+        mapped = getattr(error, "error_dict", {})
+        if isinstance(error, ValidationError) and "police_event_types" in mapped:
+            error.error_dict["police_types"] = error.error_dict.pop("police_event_types")
+        super().add_error(field, error)

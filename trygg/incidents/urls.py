@@ -19,4 +19,6 @@ urlpatterns = [
     path("<int:pk>/", views.incident_detail, name="detail"),
     path("<int:pk>/kvitto/", views.receipt, name="receipt"),
     path("kategorier/", views.category_list, name="category_list"),
+    path("kategorier/ny/", views.category_create, name="category_create"),
+    path("kategorier/<int:pk>/andra/", views.category_edit, name="category_edit"),
 ]

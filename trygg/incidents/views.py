@@ -25,9 +25,15 @@ from trygg.incidents.actions import (
     update_incident,
 )
 from trygg.incidents.filters import IncidentFilterForm
-from trygg.incidents.forms import ImportForm, IncidentForm, ReviewForm, reportable_areas
+from trygg.incidents.forms import (
+    CategoryForm,
+    ImportForm,
+    IncidentForm,
+    ReviewForm,
+    reportable_areas,
+)
 from trygg.incidents.imports.jobs import start_import_job
-from trygg.incidents.models import ImportJob, Incident, Source
+from trygg.incidents.models import Category, ImportJob, Incident, Source
 from trygg.incidents.permissions import (
     CHANGE,
     can_category,
@@ -357,3 +363,26 @@ def category_list(request: HttpRequest) -> HttpResponse:
         "incidents/category_list.html",
         {"rows": rows, "can_change": can_category(request.user, "change")},
     )
+
+
+@page("administration")
+def category_create(request: HttpRequest) -> HttpResponse:
+    check_category(request.user, "change")
+    form = CategoryForm(request.POST or None, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The category was saved."))
+        return redirect("incidents:category_list")
+    return render(request, "incidents/category_form.html", {"form": form})
+
+
+@page("administration")
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    check_category(request.user, "change")
+    category = get_object_or_404(Category, pk=pk)
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The category was saved."))
+        return redirect("incidents:category_list")
+    return render(request, "incidents/category_form.html", {"form": form, "category": category})

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from django import forms
 from django.http import HttpRequest
@@ -42,3 +43,18 @@ def unconfirmed_removals(
         for form in formset.deleted_forms
         if getattr(form, "instance", None) is not None and form.instance.pk
     ]
+
+
+def label_blank_choices(form: forms.BaseForm) -> None:
+    """Name the empty choice of every select on the form in the page's language: Django's
+    own blank label reads "- Select an option -" in English even on Swedish pages."""
+    from django.utils.translation import gettext_lazy
+
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = gettext_lazy("Choose …")
+        elif isinstance(field, forms.ChoiceField):
+            choices: list[Any] = list(cast("Iterable[Any]", field.choices))
+            if choices and choices[0][0] == "":
+                field.choices = [("", gettext_lazy("Choose …")), *choices[1:]]

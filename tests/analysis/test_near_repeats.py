@@ -181,3 +181,18 @@ def test_the_lagesbild_figure_shows_the_knox_table(world, planted):
     assert figure["rows"][0][0] == "0–100 m" and figure["rows"][0][1].endswith(" *")
     assert len(figure["rows"]) == 10 and all(len(row) == 11 for row in figure["rows"])
     assert figure["note"].startswith("Nära upprepningar:")
+
+
+def test_the_answer_is_what_the_schema_says(world, planted, api):
+    from tests.api.test_schema_truth import validate_answer
+
+    schema = Client().get("/api/schema/", {"format": "json"}).json()
+    path = "/api/v1/analysis/near-repeats/"
+    parameters = {p["name"]: p["schema"] for p in schema["paths"][path]["get"]["parameters"]}
+    assert (parameters["distance_band_m"]["minimum"], parameters["time_bands"]["maximum"]) == (
+        10,
+        20,
+    )
+    assert parameters["area"]["items"]["minimum"] == 1
+    body = api.get(path, {"area": world.district.pk}).json()
+    validate_answer(schema, path, "get", 200, body)

@@ -147,7 +147,7 @@ def test_the_page_shows_the_table_and_the_verdict(world, planted):
     client.force_login(world.carol)
     response = client.get(
         "/analys/nara-upprepningar/",
-        {"area": world.district.pk, "start": "2023-01-01", "end": "2023-12-31"},
+        {"omrade": world.district.pk, "fran": "2023-01-01", "till": "2023-12-31"},
     )
     assert response.status_code == 200
     text = response.content.decode()
@@ -196,3 +196,22 @@ def test_the_answer_is_what_the_schema_says(world, planted, api):
     assert parameters["area"]["items"]["minimum"] == 1
     body = api.get(path, {"area": world.district.pk}).json()
     validate_answer(schema, path, "get", 200, body)
+
+
+def test_the_verdict_tells_a_weak_excess_from_a_pattern():
+    import numpy as np
+
+    from trygg.analysis.nearrepeat import NearRepeats, verdict
+    from trygg.lib.nearrepeat import KnoxResult
+
+    def found(observed: float, expected: float, p: float) -> NearRepeats:
+        grid = np.full((2, 2), 10.0)
+        obs, exp, pv = grid.copy(), grid.copy(), np.full((2, 2), 0.5)
+        obs[0, 0], exp[0, 0], pv[0, 0] = observed, expected, p
+        knox = KnoxResult(100.0, 7.0, obs.astype(int), exp, pv, 99, 1, 500, 4000)
+        return NearRepeats(knox=knox, classes={}, without_position=0)
+
+    assert verdict(found(300, 100, 0.01)).startswith("Nära upprepningar: fler")
+    assert verdict(found(120, 100, 0.01)).startswith("Svaga nära upprepningar")
+    assert verdict(found(100, 100, 0.5)).startswith("Inget mönster")
+    assert verdict(found(300, 100, 0.2)).startswith("Inget mönster")  # large but not supported

@@ -44,6 +44,9 @@ MAX_EVENTS = 60_000
 # Fewer than this give too few pairs for the test to say anything.
 MIN_EVENTS = 20
 ALPHA = 0.05
+# A closest cell with fewer than this many times the expected pairs is a weak pattern, however
+# small its p-value (a city's thousands of incidents make tiny excesses significant).
+STRONG_RATIO = 1.5
 
 
 class TooManyEvents(ValueError):
@@ -211,6 +214,18 @@ def verdict(found: NearRepeats) -> str:
     chance = swedish_number(cells * ALPHA)
     d_high = swedish_number(knox.distance_band_m)
     t_high = swedish_number(knox.time_band_days)
+    if significant[0, 0] and knox.ratio[0, 0] < STRONG_RATIO:
+        return _(
+            "Weak near repeats: slightly more incidents happen within %(m)s m and %(days)s days "
+            "of another than chance explains (%(ratio)s times as many pairs as expected, "
+            "p = %(p)s). With many incidents even a small excess is significant; it is too small "
+            "to guide patrols on its own."
+        ) % {
+            "m": d_high,
+            "days": t_high,
+            "ratio": swedish_number(float(knox.ratio[0, 0]), 1),
+            "p": swedish_number(float(knox.p_value[0, 0]), 2),
+        }
     if significant[0, 0]:
         return _(
             "Near repeats: more incidents happen within %(m)s m and %(days)s days of another "

@@ -182,3 +182,13 @@ def test_project_gives_metres():
     # Two points in Stockholm 0.001° of latitude apart: about 111 m.
     x, y = project([18.0, 18.0], [59.3, 59.301])
     assert abs(np.hypot(x[1] - x[0], y[1] - y[0]) - 111.2) < 1
+
+
+def test_too_many_pairs_are_refused_before_they_are_listed():
+    from trygg.lib.nearrepeat import TooManyPairs
+
+    x = np.zeros(50)  # 50 incidents at one place: 1,225 pairs
+    with pytest.raises(TooManyPairs) as raised:
+        knox_test(x, x, np.arange(50), max_pairs=1000)
+    assert raised.value.pairs == 1225
+    assert knox_test(x, x, np.arange(50), max_pairs=1225, permutations=9).n_pairs == 1225

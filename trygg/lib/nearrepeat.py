@@ -132,8 +132,8 @@ def _pair_counter(
 
     For whole days (the usual case) each pair's signed day gap is counted per distance band,
     one ``bincount`` over (distance band, gap), and the gaps are summed into time bands
-    afterwards by a small matrix product: per permutation two gathers, a subtraction, an
-    addition and the count. Otherwise each gap's band is computed and counted directly.
+    afterwards by a small matrix product: per permutation a repeat, a gather, a subtraction,
+    an addition and the count. Otherwise each gap's band is computed and counted directly.
     """
     d_band = band_index(distance, distance_band_m)
     span = int(t.max(initial=0) - t.min(initial=0)) if t.dtype.kind in "iu" else -1
@@ -148,6 +148,11 @@ def _pair_counter(
         to_bands[np.flatnonzero(inside), bands[inside]] = 1.0
 
         days = (t - t.min(initial=0)).astype(small)
+        # Pairs ordered by their first incident: its day for every pair is then one
+        # ``np.repeat`` of the shuffled days (sequential, five times faster than a gather).
+        order = np.argsort(first, kind="stable")
+        first, second, offset = first[order], second[order], offset[order]
+        per_first = np.bincount(first, minlength=len(t))
 
         # Buffers reused by every permutation (fresh arrays of this size cost page faults).
         early = np.empty(len(first), dtype=small)
@@ -156,9 +161,8 @@ def _pair_counter(
 
         def by_gap(order: np.ndarray | None) -> np.ndarray:
             shuffled = days if order is None else days[order]
-            np.take(shuffled, first, out=early)
             np.take(shuffled, second, out=late)
-            np.subtract(early, late, out=early)
+            np.subtract(np.repeat(shuffled, per_first), late, out=early)
             np.add(offset, early, out=cells)
             histogram = np.bincount(cells, minlength=n_dist * width).reshape(n_dist, width)
             return np.rint(histogram @ to_bands).astype(np.int64)

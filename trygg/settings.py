@@ -219,6 +219,8 @@ TRYGG_PLANNING_YEARS = env_int("TRYGG_PLANNING_YEARS", 10, minimum=1)
 TRYGG_ANALYSIS_DEFAULT_YEARS = env_int("TRYGG_ANALYSIS_DEFAULT_YEARS", 3, minimum=1)
 # Side of the square grid cells in hotspot analyses, in metres.
 TRYGG_HOTSPOT_CELL_M = env_int("TRYGG_HOTSPOT_CELL_M", 200, minimum=25)
+# Monte Carlo permutations of the times in the Knox test of near repeats.
+TRYGG_NEAR_REPEAT_PERMUTATIONS = env_int("TRYGG_NEAR_REPEAT_PERMUTATIONS", 99, minimum=9)
 # A lägesbild DOCX/PPTX drawing more charts than this is made by the task worker (a PDF always).
 TRYGG_EXPORT_DIRECT_CHARTS = env_int("TRYGG_EXPORT_DIRECT_CHARTS", 4, minimum=0)
 # A running job renews a heartbeat; one silent for this long (its task worker was killed or

@@ -27,6 +27,12 @@ from trygg.analysis import evaluation as evaluation_analysis
 from trygg.analysis.counts import DIMENSIONS, CountError, count_incidents
 from trygg.analysis.forms import SelectionForm
 from trygg.analysis.hotspots import NoStudyArea, hotspots
+from trygg.analysis.nearrepeat import (
+    TooManyEvents,
+    cell_dicts,
+    near_repeats,
+    verdict,
+)
 from trygg.analysis.patterns import monthly_profile, weekday_hour
 from trygg.analysis.selection import Selection, SelectionError, analysable_area_ids, can_analyse
 from trygg.analysis.serializers import EvaluationQuerySerializer, EvaluationSerializer
@@ -40,6 +46,7 @@ from trygg.lib.hotspots import (
     P_VALUE_METHODS,
     TooDenseForPermutation,
 )
+from trygg.lib.nearrepeat import DEFAULT_SEED
 from trygg.lib.params import choice_param, float_param, int_param
 from trygg.lib.periods import PeriodKind
 
@@ -401,3 +408,108 @@ class EvaluationView(APIView):
         except evaluation_analysis.EvaluationError as error:
             raise ValidationError({"start": [str(error)]}) from error
         return Response(EvaluationSerializer(result).data)
+
+
+# Near-repeat bands: from finer than positions to wider than a neighbourhood; at most 20 × 20.
+NEAR_REPEAT_BOUNDS = {
+    "distance_band_m": (10, 1000, 100),
+    "distance_bands": (1, 20, 10),
+    "time_band_days": (1, 90, 7),
+    "time_bands": (1, 20, 10),
+    "permutations": (9, 999, None),
+    "seed": (0, 2**31 - 1, DEFAULT_SEED),
+}
+
+
+def _bounded(name: str, description: str) -> OpenApiParameter:
+    low, high, _default = NEAR_REPEAT_BOUNDS[name]
+    return OpenApiParameter(
+        name, {"type": "integer", "minimum": low, "maximum": high}, description=description
+    )
+
+
+class NearRepeatsView(APIView):
+    @extend_schema(
+        operation_id="analysis_near_repeats",
+        parameters=[
+            *SELECTION_PARAMETERS,
+            _bounded("distance_band_m", "Width of each distance band in metres (default 100)."),
+            _bounded("distance_bands", "Number of distance bands (default 10)."),
+            _bounded("time_band_days", "Width of each time band in days (default 7)."),
+            _bounded("time_bands", "Number of time bands (default 10)."),
+            _bounded(
+                "permutations",
+                "Monte Carlo permutations of the times (default the installation's "
+                "TRYGG_NEAR_REPEAT_PERMUTATIONS, 99).",
+            ),
+            _bounded("seed", "Seed of the permutations: the same seed, the same p-values."),
+        ],
+        responses=inline_serializer(
+            "AnalysisNearRepeats",
+            {
+                "distance_band_m": serializers.FloatField(),
+                "time_band_days": serializers.FloatField(),
+                "distance_bands": serializers.ListField(
+                    child=serializers.ListField(child=serializers.FloatField())
+                ),
+                "time_bands": serializers.ListField(
+                    child=serializers.ListField(child=serializers.FloatField())
+                ),
+                "cells": serializers.ListField(child=serializers.DictField()),
+                "events": serializers.IntegerField(),
+                "without_position": serializers.IntegerField(),
+                "pairs": serializers.IntegerField(),
+                "permutations": serializers.IntegerField(),
+                "seed": serializers.IntegerField(),
+                "classes": serializers.DictField(child=serializers.IntegerField()),
+                "verdict": serializers.CharField(),
+            },
+        ),
+        description=(
+            "The Knox test of near repeats over the selection's incidents with a position "
+            "(days in Stockholm time): for each distance band × time band (band 1 is 0 to the "
+            "width inclusive, band k is above (k − 1)·width up to k·width) the observed pairs, "
+            "the expected pairs (mean over Monte Carlo permutations of the times), their ratio "
+            "(null when none is expected), the p-value (1 + permutations with at least as many "
+            "pairs) / (1 + permutations) and significant (p < 0.05 and more pairs than "
+            "expected). classes counts the incidents as originator, repeat (the same place), "
+            "near_repeat or isolated within the first band's distance and days. 400 for bad "
+            "parameters or a selection of more than 60,000 incidents with a position."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        selection = selection_from(request)
+        params = request.query_params
+        values: dict[str, int] = {}
+        for name, (low, high, default) in NEAR_REPEAT_BOUNDS.items():
+            fallback = default if default is not None else settings.TRYGG_NEAR_REPEAT_PERMUTATIONS
+            values[name] = int_param(params, name, default=fallback, minimum=low, maximum=high)
+        try:
+            found = near_repeats(
+                selection,
+                distance_band_m=values["distance_band_m"],
+                distance_bands=values["distance_bands"],
+                time_band_days=values["time_band_days"],
+                time_bands=values["time_bands"],
+                permutations=values["permutations"],
+                seed=values["seed"],
+            )
+        except TooManyEvents as error:
+            raise ValidationError({"detail": str(error)}) from error
+        knox = found.knox
+        return Response(
+            {
+                "distance_band_m": knox.distance_band_m,
+                "time_band_days": knox.time_band_days,
+                "distance_bands": [list(b) for b in knox.distance_bands],
+                "time_bands": [list(b) for b in knox.time_bands],
+                "cells": cell_dicts(knox),
+                "events": knox.n_events,
+                "without_position": found.without_position,
+                "pairs": knox.n_pairs,
+                "permutations": knox.permutations,
+                "seed": knox.seed,
+                "classes": found.classes,
+                "verdict": verdict(found),
+            }
+        )

@@ -28,6 +28,14 @@ from trygg.analysis.counts import (
 )
 from trygg.analysis.forms import SelectionForm
 from trygg.analysis.hotspots import NoStudyArea, hotspot_summary, hotspots
+from trygg.analysis.nearrepeat import (
+    TooManyEvents,
+    class_labels,
+    near_repeats,
+    p_value_table,
+    ratio_table,
+    verdict,
+)
 from trygg.analysis.patterns import monthly_profile, weekday_hour
 from trygg.analysis.selection import (
     Selection,
@@ -38,6 +46,7 @@ from trygg.analysis.selection import (
 )
 from trygg.incidents.permissions import visible_incidents
 from trygg.lib.csvio import write_csv, write_xlsx
+from trygg.lib.params import int_param
 from trygg.lib.periods import Period, PeriodKind
 from trygg.lib.web import page
 from trygg.places.maps import feature_collection, map_areas_for_roots
@@ -259,3 +268,36 @@ def _map_points(request: HttpRequest, selection: Selection) -> list[dict[str, An
         for pk, lat, lon in queryset.values_list("pk", "latitude", "longitude")[:MAP_POINT_LIMIT]
         if lat is not None and lon is not None  # the query and the rules exclude them
     ]
+
+
+@page("analysis")
+def near_repeat_page(request: HttpRequest) -> HttpResponse:
+    """The Knox test of near repeats for the selection, in the Near Repeat Calculator's form."""
+    form, selection = _selection(request)
+    band_m = int_param(request.GET, "avstand", default=100, minimum=10, maximum=1000)
+    band_days = int_param(request.GET, "dagar", default=7, minimum=1, maximum=90)
+    context: dict[str, Any] = {
+        "form": form,
+        "selection": selection,
+        "query": request.GET.urlencode(),
+        "band_m": band_m,
+        "band_days": band_days,
+        "permutations": settings.TRYGG_NEAR_REPEAT_PERMUTATIONS,
+    }
+    if selection is not None:
+        try:
+            found = near_repeats(selection, distance_band_m=band_m, time_band_days=band_days)
+        except TooManyEvents as error:
+            context["error"] = str(error)
+        else:
+            labels = class_labels()
+            context.update(
+                found=found,
+                knox=found.knox,
+                verdict=verdict(found),
+                ratio_table=ratio_table(found.knox),
+                p_table=p_value_table(found.knox),
+                class_headers=[_("Kind"), _("Incidents")],
+                class_rows=[[labels[name], n] for name, n in found.classes.items()],
+            )
+    return render(request, "analysis/near_repeats.html", context)

@@ -48,6 +48,11 @@ urlpatterns = [
     ),
     path("v1/analysis/hotspots/", analysis_api.HotspotsView.as_view(), name="analysis-hotspots"),
     path(
+        "v1/analysis/near-repeats/",
+        analysis_api.NearRepeatsView.as_view(),
+        name="analysis-near-repeats",
+    ),
+    path(
         "v1/analysis/evaluation/",
         analysis_api.EvaluationView.as_view(),
         name="analysis-evaluation",

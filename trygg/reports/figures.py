@@ -247,6 +247,36 @@ def _hotspots(block: ReportBlock, user: AnyUser) -> Frozen:
     }
 
 
+def _near_repeats(block: ReportBlock, user: AnyUser) -> Frozen:
+    """The Knox table of near repeats (observed / expected pairs per distance and time band,
+    * where p < 0.05) with its plain verdict."""
+    from trygg.analysis.nearrepeat import TooManyEvents, near_repeats, ratio_table, verdict
+
+    selection = selection_for(block, user)
+    try:
+        found = near_repeats(selection)
+    except TooManyEvents as error:
+        raise FigureError(str(error)) from None
+    if not found.enough:
+        raise FigureError(verdict(found))
+    headers, rows = ratio_table(found.knox)
+    return {
+        "headers": headers,
+        "rows": rows,
+        "chart": None,
+        "note": verdict(found)
+        + " "
+        + _(
+            "Knox test of %(n)s incidents with a position, %(perms)s permutations of the days; "
+            "* marks p < 0.05."
+        )
+        % {
+            "n": charts.swedish_number(found.knox.n_events),
+            "perms": found.knox.permutations,
+        },
+    }
+
+
 def _next_meeting(block: ReportBlock, user: AnyUser) -> Frozen:
     from trygg.collaboration.models import Meeting
 
@@ -318,6 +348,7 @@ register_figure(BlockKind.CHANGES, _changes)
 register_figure(BlockKind.STATISTICS, _statistics)
 register_figure(BlockKind.TIME_PATTERN, _time_pattern)
 register_figure(BlockKind.HOTSPOTS, _hotspots)
+register_figure(BlockKind.NEAR_REPEATS, _near_repeats)
 register_figure(BlockKind.NEXT_MEETING, _next_meeting)
 
 

@@ -166,6 +166,7 @@ class BlockKind(models.TextChoices):
     STATISTICS = "statistics", _("Official statistics")
     TIME_PATTERN = "time_pattern", _("Time pattern")
     HOTSPOTS = "hotspots", _("Hotspots")
+    NEAR_REPEATS = "near_repeats", _("Near repeats")
     MEASURES = "measures", _("Priorities and measures")
     NEXT_MEETING = "next_meeting", _("Next meeting")
 
@@ -176,6 +177,7 @@ FIGURE_KINDS = (
     BlockKind.STATISTICS,
     BlockKind.TIME_PATTERN,
     BlockKind.HOTSPOTS,
+    BlockKind.NEAR_REPEATS,
     BlockKind.MEASURES,
     BlockKind.NEXT_MEETING,
 )

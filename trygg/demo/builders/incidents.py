@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -29,9 +30,8 @@ from trygg.incidents.rollup import rebuild_rollup
 from trygg.lib.text import title_case
 
 if TYPE_CHECKING:
-    import random
-
     from trygg.demo.builders.context import DemoContext
+    from trygg.places.models import Area
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FIRST_DAY = dt.date(2021, 9, 1)
@@ -326,7 +326,65 @@ def _drafts(demo: DemoContext) -> list[IncidentDraft]:
                         organisation=demo.organisations[organisation],
                     )
                 )
+    drafts += _burglary_series(demo, stadsdelar, boundaries, categories["inbrott"])
     drafts.sort(key=lambda d: d.occurred_at or END)  # every draft here has its time
+    return drafts
+
+
+def _burglary_series(
+    demo: DemoContext,
+    stadsdelar: Sequence[Area],
+    boundaries: dict[str, shapely.Geometry],
+    burglary: Category,
+) -> list[IncidentDraft]:
+    """A summer of burglary series (the holiday weeks of 2023): twelve burglaries, each
+    followed within a week by two or three more within 80 m — the near repeats the Knox test
+    on the Nära upprepningar page and in the draft lägesbild finds.
+
+    Drawn from their own random numbers and after the reviewed weeks, so every other demo
+    incident, and which of them are rejected, stays as it was.
+    """
+    rng = random.Random(1507)
+    first = REVIEWED_BEFORE.astimezone(STOCKHOLM).date() + dt.timedelta(days=2)
+    drafts: list[IncidentDraft] = []
+    for _series in range(12):
+        area = rng.choice(list(stadsdelar))
+        lat, lon = _point(rng, boundaries[area.name], None, 0)
+        day = first + dt.timedelta(days=rng.randrange(45))
+        places = [(lat, lon, day)]
+        for _follower in range(rng.randint(2, 3)):
+            metres, angle = rng.uniform(10, 80), rng.uniform(0, 2 * math.pi)
+            places.append(
+                (
+                    round(lat + metres * math.sin(angle) / METRES_PER_DEGREE, 6),
+                    round(
+                        lon
+                        + metres
+                        * math.cos(angle)
+                        / (METRES_PER_DEGREE * math.cos(math.radians(lat))),
+                        6,
+                    ),
+                    day + dt.timedelta(days=rng.randint(1, 6)),
+                )
+            )
+        for point_lat, point_lon, when in places:
+            occurred_at = dt.datetime.combine(when, dt.time(), STOCKHOLM) + dt.timedelta(
+                hours=rng.randrange(8, 18), minutes=rng.randrange(0, 60, 5)
+            )
+            if occurred_at >= END:
+                continue
+            drafts.append(
+                IncidentDraft(
+                    category=burglary,
+                    occurred_at=occurred_at,
+                    area=area,
+                    latitude=point_lat,
+                    longitude=point_lon,
+                    place=f"Flerbostadshus i {area.name}",
+                    description=rng.choice(DESCRIPTIONS["inbrott"]),
+                    organisation=demo.organisations[SDF],
+                )
+            )
     return drafts
 
 

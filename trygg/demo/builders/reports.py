@@ -18,6 +18,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from trygg.collaboration.models import Meeting
+from trygg.incidents.models import Category
 from trygg.plans.models import ActionPlan
 from trygg.reports import actions
 from trygg.reports.models import BlockKind, Section, SituationReport
@@ -221,6 +222,12 @@ def build(demo: DemoContext) -> None:
         coordinator, draft, section=K, kind=BlockKind.HOTSPOTS, title="Brännpunkter 2022/23",
         selection={"start": "2022-09-01", "end": "2023-08-31"},
     )  # fmt: skip
+    burglary = Category.objects.filter(code="inbrott").first()
+    if burglary is not None:
+        actions.add_block(
+            coordinator, draft, section=K, kind=BlockKind.NEAR_REPEATS,
+            title="Nära upprepningar av inbrott", selection={"category_ids": [burglary.pk]},
+        )  # fmt: skip
     actions.update_block(
         coordinator,
         draft.blocks.get(title="Fruängen"),

@@ -1,0 +1,50 @@
+"""The demo analyst sees near repeats of burglaries in Hägersten-Älvsjö (issue 15)."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from trygg.accounts.models import User
+from trygg.incidents.models import Category
+from trygg.places.models import Area
+from trygg.reports.figures import block_figure
+from trygg.reports.models import BlockKind, ReportBlock
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_demo_shows_near_repeats_of_burglaries():
+    call_command("demo", stdout=StringIO())
+    client = Client()
+    client.force_login(User.objects.get(username="analytiker"))
+    district = Area.objects.get(name="Hägersten-Älvsjö")
+    burglary = Category.objects.get(code="inbrott")
+    page = client.get(
+        "/analys/nara-upprepningar/",
+        {
+            "omrade": district.pk,
+            "kategori": burglary.pk,
+            "fran": "2021-09-01",
+            "till": "2023-08-31",
+        },
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Nära upprepningar: fler händelser inträffar inom 100 m och 7 dagar" in text
+    # The draft lägesbild carries the same table.
+    figure, reason = block_figure(ReportBlock.objects.get(kind=BlockKind.NEAR_REPEATS))
+    assert reason is None and figure is not None
+    assert figure["rows"][0][1].endswith(" *")
+    # Graffiti has no planted series: no pattern (five cells of 100 below 0.05, as chance).
+    other = Category.objects.get(code="klotter")
+    page = client.get(
+        "/analys/nara-upprepningar/",
+        {"omrade": district.pk, "kategori": other.pk, "fran": "2021-09-01", "till": "2023-08-31"},
+    )
+    text = page.content.decode()
+    assert "Nära upprepningar: fler" not in text
+    assert "Inget tydligt mönster av nära upprepningar" in text

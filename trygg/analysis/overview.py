@@ -3,17 +3,15 @@ version so that every user's first page costs one query when nothing has changed
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from trygg.accounts.models import AnyUser
 from trygg.accounts.scope import Scope, scope_for
 from trygg.analysis import tables
+from trygg.analysis.cache import shared_figure
 from trygg.analysis.changes import default_week, weekly_view
 from trygg.analysis.selection import build_selection, can_analyse, default_area_ids
 from trygg.incidents.models import Category, Incident
@@ -36,18 +34,15 @@ def overview_week(user: AnyUser) -> dict[str, Any] | None:
     if not can_analyse(user):
         return None
     scope = scope_for(user)
-    parts = [
+    parts = (
         scope.everything,
-        sorted(scope.root_ids()),
-        get_language(),
+        tuple(sorted(scope.root_ids())),
         local_date(timezone.now()).isoformat(),
-        data_version(),
-    ]
-    key = "trygg:overview-week:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = _overview_week(user, scope) or {}
-        cache.set(key, found, OVERVIEW_WEEK_SECONDS)
+    )
+    # One computation at a time per scope, renewed after writes (trygg.analysis.cache).
+    found = shared_figure(
+        "overview-week", parts, data_version(), lambda: _overview_week(user, scope) or {}
+    )
     return found or None
 
 

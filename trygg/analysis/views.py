@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from trygg.accounts.scope import scope_for
 from trygg.analysis import charts, tables
+from trygg.analysis.cache import shared_figure
 from trygg.analysis.changes import (
     MEAN,
     PREVIOUS,
@@ -36,6 +37,7 @@ from trygg.analysis.nearrepeat import (
     ratio_table,
     verdict,
 )
+from trygg.analysis.overview import data_version
 from trygg.analysis.patterns import monthly_profile, weekday_hour
 from trygg.analysis.selection import (
     Selection,
@@ -91,28 +93,44 @@ def analysis(request: HttpRequest) -> HttpResponse:
         "default_years": settings.TRYGG_ANALYSIS_DEFAULT_YEARS,
     }
     if selection is not None:
-        by_category = count_incidents(selection, ("category", "period"))
-        by_area = count_incidents(_breakdown(request, selection), ("area", "period"))
-        changes = compare_periods(selection, comparison=_comparison(request))
-        pattern = weekday_hour(selection)
-        profile = monthly_profile(selection)
+        # Every figure but the user's official statistics depends only on the selection, so
+        # all users asking the same question share one computation (charts are most of it).
+        comparison = _comparison(request)
+        breakdown = _breakdown(request, selection)
         context.update(
-            by_category=by_category,
-            by_category_table=tables.count_table(by_category),
-            by_category_chart=_svg(charts.counts_chart(by_category)) if by_category.rows else None,
-            by_area_table=tables.count_table(by_area),
-            changes=changes,
-            changes_table=tables.change_table(changes) if changes else None,
-            comparison=_comparison(request),
-            pattern=pattern,
-            pattern_table=tables.weekday_hour_table(pattern),
-            pattern_chart=_svg(charts.weekday_hour_chart(pattern)) if pattern.total else None,
-            profile=profile,
-            profile_table=tables.monthly_table(profile),
-            profile_chart=_svg(charts.monthly_chart(profile)) if profile.total else None,
+            shared_figure(
+                "analysis",
+                (repr(selection), repr(breakdown), comparison),
+                data_version(),
+                lambda: _figures(selection, breakdown, comparison),
+            ),
             statistics=_statistics(request, selection),
         )
     return render(request, "analysis/analysis.html", context)
+
+
+def _figures(selection: Selection, breakdown: Selection, comparison: str) -> dict[str, Any]:
+    """Analys's counts, changes and time patterns with their tables and charts."""
+    by_category = count_incidents(selection, ("category", "period"))
+    by_area = count_incidents(breakdown, ("area", "period"))
+    changes = compare_periods(selection, comparison=comparison)
+    pattern = weekday_hour(selection)
+    profile = monthly_profile(selection)
+    return {
+        "by_category": by_category,
+        "by_category_table": tables.count_table(by_category),
+        "by_category_chart": _svg(charts.counts_chart(by_category)) if by_category.rows else None,
+        "by_area_table": tables.count_table(by_area),
+        "changes": changes,
+        "changes_table": tables.change_table(changes) if changes else None,
+        "comparison": comparison,
+        "pattern": pattern,
+        "pattern_table": tables.weekday_hour_table(pattern),
+        "pattern_chart": _svg(charts.weekday_hour_chart(pattern)) if pattern.total else None,
+        "profile": profile,
+        "profile_table": tables.monthly_table(profile),
+        "profile_chart": _svg(charts.monthly_chart(profile)) if profile.total else None,
+    }
 
 
 def _breakdown(request: HttpRequest, selection: Selection) -> Selection:

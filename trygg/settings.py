@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "axes",
     "trygg.accounts",
     "trygg.places",
     "trygg.incidents",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "trygg.urls"
@@ -136,6 +139,27 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "front:overview"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes counts failed sign-ins before the password is checked; an API token never
+# passes through authenticate(), so token clients are not affected by a lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# This many wrong passwords in a row for one username lock that account for
+# TRYGG_LOCKOUT_MINUTES (a correct password then resets the count).
+TRYGG_LOGIN_FAILURES = env_int("TRYGG_LOGIN_FAILURES", 10, minimum=1)
+TRYGG_LOCKOUT_MINUTES = env_int("TRYGG_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = TRYGG_LOGIN_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=TRYGG_LOCKOUT_MINUTES)
+# The account is locked, whatever address the attempts come from: a municipality's staff often
+# share one outgoing address, so locking addresses would lock out the whole town hall.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that a lock without the address can be dodged by rotating user agents or
+# cookies; a lock on the username cannot, so the warning does not apply here.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "trygg.accounts.views.locked_out"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import ngettext
 
 from trygg.accounts.models import Organisation
 from trygg.accounts.permissions import (
@@ -23,6 +26,28 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, object] | None = None,
+) -> HttpResponse:
+    """The sign-in page after too many wrong passwords (django-axes' AXES_LOCKOUT_CALLABLE)."""
+    minutes = settings.TRYGG_LOCKOUT_MINUTES
+    message = ngettext(
+        "Too many failed sign-ins. The account is locked for %(minutes)d minute; try again later.",
+        "Too many failed sign-ins. The account is locked for %(minutes)d minutes; try again later.",
+        minutes,
+    ) % {"minutes": minutes}
+    username = str((credentials or {}).get("username") or request.POST.get("username", ""))
+    form = AuthenticationForm(request, initial={"username": username})
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "lockout_message": message, "next": request.POST.get("next", "")},
+        status=429,
+    )
 
 
 @page("administration")

@@ -223,8 +223,10 @@ SECURE_PROXY_SSL_HEADER = (
 # HTTPS only, in production: HSTS for TRYGG_HSTS_SECONDS (0 turns it off, e.g. while trying
 # HTTPS out), plain HTTP redirected unless a proxy in front does it (SECURE_SSL_REDIRECT=false).
 SECURE_HSTS_SECONDS = env_int("TRYGG_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TRYGG_HSTS_INCLUDE_SUBDOMAINS", False)
-SECURE_HSTS_PRELOAD = False
+# Subdomains of Trygg's host are covered too, and browsers may preload the rule; turn these
+# off if a subdomain of the host still serves plain HTTP.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TRYGG_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("TRYGG_HSTS_PRELOAD", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -54,4 +54,13 @@ def test_other_districts_and_other_roles_do_not_read_it(client, world):
 def test_a_failed_sign_in_naming_a_personnummer_keeps_it_out_of_the_log(client, world):
     client.post(reverse("login"), {"username": "19121212-1212", "password": "fel"})
     event = AuditEvent.objects.get(kind=AuditKind.LOGIN_FAILED)
-    assert event.username == ""
+    assert event.username == "…"
+
+
+def test_an_export_of_a_search_for_a_personnummer_is_logged_without_it(client, world):
+    client.force_login(world.alice)
+    response = client.get(reverse("incidents:export_csv"), {"q": "19121212-1212"})
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(kind=AuditKind.EXPORT)
+    assert "1212" not in event.object.partition(" ")[0]
+    assert event.object.startswith(reverse("incidents:export_csv"))

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from trygg.accounts.models import AuditEvent, AuditKind, User
-from trygg.lib.personnummer import contains_identity_number
+from trygg.lib.personnummer import find_identity_numbers
 
 
 def _address(request: HttpRequest | None) -> str | None:
@@ -19,8 +19,11 @@ def _address(request: HttpRequest | None) -> str | None:
 
 
 def _clean(text: str, limit: int) -> str:
-    """Text for the log: cut to its field and never a personnummer (such a value is dropped)."""
-    return "" if contains_identity_number(text) else text[:limit]
+    """Text for the log: cut to its field, with anything reading as a personnummer (a searched
+    number, or a file name's date and time) blanked out."""
+    for found in reversed(find_identity_numbers(text)):
+        text = text[: found.start] + "…" + text[found.end :]
+    return text[:limit]
 
 
 def record(

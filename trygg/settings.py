@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import xstatic.pkg.leaflet
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from trygg.lib.env import (
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "axes",
     "trygg.accounts",
     "trygg.places",
     "trygg.incidents",
@@ -77,15 +79,20 @@ MIDDLEWARE = [
     # First, so that a dropped database connection anywhere below is answered 503, not 500.
     "trygg.lib.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "trygg.front.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Logs every file download (exports) in the audit log, after the view signed the user in.
+    "trygg.accounts.audit.ExportAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "trygg.urls"
@@ -136,6 +143,27 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "front:overview"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes counts failed sign-ins before the password is checked; an API token never
+# passes through authenticate(), so token clients are not affected by a lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# This many wrong passwords in a row for one username lock that account for
+# TRYGG_LOCKOUT_MINUTES (a correct password then resets the count).
+TRYGG_LOGIN_FAILURES = env_int("TRYGG_LOGIN_FAILURES", 10, minimum=1)
+TRYGG_LOCKOUT_MINUTES = env_int("TRYGG_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = TRYGG_LOGIN_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=TRYGG_LOCKOUT_MINUTES)
+# The account is locked, whatever address the attempts come from: a municipality's staff often
+# share one outgoing address, so locking addresses would lock out the whole town hall.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that a lock without the address can be dodged by rotating user agents or
+# cookies; a lock on the username cannot, so the warning does not apply here.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "trygg.accounts.views.locked_out"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -194,6 +222,23 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", False) else None
 )
 
+# HTTPS only, in production: HSTS for TRYGG_HSTS_SECONDS (0 turns it off, e.g. while trying
+# HTTPS out), plain HTTP redirected unless a proxy in front does it (SECURE_SSL_REDIRECT=false).
+SECURE_HSTS_SECONDS = env_int("TRYGG_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
+# Subdomains of Trygg's host are covered too, and browsers may preload the rule; turn these
+# off if a subdomain of the host still serves plain HTTP.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TRYGG_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("TRYGG_HSTS_PRELOAD", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# A session ends this many minutes after the last request (each request renews it) and when the
+# browser closes.
+TRYGG_SESSION_MINUTES = env_int("TRYGG_SESSION_MINUTES", 480, minimum=1)
+SESSION_COOKIE_AGE = TRYGG_SESSION_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 # Map tiles for Leaflet. Empty means no background tiles (boundaries are drawn on a blank
 # canvas), which is what tests and closed networks want.
 TRYGG_MAP_TILES_URL = env_str(
@@ -203,6 +248,32 @@ TRYGG_MAP_TILES_ATTRIBUTION = env_str(
     "TRYGG_MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
+
+
+def _tile_origin(url: str | None) -> list[str]:
+    """The map tiles' origin for the Content-Security-Policy's img-src ({s} → any subdomain)."""
+    if not url or "://" not in url:
+        return []
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0]
+    return [f"{scheme}://{host.replace('{s}', '*')}"]
+
+
+# Content-Security-Policy (Django's own middleware): scripts only from Trygg's own static files
+# (no inline script, no eval); images also from the map tile server; no plugins, no framing.
+# Inline style attributes stay allowed (Leaflet and the print layouts set widths that way).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:", *_tile_origin(TRYGG_MAP_TILES_URL)],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # Review intervals for the law's duties (trygg.compliance): the agreement's annex of priority
 # areas is reviewed at least every fourth year; lägesbild and åtgärdsplan at least every second.

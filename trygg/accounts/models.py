@@ -136,3 +136,37 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}, {self.organisation} ({self.area})"
+
+
+class AuditKind(models.TextChoices):
+    LOGIN = "login", _("sign-in")
+    LOGIN_FAILED = "login_failed", _("failed sign-in")
+    LOCKED_OUT = "locked_out", _("account locked")
+    EXPORT = "export", _("export")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when: sign-ins, failed sign-ins, lockouts and file exports."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    # The name given, also when no such user exists (a failed sign-in).
+    username = SafeCharField(_("username"), max_length=150, blank=True)
+    kind = models.CharField(_("event"), max_length=20, choices=AuditKind.choices)
+    object = SafeCharField(_("object"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()} {self.object}"

@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.organisation_list, name="organisation_list"),
     path("ny/", admin_pages.organisation_create, name="organisation_create"),
+    path("logg/", views.audit_log, name="audit_log"),
     path("<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("<int:pk>/andra/", admin_pages.organisation_edit, name="organisation_edit"),
     path("anvandare/", admin_pages.user_list, name="user_list"),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import ngettext
 
-from trygg.accounts.models import Organisation
+from trygg.accounts.models import AuditEvent, Membership, Organisation
 from trygg.accounts.permissions import (
     can_add_organisation,
     can_organisation,
@@ -14,6 +18,8 @@ from trygg.accounts.permissions import (
     visible_memberships,
     visible_organisations,
 )
+from trygg.accounts.rules import MANAGERS
+from trygg.accounts.scope import scope_for
 from trygg.lib.web import page
 
 
@@ -36,6 +42,28 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordSetView(auth_views.PasswordResetConfirmView):
     """Choosing a password from a one-time link: after "Glömt lösenordet?" or an invitation
     (an invited user has no usable password until here)."""
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, object] | None = None,
+) -> HttpResponse:
+    """The sign-in page after too many wrong passwords (django-axes' AXES_LOCKOUT_CALLABLE)."""
+    minutes = settings.TRYGG_LOCKOUT_MINUTES
+    message = ngettext(
+        "Too many failed sign-ins. The account is locked for %(minutes)d minute; try again later.",
+        "Too many failed sign-ins. The account is locked for %(minutes)d minutes; try again later.",
+        minutes,
+    ) % {"minutes": minutes}
+    username = str((credentials or {}).get("username") or request.POST.get("username", ""))
+    form = AuthenticationForm(request, initial={"username": username})
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "lockout_message": message, "next": request.POST.get("next", "")},
+        status=429,
+    )
 
 
 @page("administration")
@@ -67,3 +95,17 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_organisation(request.user, organisation, "change"),
         },
     )
+
+
+@page("administration")
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Sign-ins, failed sign-ins, lockouts and exports, for coordinators: those of the users with
+    a membership in their areas (and failed attempts naming them); everything for a superuser."""
+    scope = scope_for(request.user)
+    if not scope.has_role(*MANAGERS):
+        raise PermissionDenied
+    events = AuditEvent.objects.select_related("user")
+    if not scope.everything:
+        users = Membership.objects.filter(area_id__in=scope.area_ids(MANAGERS)).values("user_id")
+        events = events.filter(user_id__in=users)
+    return render(request, "accounts/audit_log.html", {"events": events[:500]})

@@ -35,3 +35,19 @@ def test_geojson_that_is_not_json_says_so_in_swedish(tmp_path):
     with translation.override("sv"), pytest.raises(AreaImportError) as caught:
         read_geojson(path)
     assert caught.value.problems == ["Filen är inte giltig JSON (rad 1, kolumn 2)."]
+
+
+@pytest.mark.django_db
+def test_list_dates_use_swedish_month_abbreviations(client, world):
+    """Django's "M" capitalises the Swedish abbreviations ("Sep", "Aug"), which read English;
+    the lists use "b": "1 sep 2025 – 31 aug 2026"."""
+    from trygg.reports.models import SituationReport
+
+    SituationReport.objects.create(
+        title="Lägesbild 2026", area=world.district,
+        period_start="2025-09-01", period_end="2026-08-31",
+    )  # fmt: skip
+    client.force_login(world.alice)
+    page = client.get("/lagesbild/").content.decode()
+    assert "1 sep 2025 – 31 aug 2026" in page
+    assert "Sep 2025" not in page

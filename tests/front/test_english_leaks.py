@@ -51,3 +51,13 @@ def test_list_dates_use_swedish_month_abbreviations(client, world):
     page = client.get("/lagesbild/").content.decode()
     assert "1 sep 2025 – 31 aug 2026" in page
     assert "Sep 2025" not in page
+
+
+@pytest.mark.django_db
+def test_bad_date_on_lagens_krav_is_the_styled_page_with_the_error_inline(client, world):
+    client.force_login(world.alice)
+    response = client.get("/samverkan/efterlevnad/", {"datum": "2023-13-45"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<main" in page and 'name="datum"' in page
+    assert "Ange ett riktigt datum (ÅÅÅÅ-MM-DD). ”2023-13-45” är inget datum" in page

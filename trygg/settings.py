@@ -299,6 +299,20 @@ TRYGG_EXPORT_DIRECT_CHARTS = env_int("TRYGG_EXPORT_DIRECT_CHARTS", 4, minimum=0)
 # many hours for that, then the upload (which may hold personal data) is deleted.
 TRYGG_JOB_STALE_SECONDS = env_int("TRYGG_JOB_STALE_SECONDS", 300, minimum=1)
 TRYGG_JOB_KEEP_UPLOAD_HOURS = env_int("TRYGG_JOB_KEEP_UPLOAD_HOURS", 24, minimum=0)
+# Retention of free text (``trygg purge-text``, run from cron): text older than this many days
+# is replaced by a marker while counts, categories and places stay; 0 keeps text for ever.
+# One setting for every kind, and one per kind (incidents' description and place, measure and
+# promise follow-ups, lägesbild comments) that overrides it when set.
+TRYGG_TEXT_RETENTION_DAYS = env_int("TRYGG_TEXT_RETENTION_DAYS", 0, minimum=0)
+TRYGG_INCIDENT_TEXT_RETENTION_DAYS = env_int(
+    "TRYGG_INCIDENT_TEXT_RETENTION_DAYS", TRYGG_TEXT_RETENTION_DAYS, minimum=0
+)
+TRYGG_FOLLOW_UP_TEXT_RETENTION_DAYS = env_int(
+    "TRYGG_FOLLOW_UP_TEXT_RETENTION_DAYS", TRYGG_TEXT_RETENTION_DAYS, minimum=0
+)
+TRYGG_COMMENT_TEXT_RETENTION_DAYS = env_int(
+    "TRYGG_COMMENT_TEXT_RETENTION_DAYS", TRYGG_TEXT_RETENTION_DAYS, minimum=0
+)
 # The installation's address, for links in e-mail sent from cron (e.g. the weekly digest).
 TRYGG_BASE_URL = env_str("TRYGG_BASE_URL", "") or ""
 # Open311 (trygg.incidents.open311): reading service requests needs an api_key unless this

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +20,16 @@ from trygg.lib.web import page
 def checklist_page(request: HttpRequest) -> HttpResponse:
     if not can_collaborate(request.user):
         raise PermissionDenied
+    date_error = ""
     try:
         area, day = selection(request.user, request.GET)
-    except BadSelection as error:
-        return HttpResponseBadRequest(_("Bad value for %(name)s.") % {"name": str(error)})
+    except BadSelection:
+        # The only value selection refuses so is ?datum=: the normal page as of today, with
+        # the error at the date field and the answer a 400.
+        query = request.GET.copy()
+        query.pop("datum", None)
+        area, day = selection(request.user, query)
+        date_error = _("Enter a real date (YYYY-MM-DD).")
     duties = checklist(area, day)
     counts = {status: sum(1 for d in duties if d.status is status) for status in Status}
     return render(
@@ -38,5 +44,8 @@ def checklist_page(request: HttpRequest) -> HttpResponse:
             "areas": checklist_areas(request.user).order_by("name"),
             "months": settings.TRYGG_LAGESBILD_REVIEW_MONTHS,
             "years": settings.TRYGG_AGREEMENT_REVIEW_YEARS,
+            "date_error": date_error,
+            "bad_date": request.GET.get("datum", "") if date_error else "",
         },
+        status=400 if date_error else 200,
     )

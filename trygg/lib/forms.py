@@ -7,6 +7,12 @@ from typing import Any, cast
 
 from django import forms
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
+
+# Django's own label of a choice field's empty choice (BLANK_CHOICE_LABEL), which Django's
+# Swedish catalogue does not translate: named here so that Trygg's catalogue, read first
+# (LOCALE_PATHS), keeps its Swedish text.
+gettext_noop("- Select an option -")
 
 # The button on a form page that confirms the removals it listed (see ``unconfirmed_removals``).
 CONFIRM_REMOVALS = "bekrafta-borttagning"

@@ -99,8 +99,8 @@ def read_geojson(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise AreaImportError(
             [
-                _("The file is not valid JSON (line %(line)s, column %(col)s: %(msg)s).")
-                % {"line": error.lineno, "col": error.colno, "msg": error.msg}
+                _("The file is not valid JSON (line %(line)s, column %(col)s).")
+                % {"line": error.lineno, "col": error.colno}
             ]
         ) from None
     if not isinstance(data, dict):

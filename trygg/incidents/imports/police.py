@@ -64,7 +64,13 @@ def drafts_from_police_feed(
     skipped: Counter[str] = Counter()
     try:
         lines = list(_police_lines(data))
-    except (UnicodeDecodeError, json.JSONDecodeError, OSError) as error:
+    except json.JSONDecodeError as error:
+        # The parser's own message is English ("Expecting value"): say where, in Swedish.
+        raise ImportFailed(
+            _("The file is not the police events feed: not JSON (line %(line)s, column %(col)s).")
+            % {"line": error.lineno, "col": error.colno}
+        ) from None
+    except (UnicodeDecodeError, OSError) as error:
         raise ImportFailed(
             _("The file is not the police events feed: %(err)s") % {"err": error}
         ) from None
@@ -75,7 +81,16 @@ def drafts_from_police_feed(
             location = str(event["location"]["name"])
             occurred = parse_police_datetime(event["datetime"])
             event_id = str(int(event["id"]))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        except json.JSONDecodeError as error:
+            problems.append(
+                Problem(
+                    number,
+                    "event",
+                    _("not a police event (not JSON from column %(col)s)") % {"col": error.colno},
+                )
+            )
+            continue
+        except (KeyError, TypeError, ValueError) as error:
             problems.append(
                 Problem(number, "event", _("not a police event (%(err)s)") % {"err": error})
             )

@@ -280,7 +280,7 @@ def test_a_killed_worker_leaves_a_failed_job_that_runs_again_to_the_end(
     client, world, media, db_queue
 ):
     seed_categories()
-    rows = 6000
+    rows = 30000  # so that the kill 0.3 s after the start lands in the import, not after it
     client.force_login(world.alice)
     upload = io.BytesIO(csv_bytes(rows))
     upload.name = "stor.csv"
@@ -401,3 +401,17 @@ def test_a_connection_dropped_mid_job_fails_the_job_not_the_worker(world, media,
     # The drop reached the worker: in its loop ("Database unavailable", it reconnects) or, when it
     # hit the job's own commit, as the job's error; either way the worker went on (asserted above).
     assert "Database unavailable" in output or "terminating connection" in output, output
+
+
+@pytest.mark.django_db
+def test_two_tasks_for_one_job_run_it_once(world, media):
+    """A retry beside a leftover task, or two workers: the job is claimed by one of them."""
+    from trygg.lib.jobs import JobState
+
+    job = stored_job(world, status=JobState.QUEUED)
+    first = ImportJob.objects.get(pk=job.pk)
+    second = ImportJob.objects.get(pk=job.pk)
+    assert first.claim() is True
+    assert second.claim() is False
+    job.refresh_from_db()
+    assert job.status == JobState.RUNNING and job.started_at is not None

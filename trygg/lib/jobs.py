@@ -92,11 +92,19 @@ class BackgroundJob(models.Model):
         """A failed job can be started again when it still has what it needs to run."""
         return self.is_failed
 
-    def mark_running(self) -> None:
-        """The worker has taken the job: say so, and when, on its row."""
-        self.status = self.State.RUNNING
-        self.started_at = self.heartbeat_at = timezone.now()
-        self.save(update_fields=["status", "started_at", "heartbeat_at"])
+    def claim(self) -> bool:
+        """Take a queued job for this worker: one conditional UPDATE, so that of two tasks for
+        the same job (a retry beside a leftover, two workers) exactly one runs it."""
+        now = timezone.now()
+        taken = (
+            type(self)
+            ._default_manager.filter(pk=self.pk, status=self.State.QUEUED)
+            .update(status=self.State.RUNNING, started_at=now, heartbeat_at=now)
+        )
+        if taken:
+            self.status = self.State.RUNNING
+            self.started_at = self.heartbeat_at = now
+        return bool(taken)
 
     @contextmanager
     def beating(self) -> Iterator[None]:

@@ -121,10 +121,9 @@ def run_export(job_id: int) -> None:
 def run_export_job(job_id: int) -> None:
     """Render a queued job's file and keep it (or the reason it failed) on the job."""
     job = ExportJob.objects.select_related("report__area", "requested_by").get(pk=job_id)
-    if job.status != ExportJob.State.QUEUED:
+    if not job.claim():  # not queued, or another task took it
         return
     exporter = EXPORTERS[job.format]
-    job.mark_running()
     with translation.override(settings.LANGUAGE_CODE), job.beating():
         try:
             # A job that names no requester shows the live data to nobody.

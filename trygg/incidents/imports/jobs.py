@@ -63,9 +63,8 @@ def run_import(job_id: int) -> None:
 def run_import_job(job_id: int) -> None:
     """Import a queued job's file and record the outcome on the job."""
     job = ImportJob.objects.select_related("user", "organisation").get(pk=job_id)
-    if job.status != ImportJob.State.QUEUED:
+    if not job.claim():  # not queued, or another task took it
         return
-    job.mark_running()
     progress = _Progress(job)
     options = job.options
     with translation.override(options.get("language") or None), job.beating():

@@ -104,6 +104,9 @@ def main() -> int:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "false",
+        # Plain HTTP on localhost: no redirect to HTTPS, no HSTS (production turns both on).
+        "SECURE_SSL_REDIRECT": "false",
+        "TRYGG_HSTS_SECONDS": "0",
         "TRYGG_VAR_DIR": str(var),
         "PYTHONPATH": str(ROOT),
         # One client sends thousands of requests a minute here; rate limits would only slow it.

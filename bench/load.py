@@ -127,6 +127,9 @@ def start_server(port: int) -> subprocess.Popen:
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "false",
+        # Plain HTTP on localhost: no redirect to HTTPS, no HSTS (production turns both on).
+        "SECURE_SSL_REDIRECT": "false",
+        "TRYGG_HSTS_SECONDS": "0",
         "CSRF_COOKIE_SECURE": "false",
         "TRYGG_API_USER_RATE": "off",
         "TRYGG_API_ANON_RATE": "off",

@@ -75,3 +75,16 @@ def test_the_default_reaches_back_as_far_as_the_setting_says(world, incidents, s
     settings.TRYGG_ANALYSIS_DEFAULT_YEARS = 1
     response, _queries = _page(signed_in)
     assert response.context["selection"].start == date(2022, 9, 1)
+
+
+def test_a_range_from_antiquity_is_refused_not_a_server_error(client, world):
+    # schemathesis: ?period=range&start=0191-08-30&end=0905-01-15 overflowed stepping back (500).
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.create(user=world.alice).key
+    response = client.get(
+        "/api/v1/analysis/changes/?period=range&start=0191-08-30&end=0905-01-15",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Datumet måste ligga mellan 1990-01-01")

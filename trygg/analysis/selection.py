@@ -13,12 +13,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from trygg.accounts.models import AnyUser
 from trygg.accounts.rules import is_member
 from trygg.accounts.scope import Scope, scope_for
 from trygg.incidents.models import Category, Status
+from trygg.lib.dates import date_errors
 from trygg.lib.periods import DEFAULT_FIRST_MONTH, PeriodKind
 from trygg.lib.tree import Tree
 from trygg.places.models import Area
@@ -113,6 +115,11 @@ def build_selection(
         raise PermissionDenied
     if start and end and end < start:
         raise SelectionError(_("The start date is after the end date."))
+    # A period from the earliest date Trygg takes to the planning horizon: nothing older can be
+    # data, and a far date would overflow when the comparison periods are stepped back from it.
+    outside = date_errors(planned={"start": start, "end": end})
+    if outside:
+        raise SelectionError(capfirst(next(iter(outside.values()))))
     return Selection(
         areas=_area_groups(chosen, scope, allowed),
         categories=_category_groups(list(dict.fromkeys(category_ids))),

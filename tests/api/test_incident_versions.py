@@ -211,3 +211,14 @@ def test_another_sources_external_id_does_not_count(world, api, report):
         URL, new_report(external_id="x-1", **LILJEHOLMEN_POINT), format="json"
     )
     assert response.status_code == 201
+
+
+def test_a_body_that_is_not_json_is_400_even_with_a_stale_if_match(world, api, incident):
+    # schemathesis: random bytes with a stale If-Match answered 412, not the 400 for bad JSON.
+    client = api("bob")
+    etag = client.get(detail(incident))["ETag"]
+    update_incident(incident, {"place": "Porten"}, world.alice)
+    response = client.generic(
+        "PATCH", detail(incident), b"h\xff]\\g", content_type="application/json", HTTP_IF_MATCH=etag
+    )
+    assert response.status_code == 400

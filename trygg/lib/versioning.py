@@ -115,7 +115,9 @@ class VersionedUpdates:
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         expected = if_match_version(request)
         if expected is not None:
-            # Refuse a stale edit before reading its body; the write checks again under lock.
+            # A body that is not JSON is a 400 whatever the version says (parsed here, once).
+            request.data  # noqa: B018
+            # Refuse a stale edit before validating its body; the write checks again under lock.
             current = self.get_object()  # type: ignore[attr-defined]  # GenericAPIView's
             if current.version != expected:
                 raise PreconditionFailed

@@ -22,7 +22,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -116,7 +116,8 @@ class VersionedUpdates:
         expected = if_match_version(request)
         if expected is not None:
             # A body that is not JSON is a 400 whatever the version says (parsed here, once).
-            request.data  # noqa: B018
+            if not isinstance(request.data, dict):
+                raise ParseError(_("The body must be a JSON object."))
             # Refuse a stale edit before validating its body; the write checks again under lock.
             current = self.get_object()  # type: ignore[attr-defined]  # GenericAPIView's
             if current.version != expected:

@@ -188,9 +188,8 @@ def deleted_blocks(report: SituationReport) -> list[Any]:
     """The blocks removed from this version that are not back: their last history rows."""
     existing = set(report.blocks.values_list("pk", flat=True))
     found: dict[int, Any] = {}
-    for row in ReportBlock.history.filter(report_id=report.pk, history_type="-").order_by(
-        "-history_date"
-    ):
+    rows = ReportBlock.history.filter(report_id=report.pk, history_type="-")
+    for row in rows.select_related("history_user").order_by("-history_date"):
         if row.id not in existing and row.id not in found:
             found[row.id] = row
     return list(found.values())
@@ -204,7 +203,7 @@ def deleted_comments(report: SituationReport) -> list[Any]:
     rows = Comment.history.filter(block_id__in=blocks, history_type="-").exclude(
         history_change_reason=WITH_BLOCK
     )
-    for row in rows.select_related("author").order_by("-history_date"):
+    for row in rows.select_related("author", "history_user").order_by("-history_date"):
         if row.id not in existing and row.id not in found:
             found[row.id] = row
     return list(found.values())

@@ -77,14 +77,18 @@ def report_reader(block: ReportBlock) -> AnyUser:
     report: SituationReport = block.report
     params = block.selection or {}
     areas = {report.area_id, *(int(a) for a in params.get("area_ids") or [])}
-    return ScopeReader(Scope(tree=AreaTree.load(), roots={Role.ANALYTIKER: areas}))
+    # One tree for all the blocks of a document (they share one report object).
+    tree = getattr(report, "_trygg_area_tree", None)
+    if tree is None:
+        tree = report._trygg_area_tree = AreaTree.load()  # type: ignore[attr-defined]
+    return ScopeReader(Scope(tree=tree, roots={Role.ANALYTIKER: areas}))
 
 
 def compute_figure(block: ReportBlock) -> Frozen | None:
     """The block's figure computed now, as the report's scope allows; None for text blocks."""
-    user = report_reader(block)
     if not block.is_figure:
         return None
+    user = report_reader(block)
     kind = _KINDS.get(block.kind)
     if kind is None:
         raise FigureError(_("This kind of figure is not available in this installation."))

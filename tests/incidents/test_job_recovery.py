@@ -368,7 +368,7 @@ def test_a_connection_dropped_mid_job_fails_the_job_not_the_worker(world, media,
     from trygg.incidents.imports.jobs import run_import
 
     seed_categories()
-    rows = 6000
+    rows = 30000  # so that the drop 0.3 s after the start lands in the import, not after it
     worker = start_worker(media)
     try:
         own = connection.cursor().connection.info.backend_pid

@@ -129,7 +129,11 @@ def _copy_insert(incidents: list[Incident]) -> None:
         columns = ", ".join(
             connection.ops.quote_name(f.column) for f in [meta.pk, *fields] if f.column
         )
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        # COPY runs on the driver's cursor: its errors are made Django's, as for any query.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
             for incident, pk in zip(incidents, ids, strict=True):
                 incident.pk = pk
                 incident.created_at = incident.updated_at = now
@@ -169,9 +173,6 @@ def _insert_batch_unless_recorded(
     written again without them.
     """
     insert = _copy_insert if connection.vendor == "postgresql" else _bulk_insert
-    # COPY runs on the driver's own cursor, whose errors Django does not translate.
-    driver = connection.Database  # type: ignore[attr-defined]  # every backend's wrapper has it
-    conflicts = (IntegrityError, driver.IntegrityError)
     for attempt in range(_BATCH_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -180,7 +181,7 @@ def _insert_batch_unless_recorded(
                     if progress is not None:
                         progress(min(start + COPY_BATCH_SIZE, len(incidents)), len(incidents))
             return incidents
-        except conflicts:
+        except IntegrityError:
             for incident in incidents:
                 incident.pk = None
             by_source: dict[str, list[str]] = {}

@@ -56,6 +56,10 @@ class ColumnWriter:
             # Binary: PostgreSQL takes the numbers and times as they are instead of parsing
             # text (that parsing took more than twice as long as the bare COPY of the file).
             sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)"
+            # The COPY runs on the driver's cursor: its errors become Django's (a lost
+            # connection an OperationalError, a duplicate an IntegrityError), as for every
+            # other query, so that callers handle one kind.
+            self._stack.enter_context(connection.wrap_database_errors)
             cursor = self._stack.enter_context(connection.cursor())
             self._copy = self._stack.enter_context(
                 cursor.cursor.copy(sql, writer=QueuedLibpqWriter(cursor.cursor))

@@ -22,7 +22,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
-from rest_framework.exceptions import APIException, ParseError
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -113,16 +113,10 @@ class VersionedUpdates:
         return serializer
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        expected = if_match_version(request)
-        if expected is not None:
-            # A body that is not JSON is a 400 whatever the version says (parsed here, once).
-            if not isinstance(request.data, dict):
-                raise ParseError(_("The body must be a JSON object."))
-            # Refuse a stale edit before validating its body; the write checks again under lock.
-            current = self.get_object()  # type: ignore[attr-defined]  # GenericAPIView's
-            if current.version != expected:
-                raise PreconditionFailed
-        self._expected_version = expected
+        # The body is validated first (a malformed request is 400 whatever version it names);
+        # the version is compared when the valid change is written, under the row lock, and a
+        # stale one answers 412 with nothing written.
+        self._expected_version = if_match_version(request)
         response: Response = super().update(request, *args, **kwargs)  # type: ignore[misc]
         saved = getattr(self, "_saved_version", None)
         if saved is not None:

@@ -51,6 +51,9 @@ def configure() -> str:
     os.environ.setdefault("SECRET_KEY", "bench-analysis")
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    # Plain HTTP in process: production's HTTPS redirect and HSTS would answer 301.
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("TRYGG_HSTS_SECONDS", "0")
     # Static files collected for the bench only (DEBUG=false needs the manifest).
     os.environ.setdefault("STATIC_ROOT", "/tmp/trygg_bench_analysis_static")
     name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]

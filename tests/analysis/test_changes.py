@@ -165,6 +165,33 @@ def test_weekday_hour_matrix_in_stockholm_time(world, burglary):
     assert profile.counts[5] == 2 and profile.total == 2
 
 
+def test_a_time_window_is_spread_over_its_hours(world, burglary, client):
+    # Friday 2023-06-02 22:00 – Saturday 02:00 Stockholm (CEST, UTC+2): four hours, a quarter
+    # each; counted once, in the period of its start.
+    start = datetime(2023, 6, 2, 20, 0, tzinfo=UTC)
+    record_incidents(
+        [
+            IncidentDraft(
+                category=burglary,
+                occurred_at=start,
+                occurred_until=start + timedelta(hours=4),
+                area=world.liljeholmen,
+            ),
+            IncidentDraft(category=burglary, occurred_at=start, area=world.liljeholmen),
+        ],
+        source="import",
+    )
+    selection = build_selection(world.alice, area_ids=[world.district.pk])
+    pattern = weekday_hour(selection)
+    assert pattern.matrix[4][22] == 1.25  # the window's quarter and the instant at 22:00
+    assert pattern.matrix[4][23] == pattern.matrix[5][0] == pattern.matrix[5][1] == 0.25
+    assert pattern.total == 2 and pattern.windowed == 1
+    assert monthly_profile(selection).counts[5] == 2
+    client.force_login(world.alice)
+    body = client.get("/api/v1/analysis/time-pattern/", {"area": world.district.pk}).json()
+    assert body["matrix"][4][22] == 1.25 and body["windowed"] == 1 and body["total"] == 2
+
+
 def test_patterns_equal_plain_counts(world, incidents):
     selection = build_selection(world.carol, start=date(2021, 9, 1), end=date(2023, 8, 31))
     counted = [

@@ -1,7 +1,9 @@
-"""The demo analyst sees near repeats of burglaries in Hägersten-Älvsjö (issue 15)."""
+"""The demo analyst sees near repeats of burglaries in Hägersten-Älvsjö, and burglaries known
+only as a time window spread over its hours (issue 15)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -9,7 +11,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from trygg.accounts.models import User
-from trygg.incidents.models import Category
+from trygg.analysis.patterns import weekday_hour
+from trygg.analysis.selection import build_selection
+from trygg.incidents.models import Category, Incident
 from trygg.places.models import Area
 from trygg.reports.figures import block_figure
 from trygg.reports.models import BlockKind, ReportBlock
@@ -48,3 +52,29 @@ def test_the_demo_shows_near_repeats_of_burglaries():
     text = page.content.decode()
     assert "Nära upprepningar: fler" not in text
     assert "Inget tydligt mönster av nära upprepningar" in text
+    # Most of the series' burglaries are known as a day's window: Analys spreads them over
+    # its hours and says so, and no burglary of theirs piles onto one hour of the morning.
+    analys = client.get(
+        "/analys/",
+        {
+            "omrade": district.pk,
+            "kategori": burglary.pk,
+            "fran": "2023-07-01",
+            "till": "2023-08-31",
+        },
+    )
+    text = analys.content.decode()
+    assert analys.status_code == 200
+    assert "är kända endast som ett tidsfönster" in text, text[:2000]
+    windowed = Incident.objects.filter(category=burglary, occurred_until__isnull=False)
+    assert windowed.count() >= 20
+    selection = build_selection(
+        User.objects.get(username="analytiker"),
+        area_ids=[district.pk],
+        category_ids=[burglary.pk],
+        start=dt.date(2023, 7, 1),
+        end=dt.date(2023, 8, 31),
+    )
+    pattern = weekday_hour(selection)
+    assert pattern.windowed == windowed.count()
+    assert any(isinstance(cell, float) for row in pattern.matrix for cell in row)

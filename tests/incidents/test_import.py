@@ -227,3 +227,44 @@ def test_full_police_sample_imports_once_and_counts_match_the_file(fixtures_dir)
 
     call_command("import-incidents", str(path), "--format", "polisen", stdout=StringIO())
     assert Incident.objects.count() == sum(expected.values())
+
+
+def test_a_time_window_imports_with_its_end(world):
+    data = excel_csv(
+        HEADER + ";slut",
+        "inbrott;2023-09-15 22:00;Liljeholmen;;;;;Bostadsbolaget;w-1;2023-09-16 06:00",
+        "inbrott;2023-09-15 08:00;Liljeholmen;;;;;Bostadsbolaget;w-2;2023-09-15",
+        "inbrott;2023-09-15 08:00;Liljeholmen;;;;;Bostadsbolaget;w-3;",
+    )
+    report = import_incidents(data, "rapport.csv", user=world.alice)
+    assert report.created == 3
+    night = Incident.objects.get(external_id="w-1")
+    assert night.occurred_at == dt.datetime(2023, 9, 15, 22, tzinfo=STOCKHOLM)
+    assert night.occurred_until == dt.datetime(2023, 9, 16, 6, tzinfo=STOCKHOLM)
+    # A date alone ends the window at that day's end.
+    day = Incident.objects.get(external_id="w-2")
+    assert day.occurred_until == dt.datetime(2023, 9, 16, 0, tzinfo=STOCKHOLM)
+    assert Incident.objects.get(external_id="w-3").occurred_until is None
+
+
+def test_a_window_end_under_another_header_name_imports(world):
+    data = excel_csv(
+        "kategori;tidpunkt;område;till", "inbrott;2023-09-15 22:00;Liljeholmen;2023-09-16 06:00"
+    )
+    import_incidents(data, "r.csv", user=world.alice, organisation=world.sdf)
+    incident = Incident.objects.get()
+    assert incident.occurred_until == dt.datetime(2023, 9, 16, 6, tzinfo=STOCKHOLM)
+
+
+def test_a_bad_window_end_is_refused_naming_its_column(world):
+    data = excel_csv(
+        HEADER + ";slut",
+        "inbrott;2023-09-15 22:00;Liljeholmen;;;;;Bostadsbolaget;;2023-09-15 21:00",
+        "inbrott;2023-09-15 22:00;Liljeholmen;;;;;Bostadsbolaget;;i morse",
+    )
+    with pytest.raises(IncidentsRefused) as caught:
+        import_incidents(data, "rapport.csv", user=world.alice)
+    problems = {(p.line, p.field): p.message for p in caught.value.problems}
+    assert set(problems) == {(2, "slut"), (3, "slut")}
+    assert "före" in problems[(2, "slut")] or "before" in problems[(2, "slut")]
+    assert Incident.objects.count() == 0

@@ -225,16 +225,20 @@ class TimePatternView(APIView):
                 "weekdays": serializers.ListField(child=serializers.CharField()),
                 "hours": serializers.ListField(child=serializers.IntegerField()),
                 "matrix": serializers.ListField(
-                    child=serializers.ListField(child=serializers.IntegerField())
+                    child=serializers.ListField(child=serializers.FloatField())
                 ),
                 "total": serializers.IntegerField(),
                 "unknown_time": serializers.IntegerField(),
+                "windowed": serializers.IntegerField(),
                 "months": serializers.ListField(child=serializers.IntegerField()),
             },
         ),
         description=(
             "A 7 × 24 matrix (Monday first, Stockholm hours) of incidents with a known time, "
-            "the number with only a date, and counts per calendar month (January first)."
+            "the number with only a date, and counts per calendar month (January first). An "
+            "incident with a time window (occurred_until after occurred_at) is spread over the "
+            "window's hours by aoristic weights (each hour its share of the duration), so cells "
+            "may be fractions; `windowed` is how many incidents were spread."
         ),
     )
     def get(self, request: Request) -> Response:

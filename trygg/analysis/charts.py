@@ -119,7 +119,11 @@ def weekday_hour_chart(pattern: WeekdayHour, title: str = "") -> Figure:
     axes.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)], fontsize=8)
     axes.spines[:].set_visible(False)
     colorbar = figure.colorbar(image, ax=axes, fraction=0.03, pad=0.02)
-    colorbar.ax.yaxis.set_major_formatter(_integer_axis)
+    # Aoristic weights make fractions: ticks with a decimal then, or 1,5 would read "2".
+    whole = bool(np.all(matrix == np.round(matrix)))
+    colorbar.ax.yaxis.set_major_formatter(
+        _integer_axis if whole else FuncFormatter(lambda v, _p: swedish_number(v, 1))
+    )
     colorbar.ax.tick_params(labelsize=7)
     if title:
         axes.set_title(title, loc="left")

@@ -307,15 +307,28 @@ def weekday_hour_dict(pattern: WeekdayHour) -> dict[str, Any]:
         "matrix": [list(row) for row in pattern.matrix],
         "total": pattern.total,
         "unknown_time": pattern.unknown_time,
+        "windowed": pattern.windowed,
     }
 
 
 def weekday_hour_table(pattern: WeekdayHour) -> tuple[list[str], list[list[Any]]]:
     headers = [_("Weekday"), *[f"{h:02d}" for h in range(HOURS)], _("Total")]
+    # Fractions (aoristic weights of time windows) to one decimal in a table; sums as the
+    # pattern rounds them.
     rows = [
-        [name, *row, sum(row)] for name, row in zip(weekday_names(), pattern.matrix, strict=True)
+        [name, *(_one_decimal(v) for v in row), _one_decimal(total)]
+        for name, row, total in zip(
+            weekday_names(), pattern.matrix, pattern.by_weekday, strict=True
+        )
     ]
     return headers, rows
+
+
+def _one_decimal(value: int | float) -> int | float:
+    if isinstance(value, int):
+        return value
+    rounded = round(value, 1)
+    return int(rounded) if rounded.is_integer() and abs(value - rounded) < 0.01 else rounded
 
 
 def monthly_table(profile: MonthlyProfile) -> tuple[list[str], list[list[Any]]]:

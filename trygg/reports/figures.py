@@ -228,8 +228,20 @@ def _time_pattern(block: ReportBlock, user: AnyUser) -> Frozen:
         "headers": headers,
         "rows": rows,
         "chart": {"type": "heatmap", "matrix": [list(r) for r in pattern.matrix]},
-        "note": _("Incidents per weekday and hour; %(unknown)s without a known time.")
-        % {"unknown": pattern.unknown_time},
+        "note": (
+            _("Incidents per weekday and hour; %(unknown)s without a known time.")
+            % {"unknown": pattern.unknown_time}
+            + (
+                " "
+                + _(
+                    "%(windowed)s known only as a time window are spread over the window's "
+                    "hours (aoristic weighting)."
+                )
+                % {"windowed": pattern.windowed}
+                if pattern.windowed
+                else ""
+            )
+        ),
     }
 
 
@@ -400,7 +412,7 @@ def chart_figure(chart: dict[str, Any] | None, title: str = "") -> Figure | None
     if not chart:
         return None
     if chart["type"] == "heatmap":
-        matrix = tuple(tuple(int(v) for v in row) for row in chart["matrix"])
+        matrix = tuple(tuple(float(v) for v in row) for row in chart["matrix"])
         return charts.weekday_hour_chart(WeekdayHour(matrix, 0), title)
     if chart["type"] == "bars":
         if not chart["labels"]:

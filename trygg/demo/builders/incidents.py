@@ -339,12 +339,17 @@ def _burglary_series(
 ) -> list[IncidentDraft]:
     """A summer of burglary series (the holiday weeks of 2023): twelve burglaries, each
     followed within a week by two or three more within 80 m — the near repeats the Knox test
-    on the Nära upprepningar page and in the draft lägesbild finds.
+    on the Nära upprepningar page and in the draft lägesbild finds. Three in four are known
+    only as a day's time window (left home 07–09, back 7–10 hours later).
 
     Drawn from their own random numbers and after the reviewed weeks, so every other demo
     incident, and which of them are rejected, stays as it was.
     """
     rng = random.Random(1507)
+    # Most were found when the residents came home: known as a window, from when they left
+    # to when they came back (its own numbers, so the series' places and days stay as they
+    # were); the analysis spreads each over the window's hours.
+    windows = random.Random(1508)
     first = REVIEWED_BEFORE.astimezone(STOCKHOLM).date() + dt.timedelta(days=2)
     drafts: list[IncidentDraft] = []
     for _series in range(12):
@@ -373,10 +378,18 @@ def _burglary_series(
             )
             if occurred_at >= END:
                 continue
+            until = None
+            if windows.random() < 0.75:
+                left = dt.datetime.combine(when, dt.time(7), STOCKHOLM) + dt.timedelta(
+                    minutes=windows.randrange(0, 120, 15)
+                )
+                came_back = left + dt.timedelta(hours=windows.randint(7, 10))
+                occurred_at, until = left, min(came_back, END)
             drafts.append(
                 IncidentDraft(
                     category=burglary,
                     occurred_at=occurred_at,
+                    occurred_until=until,
                     area=area,
                     latitude=point_lat,
                     longitude=point_lon,

@@ -12,7 +12,7 @@ from trygg.lib.imports import ImportReport, Problem
 FIELD_TO_COLUMN = {
     "category": "kategori",
     "occurred_at": "tidpunkt",
-    "occurred_until": "tidpunkt",
+    "occurred_until": "slut",
     "area": "område",
     "latitude": "latitud",
     "longitude": "longitud",

@@ -73,6 +73,7 @@ TEMPLATE = Columns(
         "beskrivning",
         "organisation",
         "extern_id",
+        "slut",
     ),
     required=("kategori", "tidpunkt"),
     # Headers people write for the same column; all map to the template's names.
@@ -87,6 +88,11 @@ TEMPLATE = Columns(
         "datum": "tidpunkt",
         "externt id": "extern_id",
         "extern id": "extern_id",
+        # The end of a time window ("between 22:00 and 06:00"); the export's name is "slut".
+        "till": "slut",
+        "tidpunkt till": "slut",
+        "tidpunkt_till": "slut",
+        "sluttid": "slut",
     },
 )
 TEMPLATE_COLUMNS = list(TEMPLATE.names)
@@ -211,13 +217,14 @@ def _parse(
     for column in ("latitud", "longitud"):
         coordinates[column], failed, messages = _decimals(text(column))
         refuse(failed, column, messages)
+    until = _window_ends(columns.get("slut"), tz, refuse)
     area_id = names("område", area)
     organisation_id = names("organisation", org)
     batch = IncidentBatch(
         lines=lines,
         category_id=category_id,
         occurred_at=occurred,
-        occurred_until=np.full(n, NO_TIME),
+        occurred_until=until if until is not None else np.full(n, NO_TIME),
         time_unknown=date_only,
         area_id=area_id,
         latitude=coordinates["latitud"],
@@ -230,6 +237,35 @@ def _parse(
         area_names=lookups.area_names,
     )
     return _Parsed(batch, problems, bad)
+
+
+def _window_ends(
+    column: pa.Array | None,
+    tz: zoneinfo.ZoneInfo,
+    refuse: Callable[[np.ndarray, str, list[str]], None],
+) -> np.ndarray | None:
+    """The ``slut`` column (the end of a time window) as UTC, NaT where empty; None without
+    the column or a value in it. A date without a time ends the window at that day's end
+    (the next local midnight)."""
+    if column is None:
+        return None
+    filled = pc.invalid(column) if column.null_count else None
+    given = pc.not_equal(pc.utf8_trim_whitespace(column), "")
+    if filled is not None:
+        given = pc.and_(given, pc.invert(filled))
+    rows = np.flatnonzero(given.to_numpy(zero_copy_only=False))
+    if not len(rows):
+        return None
+    ends = np.full(len(column), NO_TIME)
+    parsed, date_only, failed, messages = _datetimes(column.take(pa.array(rows)), tz)
+    refuse(rows[failed], "slut", messages)
+    for i in np.flatnonzero(date_only).tolist():
+        day = parsed[i].astype("datetime64[s]").astype(dt.datetime).replace(tzinfo=dt.UTC)
+        local_day = day.astimezone(tz).date() + dt.timedelta(days=1)
+        midnight = dt.datetime.combine(local_day, dt.time(), tz)
+        parsed[i] = np.datetime64((midnight - _EPOCH) // dt.timedelta(microseconds=1), "us")
+    ends[rows] = parsed
+    return ends
 
 
 def _by_distinct_value(
@@ -410,6 +446,7 @@ class _Chunk:
         return {
             "category_id": batch.category_id[keep],
             "occurred_at": batch.occurred_at[keep].astype(np.int64),
+            "occurred_until": batch.occurred_until[keep],
             "time_unknown": batch.time_unknown[keep],
             "area_id": self.area_id[keep],
             "latitude": batch.latitude[keep],

@@ -94,9 +94,9 @@ class ColumnWriter:
         now = pa.scalar(self.now, type=utc)
         return pa.table(
             {
-                **_arrays(rows),
+                **_arrays({name: v for name, v in rows.items() if name != "occurred_until"}),
                 "occurred_at": pa.array(rows["occurred_at"], type=pa.int64()).cast(utc),
-                "occurred_until": pa.nulls(n, utc),
+                "occurred_until": _until(rows["occurred_until"], n),
                 "reported_by_id": pa.repeat(pa.scalar(self.reporter, type=pa.int64()), n),
                 "source": pa.repeat(pa.scalar(Source.IMPORT.value), n),
                 "status": pa.repeat(pa.scalar(Status.NY.value), n),
@@ -139,13 +139,14 @@ def _binary_rows(rows: dict[str, Any], reporter: int | None, now: dt.datetime) -
     a column of byte strings (a constant where all rows agree) and one element-wise join puts
     each row's fields side by side; the joined column's data is the rows one after another."""
     n = len(rows["category_id"])
-    rows = _arrays(rows)
+    until = rows["occurred_until"]
+    rows = _arrays({name: v for name, v in rows.items() if name != "occurred_until"})
     now_us = (now - _PG_EPOCH) // dt.timedelta(microseconds=1)
     occurred_us = rows["occurred_at"].to_numpy() - _PG_EPOCH_US
     fields = {
         "category_id": _fixed(rows["category_id"].to_numpy(), ">i8"),
         "occurred_at": _fixed(occurred_us, ">i8"),
-        "occurred_until": _NULL,
+        "occurred_until": _nullable(_until(until, n), ">i8", minus=_PG_EPOCH_US),
         "time_unknown": _fixed(rows["time_unknown"].to_numpy(zero_copy_only=False), "u1"),
         "area_id": _fixed(rows["area_id"].to_numpy(), ">i8"),
         "latitude": _nullable(rows["latitude"], ">f8"),
@@ -185,11 +186,24 @@ def _fixed(values: np.ndarray, dtype: str) -> pa.Array:
     ).cast(pa.binary())
 
 
-def _nullable(column: pa.Array, dtype: str) -> pa.Array | bytes:
-    """As _fixed, with the NULL word where the column is null."""
+def _until(values: np.ndarray, n: int) -> pa.Array:
+    """The window ends (datetime64[us], NaT where none) as a nullable UTC timestamp column."""
+    utc = pa.timestamp("us", tz="UTC")
+    missing = np.isnat(values)
+    if missing.all():
+        return pa.nulls(n, utc)
+    return pa.array(values.astype(np.int64), type=pa.int64(), mask=missing).cast(utc)
+
+
+def _nullable(column: pa.Array, dtype: str, *, minus: int = 0) -> pa.Array | bytes:
+    """As _fixed, with the NULL word where the column is null (timestamps as integers less
+    ``minus``: PostgreSQL counts from 2000)."""
     if column.null_count == len(column):
         return _NULL
+    if pa.types.is_timestamp(column.type):
+        column = column.cast(pa.int64())
     values = column.fill_null(0).to_numpy() if column.null_count else column.to_numpy()
+    values = values - minus if minus else values
     fixed = _fixed(values, dtype)
     if not column.null_count:
         return fixed

@@ -206,7 +206,7 @@ def test_template_downloads(client, world):
     csv_body = client.get(reverse("incidents:template_csv")).content.decode("utf-8-sig")
     assert (
         csv_body.splitlines()[0]
-        == "kategori;tidpunkt;område;latitud;longitud;plats;beskrivning;organisation;extern_id"
+        == "kategori;tidpunkt;område;latitud;longitud;plats;beskrivning;organisation;extern_id;slut"
     )
     xlsx = client.get(reverse("incidents:template_xlsx")).content
     assert openpyxl.load_workbook(io.BytesIO(xlsx)).active["A1"].value == "kategori"

@@ -292,6 +292,10 @@ TRYGG_ANALYSIS_DEFAULT_YEARS = env_int("TRYGG_ANALYSIS_DEFAULT_YEARS", 3, minimu
 TRYGG_HOTSPOT_CELL_M = env_int("TRYGG_HOTSPOT_CELL_M", 200, minimum=25)
 # Monte Carlo permutations of the times in the Knox test of near repeats.
 TRYGG_NEAR_REPEAT_PERMUTATIONS = env_int("TRYGG_NEAR_REPEAT_PERMUTATIONS", 99, minimum=9)
+# Possible duplicates: reports of the same category from different reporters within this
+# distance (metres) and this time (minutes) of each other are offered for merging.
+TRYGG_DUPLICATE_METRES = env_int("TRYGG_DUPLICATE_METRES", 50, minimum=1)
+TRYGG_DUPLICATE_MINUTES = env_int("TRYGG_DUPLICATE_MINUTES", 120, minimum=1)
 # A lägesbild DOCX/PPTX drawing more charts than this is made by the task worker (a PDF always).
 TRYGG_EXPORT_DIRECT_CHARTS = env_int("TRYGG_EXPORT_DIRECT_CHARTS", 4, minimum=0)
 # A running job renews a heartbeat; one silent for this long (its task worker was killed or

@@ -1,5 +1,5 @@
-"""The demo analyst sees near repeats of burglaries in Hägersten-Älvsjö, and burglaries known
-only as a time window spread over its hours (issue 15)."""
+"""The demo analyst sees near repeats of burglaries in Hägersten-Älvsjö, burglaries known only
+as a time window spread over its hours, and two reports of one event merged (issue 15)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.test import Client
 from trygg.accounts.models import User
 from trygg.analysis.patterns import weekday_hour
 from trygg.analysis.selection import build_selection
-from trygg.incidents.models import Category, Incident
+from trygg.incidents.models import Category, Incident, Status
 from trygg.places.models import Area
 from trygg.reports.figures import block_figure
 from trygg.reports.models import BlockKind, ReportBlock
@@ -78,3 +78,20 @@ def test_the_demo_shows_near_repeats_of_burglaries():
     pattern = weekday_hour(selection)
     assert pattern.windowed == windowed.count()
     assert any(isinstance(cell, float) for row in pattern.matrix for cell in row)
+    # Two reports of one event are merged (counted once), and another pair waits for review
+    # on the page of possible duplicates.
+    (merged,) = Incident.objects.filter(status=Status.SAMMANSLAGEN)
+    assert merged.organisation.name == "SHIS Bostäder"
+    assert merged.duplicate_of.organisation.name == "Polisen"
+    assert merged.duplicate_of.category == merged.category
+    assert not Incident.objects.counted().filter(pk=merged.pk).exists()
+    detail = client.get(f"/handelser/{merged.pk}/").content.decode()
+    assert "Sammanslagen med" in detail and merged.duplicate_of.reference in detail
+    page = client.get("/handelser/dubbletter/")
+    assert page.status_code == 200
+    (group,) = page.context["groups"]
+    assert {i.organisation.name for i in group.incidents} == {
+        "Trafikkontoret",
+        "Hägersten-Älvsjö stadsdelsförvaltning",
+    }
+    assert "Möjliga dubbletter" in page.content.decode()

@@ -24,13 +24,16 @@ from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 from trygg.incidents.actions import (
+    REVIEW_STATUSES,
     IncidentDraft,
+    merge_incidents,
     record_incidents,
     review_incidents,
     update_incident,
 )
 from trygg.incidents.imports import import_incidents
 from trygg.incidents.models import (
+    COUNTED_STATUSES,
     Category,
     CountedRollup,
     Incident,
@@ -84,7 +87,7 @@ def raw_counted(raw: Counter) -> Counter:
     """The raw count narrowed to what analyses count: month × area × category, not rejected."""
     counts: Counter = Counter()
     for (month, area, category, _organisation, _source, status), n in raw.items():
-        if status != Status.AVVISAD:
+        if status in COUNTED_STATUSES:
             counts[(month, area, category)] += n
     return counts
 
@@ -425,7 +428,7 @@ _incidents = st.lists(
         st.sampled_from(["klotter", "stold", "ran"]),
         st.sampled_from([None, "housing", "sdf"]),
         st.sampled_from([Source.IMPORT, Source.WEBB, Source.POLISEN]),
-        st.sampled_from(Status.values),
+        st.sampled_from(REVIEW_STATUSES),
     ),
     min_size=1,
     max_size=40,
@@ -486,7 +489,7 @@ def test_random_incident_sets_roll_up_to_a_python_count(world, incidents):
 
 _edits = st.lists(
     st.tuples(
-        st.sampled_from(["move", "recategorise", "reject", "accept", "delete", "refresh"]),
+        st.sampled_from(["move", "recategorise", "reject", "accept", "merge", "delete", "refresh"]),
         st.integers(0, 39),
         _moments,
     ),
@@ -525,7 +528,19 @@ def test_random_writes_corrections_and_deletes_keep_both_rollups_raw(world, inci
                 elif action in ("reject", "accept"):
                     status = Status.AVVISAD if action == "reject" else Status.GRANSKAD
                     review_incidents([incident], status, reviewer)
+                elif action == "merge":
+                    # Into the next one alive, when both can take part.
+                    others = sorted(alive - {pk})
+                    kept = Incident.objects.get(pk=others[index % len(others)]) if others else None
+                    if (
+                        kept is not None
+                        and kept.status in COUNTED_STATUSES
+                        and incident.status != Status.AVVISAD
+                    ):
+                        merge_incidents(kept, [incident], reviewer)
                 elif action == "delete":
+                    if incident.duplicates.exists():
+                        continue  # protected: un-merge its duplicates first
                     incident.delete()
                     alive.discard(pk)
                 else:

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trygg.lib.geo import project
 from trygg.lib.nearrepeat import (
     ISOLATED,
     NEAR_REPEAT,
@@ -17,7 +18,6 @@ from trygg.lib.nearrepeat import (
     brute_force_counts,
     classify,
     knox_test,
-    project,
 )
 
 

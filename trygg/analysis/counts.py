@@ -31,8 +31,9 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from trygg.accounts.models import Organisation
-from trygg.analysis.selection import COUNTED_STATUSES, Group, Selection
+from trygg.analysis.selection import Group, Selection
 from trygg.incidents.models import (
+    COUNTED_STATUSES,
     MONTH_COLUMNS,
     CountedRollup,
     Incident,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from trygg.analysis.charts import swedish_number
 from trygg.analysis.counts import filtered_incidents, selection_periods, within
 from trygg.analysis.selection import Selection
+from trygg.lib.geo import project
 from trygg.lib.nearrepeat import (
     CLASSES,
     DEFAULT_DISTANCE_BAND_M,
@@ -36,7 +37,6 @@ from trygg.lib.nearrepeat import (
     band_text,
     classify,
     knox_test,
-    project,
 )
 from trygg.lib.periods import Period, PeriodKind
 

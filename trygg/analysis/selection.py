@@ -19,14 +19,11 @@ from django.utils.translation import gettext as _
 from trygg.accounts.models import AnyUser
 from trygg.accounts.rules import is_member
 from trygg.accounts.scope import Scope, scope_for
-from trygg.incidents.models import Category, Status
+from trygg.incidents.models import Category
 from trygg.lib.dates import date_errors
 from trygg.lib.periods import DEFAULT_FIRST_MONTH, PeriodKind
 from trygg.lib.tree import Tree
 from trygg.places.models import Area
-
-# What analyses count: every incident that was not rejected on review.
-COUNTED_STATUSES = tuple(s for s in Status.values if s != Status.AVVISAD)
 
 
 class SelectionError(ValueError):

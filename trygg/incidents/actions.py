@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from trygg.accounts.models import AnyUser, Organisation, User
-from trygg.incidents.models import Category, Incident, Source, Status
+from trygg.incidents.models import (
+    COUNTED_STATUSES,
+    Category,
+    Incident,
+    KeptApart,
+    Source,
+    Status,
+)
 from trygg.incidents.permissions import CHANGE, REVIEW, can_incident, check_incident
 from trygg.incidents.rollup import incidents_written
 from trygg.incidents.rules import (
@@ -47,6 +54,8 @@ __all__ = [
     "Problem",
     "RecordResult",
     "changes_since",
+    "keep_apart",
+    "merge_incidents",
     "record_incidents",
     "review_incidents",
     "update_incident",
@@ -590,6 +599,8 @@ def review_incidents(incidents: Iterable[Incident], status: str, user: AnyUser) 
             if incident.status == status:
                 continue
             incident.status = status
+            # Reviewed again, a merged report is on its own again (un-merged).
+            incident.duplicate_of = None
             # can_incident lets no anonymous user review.
             incident.reviewed_by = user if status != Status.NY and isinstance(user, User) else None
             incident.reviewed_at = now if status != Status.NY else None
@@ -599,8 +610,106 @@ def review_incidents(incidents: Iterable[Incident], status: str, user: AnyUser) 
         bulk_update_with_history(
             changed,
             Incident,
-            ["status", "reviewed_by", "reviewed_at", "updated_at", "version"],
+            ["status", "duplicate_of", "reviewed_by", "reviewed_at", "updated_at", "version"],
             default_user=user,
         )
         incidents_written(months_of(i.occurred_at for i in changed))
     return len(changed)
+
+
+# Duplicates ----------------------------------------------------------------------------
+
+
+def merge_incidents(kept: Incident, duplicates: Iterable[Incident], user: AnyUser) -> int:
+    """Merge other reports of one event into the report that is kept; returns how many.
+
+    The duplicates get the status “merged” and a link to ``kept`` (``duplicate_of``), so the
+    event counts once; reports merged into a duplicate before follow it to ``kept``. The kept
+    report must be counted (new or reviewed), the duplicates counted or merged. All rows are
+    locked first; raises PermissionDenied unless the user may review every one of them, and
+    IncidentsRefused (writing nothing) for a report that cannot take part.
+    """
+    others = sorted({incident.pk for incident in duplicates} - {kept.pk})
+    if not others:
+        raise ValueError("nothing to merge")
+    now = timezone.now()
+    with transaction.atomic():
+        rows = Incident.objects.select_for_update().filter(pk__in=[kept.pk, *others])
+        stored = {incident.pk: incident for incident in rows.order_by("pk")}
+        followers = list(
+            Incident.objects.select_for_update()
+            .filter(duplicate_of__in=others)
+            .exclude(pk__in=stored)
+            .order_by("pk")
+        )
+        if len(stored) != len(others) + 1:
+            raise Incident.DoesNotExist("an incident to merge is gone")
+        for incident in [*stored.values(), *followers]:
+            if not can_incident(user, incident, REVIEW):
+                raise PermissionDenied
+        keep = stored[kept.pk]
+        problems = []
+        if keep.status not in COUNTED_STATUSES:
+            problems.append(
+                Problem(
+                    None,
+                    "status",
+                    _("%(ref)s is rejected or merged and cannot be the report that is kept")
+                    % {"ref": keep.reference},
+                )
+            )
+        for pk in others:
+            if stored[pk].status == Status.AVVISAD:
+                problems.append(
+                    Problem(
+                        None,
+                        "status",
+                        _("%(ref)s is rejected; a rejected report is not merged")
+                        % {"ref": stored[pk].reference},
+                    )
+                )
+        if problems:
+            raise IncidentsRefused(problems)
+        changed = []
+        for incident in [*(stored[pk] for pk in others), *followers]:
+            incident.status = Status.SAMMANSLAGEN
+            incident.duplicate_of = keep
+            incident.reviewed_by = user if isinstance(user, User) else None
+            incident.reviewed_at = now
+            incident.updated_at = now
+            incident.version += 1
+            changed.append(incident)
+        bulk_update_with_history(
+            changed,
+            Incident,
+            ["status", "duplicate_of", "reviewed_by", "reviewed_at", "updated_at", "version"],
+            default_user=user,
+        )
+        incidents_written(months_of(i.occurred_at for i in changed))
+    return len(changed)
+
+
+def keep_apart(incidents: Iterable[Incident], user: AnyUser) -> int:
+    """Record that these reports are different events, so no pair of them is offered as a
+    possible duplicate again; returns how many pairs were new. Raises PermissionDenied
+    unless the user may review every one of them."""
+    stored = list(Incident.objects.filter(pk__in={incident.pk for incident in incidents}))
+    for incident in stored:
+        if not can_incident(user, incident, REVIEW):
+            raise PermissionDenied
+    ids = sorted(incident.pk for incident in stored)
+    pairs = [(a, b) for index, a in enumerate(ids) for b in ids[index + 1 :]]
+    decided_by = user if isinstance(user, User) else None
+    with transaction.atomic():
+        known = set(
+            KeptApart.objects.filter(first_id__in=ids, second_id__in=ids).values_list(
+                "first_id", "second_id"
+            )
+        )
+        new = [
+            KeptApart(first_id=a, second_id=b, decided_by=decided_by)
+            for a, b in pairs
+            if (a, b) not in known
+        ]
+        KeptApart.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)

@@ -277,3 +277,96 @@ class CategoryForm(forms.ModelForm[Category]):
         if isinstance(error, ValidationError) and "police_event_types" in mapped:
             error.error_dict["police_types"] = error.error_dict.pop("police_event_types")
         super().add_error(field, error)
+
+
+class DuplicateDecisionForm(forms.Form):
+    """A reviewer's decision on one group of possible duplicates.
+
+    ``ids`` are the reports the decision takes in (a group's members, unticked ones left
+    out); merging keeps ``keep`` and merges the others into it, keeping apart records that
+    they are different events, and separating (``skilj``) un-merges one merged report.
+    """
+
+    MERGE = "sla-ihop"
+    APART = "hall-isar"
+    SEPARATE = "skilj"
+
+    ids = forms.ModelMultipleChoiceField(queryset=Incident.objects.none(), required=False)
+    keep = forms.ModelChoiceField(queryset=Incident.objects.none(), required=False)
+    action = forms.ChoiceField(
+        choices=[
+            (MERGE, _("Merge")),
+            (APART, _("Keep apart")),
+            (SEPARATE, _("Separate")),
+        ]
+    )
+
+    def __init__(self, *args: Any, incidents: IncidentQuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "ids", forms.ModelMultipleChoiceField).queryset = incidents
+        form_field(self, "keep", forms.ModelChoiceField).queryset = incidents
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        action, ids, keep = data.get("action"), list(data.get("ids") or []), data.get("keep")
+        if action == self.SEPARATE:
+            if len(ids) != 1 or ids[0].status != Status.SAMMANSLAGEN:
+                raise ValidationError(_("Choose one merged report to separate."))
+        elif action == self.MERGE:
+            if keep is None:
+                raise ValidationError(_("Choose the report to keep."))
+            if keep not in ids:
+                ids.append(keep)
+            if len(ids) < 2:
+                raise ValidationError(_("Choose at least one more report to merge into it."))
+        elif action == self.APART and len(ids) < 2:
+            raise ValidationError(_("Choose at least two reports to keep apart."))
+        data["ids"] = ids
+        return data
+
+
+class DuplicateFilterForm(forms.Form):
+    """Where and when to look for possible duplicates: by default the 90 days up to the
+    newest report in the reviewer's scope (today's, when reports come in every day)."""
+
+    DEFAULT_DAYS = 90
+
+    fran = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    till = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    omrade: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
+        label=_("Area"), queryset=None, required=False, empty_label=_("All areas")
+    )
+
+    def __init__(self, data: Any, *, user: AnyUser) -> None:
+        super().__init__(data)
+        self.user = user
+        areas = visible_areas(user).order_by("name")
+        form_field(self, "omrade", forms.ModelChoiceField).queryset = areas
+        self.start: dt.date | None = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("fran") and data.get("till") and data["fran"] > data["till"]:
+            raise ValidationError(_("The start date is after the end date."))
+        return data
+
+    def apply(self, queryset: IncidentQuerySet) -> IncidentQuerySet:
+        """Narrowed to the chosen area and period (see the class); sets ``start``."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        if data.get("omrade"):
+            tree = scope_for(self.user).tree
+            queryset = queryset.filter(area_id__in=tree.descendants(data["omrade"].pk))
+        end = data.get("till")
+        if end:
+            after = end + dt.timedelta(days=1)
+            queryset = queryset.filter(occurred_at__lt=dt.datetime.combine(after, dt.time(), tz))
+        self.start = data.get("fran")
+        if self.start is None:
+            newest = queryset.order_by("-occurred_at").values_list("occurred_at", flat=True)
+            last = newest.first()
+            last_day = timezone.localdate(last) if last is not None else timezone.localdate()
+            self.start = last_day - dt.timedelta(days=self.DEFAULT_DAYS)
+        return queryset.filter(occurred_at__gte=dt.datetime.combine(self.start, dt.time(), tz))

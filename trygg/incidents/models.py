@@ -14,6 +14,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -163,6 +164,14 @@ class Status(models.TextChoices):
     NY = "ny", _("new")
     GRANSKAD = "granskad", _("reviewed")
     AVVISAD = "avvisad", _("rejected")
+    # Another report of an incident already reported: linked to it (``duplicate_of``) and
+    # not counted, so one event seen by several reporters counts once.
+    SAMMANSLAGEN = "sammanslagen", _("merged")
+
+
+# What analyses and the narrow rollup count: every report neither rejected nor merged into
+# another. The one definition; the rollups, the analyses and ``counted()`` use it.
+COUNTED_STATUSES = (Status.NY.value, Status.GRANSKAD.value)
 
 
 DESCRIPTION_MAX_LENGTH = 4000
@@ -186,8 +195,8 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         return queryset
 
     def counted(self) -> IncidentQuerySet:
-        """What analyses count: everything not rejected on review."""
-        return self.exclude(status=Status.AVVISAD)
+        """What analyses count: everything neither rejected on review nor merged."""
+        return self.filter(status__in=COUNTED_STATUSES)
 
     def for_list(self) -> IncidentQuerySet:
         return self.select_related("category", "area", "organisation", "reported_by", "reviewed_by")
@@ -240,7 +249,17 @@ class Incident(models.Model):
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     external_id = SafeCharField(_("external id"), max_length=100, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NY)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NY)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,  # un-merge the duplicates before deleting what they point to
+        related_name="duplicates",
+        db_index=False,  # indexed below for merged rows only
+        help_text=_("The report this one was merged into as another report of the same event."),
+    )
     reviewed_by = models.ForeignKey(
         "accounts.User",
         verbose_name=_("reviewed by"),
@@ -281,6 +300,15 @@ class Incident(models.Model):
                 | models.Q(occurred_until__gte=models.F("occurred_at")),
                 name="incident_ends_after_it_starts",
             ),
+            models.CheckConstraint(
+                condition=models.Q(status=Status.SAMMANSLAGEN, duplicate_of__isnull=False)
+                | (~models.Q(status=Status.SAMMANSLAGEN) & models.Q(duplicate_of__isnull=True)),
+                name="incident_merged_iff_duplicate_of",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(duplicate_of=models.F("id")),
+                name="incident_not_a_duplicate_of_itself",
+            ),
         ]
         indexes = [
             models.Index(fields=["area", "occurred_at"], name="incident_area_time"),
@@ -290,6 +318,11 @@ class Incident(models.Model):
                 fields=["reviewed_by"],
                 condition=models.Q(reviewed_by__isnull=False),
                 name="incident_reviewed_by",
+            ),
+            models.Index(
+                fields=["duplicate_of"],
+                condition=models.Q(duplicate_of__isnull=False),
+                name="incident_duplicate_of",
             ),
         ]
 
@@ -304,6 +337,43 @@ class Incident(models.Model):
     @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+class KeptApart(models.Model):
+    """A reviewer's decision that two possible duplicates are different events.
+
+    Stored once per pair (``first`` the lower id), so the pair is not offered again; a third
+    report close to them makes new pairs and is offered with them.
+    """
+
+    first = models.ForeignKey(
+        Incident, verbose_name=_("first incident"), on_delete=models.CASCADE, related_name="+"
+    )
+    second = models.ForeignKey(
+        Incident, verbose_name=_("second incident"), on_delete=models.CASCADE, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reports kept apart")
+        verbose_name_plural = _("reports kept apart")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="kept_apart_pair"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="kept_apart_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["second"], name="kept_apart_second")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
 
 
 class IncidentRollup(models.Model):
@@ -330,7 +400,7 @@ class IncidentRollup(models.Model):
         related_name="+",
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     count = models.PositiveIntegerField(_("count"))
 
     class Meta:

@@ -82,7 +82,7 @@ PARAMETER_FOR_FIELD = {
     "place": "address_string",
 }
 OPEN_STATUSES = {Status.NY}
-CLOSED_STATUSES = {Status.GRANSKAD, Status.AVVISAD}
+CLOSED_STATUSES = {Status.GRANSKAD, Status.AVVISAD, Status.SAMMANSLAGEN}
 
 
 class Open311Error(Exception):

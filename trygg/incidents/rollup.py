@@ -31,17 +31,15 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from trygg.incidents.models import (
+    COUNTED_STATUSES,
     MONTH_COLUMNS,
     CountedRollup,
     Incident,
     IncidentRollup,
-    Status,
 )
 from trygg.lib.periods import month_of, month_start, months_between, next_month
 
 GROUPED_COLUMNS = ("area_id", "category_id", "organisation_id", "source", "status")
-# What the narrow rollup counts: every incident not rejected on review.
-COUNTED_STATUSES = tuple(s for s in Status.values if s != Status.AVVISAD)
 # Months per INSERT … SELECT: one scan of the incident table covers a run of this many months.
 _MONTHS_PER_STATEMENT = 120
 # First key of PostgreSQL's two-key advisory locks taken per month ("TRYG" in ASCII).

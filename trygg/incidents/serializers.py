@@ -153,7 +153,16 @@ class IncidentSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(
         choices=Status.choices,
         required=False,
-        help_text="Set by reviewers (coordinators and analysts) when updating.",
+        help_text=(
+            "Set by reviewers (coordinators and analysts) when updating. “sammanslagen” "
+            "(merged into another report, see duplicate_of) is set by merging possible "
+            "duplicates on the duplicates page; setting another status separates it again."
+        ),
+    )
+    duplicate_of = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The incident this report was merged into; merged reports are not counted.",
     )
 
     class Meta:
@@ -174,12 +183,21 @@ class IncidentSerializer(serializers.ModelSerializer):
             "source",
             "external_id",
             "status",
+            "duplicate_of",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["source", "created_at", "updated_at"]
         # Uniqueness of external ids per source is the actions' business, not a validator's.
         validators: list = []
+
+    def validate_status(self, value: str) -> str:
+        instance = self.instance if isinstance(self.instance, Incident) else None
+        if value == Status.SAMMANSLAGEN and (instance is None or instance.status != value):
+            raise serializers.ValidationError(
+                _("reports are merged on the page of possible duplicates, not by status")
+            )
+        return value
 
     def create(self, validated_data: dict[str, Any]) -> Incident:
         status = validated_data.pop("status", Status.NY)

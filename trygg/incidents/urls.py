@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.incident_list, name="list"),
     path("ny/", views.report, name="report"),
     path("karta/", views.incident_map, name="map"),
+    path("dubbletter/", views.duplicates, name="duplicates"),
     path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("mall.csv", views.template, {"fmt": "csv"}, name="template_csv"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trygg.accounts.models import AnyUser, User
@@ -20,22 +22,28 @@ from trygg.incidents import exports
 from trygg.incidents.actions import (
     IncidentsRefused,
     changes_since,
+    keep_apart,
+    merge_incidents,
     record_incidents,
     review_incidents,
     update_incident,
 )
+from trygg.incidents.duplicates import possible_duplicates
 from trygg.incidents.filters import IncidentFilterForm
 from trygg.incidents.forms import (
     CategoryForm,
+    DuplicateDecisionForm,
+    DuplicateFilterForm,
     ImportForm,
     IncidentForm,
     ReviewForm,
     reportable_areas,
 )
 from trygg.incidents.imports.jobs import start_import_job
-from trygg.incidents.models import Category, ImportJob, Incident, Source
+from trygg.incidents.models import Category, ImportJob, Incident, Source, Status
 from trygg.incidents.permissions import (
     CHANGE,
+    REVIEW,
     can_category,
     can_import,
     can_incident,
@@ -59,6 +67,8 @@ MAP_LIMIT = 5000
 RECENT_JOBS = 10
 # A job page lists this many problems; the CSV download has them all.
 PROBLEMS_SHOWN = 1000
+# The duplicates page shows this many groups at a time, newest first.
+DUPLICATE_GROUPS_SHOWN = 50
 
 
 def _report_map(user: AnyUser) -> dict[str, Any]:
@@ -136,11 +146,18 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         raise PermissionDenied
     history = incident.history.select_related("history_user").order_by("-history_date")[:20]
+    visible = visible_incidents(request.user)
+    merged_into = (
+        visible.filter(pk=incident.duplicate_of_id).first() if incident.duplicate_of_id else None
+    )
     return render(
         request,
         "incidents/detail.html",
         {
             "incident": incident,
+            "merged_into": merged_into,
+            "duplicates": visible.filter(duplicate_of=incident).order_by("occurred_at", "pk"),
+            "can_review": can_incident(request.user, incident, REVIEW),
             "form": form,
             "history": history,
             "conflict": conflict,
@@ -185,6 +202,75 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "can_import": can_import(request.user),
         },
     )
+
+
+@page("incidents")
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """Possible duplicates in the reviewer's scope: merge each group or keep it apart."""
+    if not can_review(request.user):
+        raise PermissionDenied
+    reviewable = visible_incidents(request.user, REVIEW)
+    if request.method == "POST":
+        decision = DuplicateDecisionForm(request.POST, incidents=reviewable)
+        back = request.POST.get("next") or ""
+        if not decision.is_valid():
+            errors = decision.non_field_errors() or [_("Choose reports and an action.")]
+            for error in errors:
+                messages.error(request, str(error))
+        else:
+            _decide(request, decision)
+        if back.startswith("/") and not back.startswith("//"):
+            return redirect(back)
+        return redirect("incidents:duplicates")
+    form = DuplicateFilterForm(request.GET or None, user=request.user)
+    groups = possible_duplicates(form.apply(reviewable))
+    return render(
+        request,
+        "incidents/duplicates.html",
+        {
+            "filter_form": form,
+            "groups": groups[:DUPLICATE_GROUPS_SHOWN],
+            "total": len(groups),
+            "shown": min(len(groups), DUPLICATE_GROUPS_SHOWN),
+            "start": form.start,
+            "metres": settings.TRYGG_DUPLICATE_METRES,
+            "minutes": settings.TRYGG_DUPLICATE_MINUTES,
+            "next": request.get_full_path(),
+        },
+    )
+
+
+def _decide(request: HttpRequest, decision: DuplicateDecisionForm) -> None:
+    action = decision.cleaned_data["action"]
+    chosen: list[Incident] = decision.cleaned_data["ids"]
+    references = ", ".join(incident.reference for incident in chosen)
+    if action == DuplicateDecisionForm.SEPARATE:
+        review_incidents(chosen, Status.NY, request.user)
+        messages.success(request, _("%(ref)s is counted on its own again.") % {"ref": references})
+    elif action == DuplicateDecisionForm.APART:
+        keep_apart(chosen, request.user)
+        messages.success(
+            request,
+            _("%(refs)s are kept apart and not offered as duplicates again.")
+            % {"refs": references},
+        )
+    else:
+        kept: Incident = decision.cleaned_data["keep"]
+        try:
+            merged = merge_incidents(kept, chosen, request.user)
+        except IncidentsRefused as refused:
+            for problem in refused.problems:
+                messages.error(request, problem.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s report was merged into %(ref)s, which is counted once.",
+                    "%(n)s reports were merged into %(ref)s, which is counted once.",
+                    merged,
+                )
+                % {"n": merged, "ref": kept.reference},
+            )
 
 
 @page("incidents")

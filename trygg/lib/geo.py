@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import shapely
 from django.utils.translation import gettext as _
+from numpy.typing import ArrayLike
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -137,6 +138,12 @@ def _to_sweref() -> Transformer:
 @cache
 def _from_sweref() -> Transformer:
     return Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+
+
+def project(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 longitudes and latitudes as SWEREF 99 TM metres (easting x, northing y)."""
+    x, y = _to_sweref().transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
 def circle(lat: float, lon: float, radius_m: float) -> dict[str, Any]:

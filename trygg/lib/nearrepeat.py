@@ -36,8 +36,6 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
-from trygg.lib.geo import _to_sweref
-
 DEFAULT_DISTANCE_BAND_M = 100.0
 DEFAULT_DISTANCE_BANDS = 10
 DEFAULT_TIME_BAND_DAYS = 7.0
@@ -62,12 +60,6 @@ class TooManyPairs(ValueError):
         super().__init__(f"{pairs:,} pairs within the largest distance; at most {limit:,}")
         self.pairs = pairs
         self.limit = limit
-
-
-def project(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """WGS84 longitudes and latitudes as SWEREF 99 TM metres (easting x, northing y)."""
-    x, y = _to_sweref().transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
 def band_index(values: np.ndarray, width: float) -> np.ndarray:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from trygg.demo.builders.places import HAGERSTEN_ALVSJO, PLACES
-from trygg.incidents.actions import IncidentDraft, record_incidents
+from trygg.incidents.actions import IncidentDraft, merge_incidents, record_incidents
 from trygg.incidents.models import Category, Incident, Source, Status
 from trygg.incidents.rollup import rebuild_rollup
 from trygg.lib.text import title_case
@@ -267,7 +267,55 @@ def build(demo: DemoContext) -> None:
     )
     # The review statuses above were set in bulk, around review_incidents; recount.
     rebuild_rollup()
+    created += _duplicates(demo)
     demo.log(_("%(n)s incidents") % {"n": len(created)})
+
+
+# Two events each reported twice, by different partners, a few tens of metres and under an
+# hour apart: (category, [(organisation, local time, lat, lon, place, description)], merged).
+DUPLICATES = (
+    ("skadegorelse", [
+        (POLIS, dt.datetime(2023, 8, 19, 23, 40), 59.3098, 18.0227, "Liljeholmens centrum",
+         "Krossad glasruta vid entrén, larm via 112."),
+        (SHIS, dt.datetime(2023, 8, 20, 0, 20), 59.3100, 18.0231,
+         "Liljeholmen, entrén mot torget", "Glasrutan i entrédörren krossad under natten."),
+    ], True),
+    ("klotter", [
+        (TK, dt.datetime(2023, 8, 27, 10, 15), 59.2983, 17.9972, "Telefonplan, gångtunneln",
+         "Nytt klotter i gångtunneln, ca 10 m²."),
+        (SDF, dt.datetime(2023, 8, 27, 11, 10), 59.2985, 17.9975, "Telefonplan",
+         "Klotter på väggen i tunneln mot torget."),
+    ], False),
+)  # fmt: skip
+
+
+def _duplicates(demo: DemoContext) -> list[Incident]:
+    """The events of ``DUPLICATES``: the first merged on review (counted once), the second
+    waiting on the page of possible duplicates."""
+    created: list[Incident] = []
+    for code, reports, merged in DUPLICATES:
+        category = Category.objects.get(code=code)
+        event: list[Incident] = []
+        for number, (organisation, when, lat, lon, place, text) in enumerate(reports, 1):
+            draft = IncidentDraft(
+                category=category,
+                occurred_at=when.replace(tzinfo=STOCKHOLM),
+                latitude=lat,
+                longitude=lon,
+                place=place,
+                description=text,
+                organisation=demo.organisations[organisation],
+            )
+            if organisation == POLIS:
+                draft.external_id = f"demo-polis-dubblett-{code}-{number}"
+                event += record_incidents([draft], source=Source.IMPORT).created
+            else:
+                user = demo.users["rapportor"] if organisation == SHIS else None
+                event += record_incidents([draft], source=Source.WEBB, user=user).created
+        if merged:
+            merge_incidents(event[0], event[1:], demo.users["samordnare"])
+        created += event
+    return created
 
 
 def _drafts(demo: DemoContext) -> list[IncidentDraft]:

@@ -97,6 +97,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if device is None or two_factor.is_verified(user):
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
+    form.fields["code"].widget.attrs["autofocus"] = True  # the only thing to do here
     if request.method == "POST" and form.is_valid():
         error = two_factor.check_code(request, device, form.cleaned_data["code"])
         if error is None:

@@ -292,3 +292,25 @@ def test_the_command_turns_it_off_for_a_lost_phone(world, device, capsys):
     assert not TOTPDevice.objects.filter(user=world.alice).exists()
     assert "Tvåstegsverifiering är avstängd för alice." in capsys.readouterr().out
     assert AuditEvent.objects.filter(user=world.alice, kind=AuditKind.TWO_FACTOR_OFF).exists()
+
+
+def test_a_token_header_does_not_open_pages_to_an_unverified_session(client, world, device):
+    # Pages read the session, not the header: the header must not let the session past.
+    token = Token.objects.create(user=world.alice)
+    sign_in(client)
+    for header in (f"Token {token.key}", "Token not-a-token"):
+        response = client.get("/handelser/", HTTP_AUTHORIZATION=header)
+        assert response.status_code == 302
+        assert response.url.startswith(VERIFY)
+    # The API reads the header first: a bad token is refused there, never the session used.
+    response = client.get("/api/v1/areas/", HTTP_AUTHORIZATION="Token not-a-token")
+    assert response.status_code == 401
+
+
+def test_a_download_link_takes_the_token_beside_an_unverified_session(client, world, device):
+    token = Token.objects.create(user=world.alice)
+    sign_in(client)
+    export = reverse("plans:plan_export", args=[999999, "docx"])
+    assert client.get(export).url.startswith(VERIFY)
+    # With the token the view runs (and finds no such plan).
+    assert client.get(export, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 404

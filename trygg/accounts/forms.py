@@ -127,13 +127,20 @@ def user_label(user: User) -> str:
     return f"{full} ({user.email or user.username})" if full else (user.email or user.username)
 
 
+class _CodeInput(forms.TextInput):
+    """Empty again after a refused code: the next try is a new code, typed afresh."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
 class CodeForm(forms.Form):
     """The six digits from the user's authenticator app (spaces allowed, as some apps show)."""
 
     code = forms.CharField(
         label=_("Code from the app"),
         max_length=12,
-        widget=forms.TextInput(
+        widget=_CodeInput(
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "one-time-code",

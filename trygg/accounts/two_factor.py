@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authentication import TokenAuthentication
 
 from trygg.accounts import audit
 from trygg.accounts.models import AnyUser, AuditKind, Role, User
@@ -137,13 +138,22 @@ def turn_off(request: HttpRequest | None, user: User) -> bool:
     return bool(removed)
 
 
-def _by_token(request: HttpRequest) -> bool:
-    """An API client's request: it carries a token, and signs in with that, not a session."""
+def _by_token(request: HttpRequest, view: Callable[..., Any]) -> bool:
+    """An API client's request, which the view signs in by its token and never by the
+    session: a token header to a view that reads it first (a DRF view whose first
+    authentication is the token, or a ``download``), or Open311's ``api_key``. A token header
+    sent to a page proves nothing, since the page reads the session."""
     if request.headers.get("Authorization", "").startswith("Token "):
-        return True
-    if not request.path.startswith("/open311/"):
-        return False
-    return "api_key" in request.GET or "api_key" in request.POST
+        if getattr(view, "signs_in_by_token", False):
+            return True
+        classes: list[type] = list(
+            getattr(getattr(view, "cls", None), "authentication_classes", None) or []
+        )
+        return bool(classes) and issubclass(classes[0], TokenAuthentication)
+    if request.path.startswith("/open311/"):
+        # Open311 reads the api_key's user whenever a key is given, beside a session too.
+        return "api_key" in request.GET or "api_key" in request.POST
+    return False
 
 
 class TwoFactorMiddleware:
@@ -161,7 +171,7 @@ class TwoFactorMiddleware:
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponseBase | None:
         user = request.user
-        if not user.is_authenticated or _by_token(request) or is_verified(user):
+        if not user.is_authenticated or _by_token(request, view) or is_verified(user):
             return None
         match = request.resolver_match
         name = match.url_name if match else None

@@ -174,7 +174,7 @@ class TwoFactorMiddleware:
         if not user.is_authenticated or _by_token(request, view) or is_verified(user):
             return None
         match = request.resolver_match
-        name = match.url_name if match else None
+        name = match.view_name if match else None  # namespaced: admin:login is not login
         if has_device(user):
             target = "two_factor_verify"
         elif is_required(user):

@@ -39,6 +39,7 @@ NOT_STORED = {
     ("trygg.places.forms", "AreaImportForm", "only"): "which area codes to import",
     ("trygg.lib.versioning", "EditedSinceForm", "opened_at"): "when the form was opened, hidden",
     ("trygg.plans.forms", "MeasureForm", "opened_at"): "when the form was opened, hidden",
+    ("trygg.accounts.forms", "CodeForm", "code"): "six digits from an authenticator app",
 }
 
 

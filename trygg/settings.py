@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "trygg.accounts",
     "trygg.places",
     "trygg.incidents",
@@ -86,6 +88,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session entered a code from the user's device.
+    "django_otp.middleware.OTPMiddleware",
+    # Sends a user with a device to the code page (and, where required, one without to set one
+    # up) before any other page; API token requests pass untouched.
+    "trygg.accounts.two_factor.TwoFactorMiddleware",
     # Logs every file download (exports) in the audit log, after the view signed the user in.
     "trygg.accounts.audit.ExportAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -164,6 +171,12 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "trygg.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Two-step verification (TOTP, django-otp): a user with a confirmed device enters a code from it
+# after the password. When this is on, coordinators (and superusers) must set one up before any
+# other page. Each wrong code doubles the wait before the next try (1, 2, 4, 8 … seconds).
+TRYGG_REQUIRE_TOTP_FOR_COORDINATORS = env_bool("TRYGG_REQUIRE_TOTP_FOR_COORDINATORS", False)
+OTP_TOTP_ISSUER = "Trygg"
+OTP_TOTP_THROTTLE_FACTOR = 1
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

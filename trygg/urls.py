@@ -19,6 +19,19 @@ admin.site.site_title = "Trygg"
 urlpatterns = [
     path("logga-in/", account_views.LoginView.as_view(), name="login"),
     path("logga-ut/", account_views.LogoutView.as_view(), name="logout"),
+    # The second step of signing in, and the user's own page with two-step verification.
+    path("logga-in/kod/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("konto/", account_views.account, name="account"),
+    path(
+        "konto/tvastegsverifiering/",
+        account_views.two_factor_setup,
+        name="two_factor_setup",
+    ),
+    path(
+        "konto/tvastegsverifiering/stang-av/",
+        account_views.two_factor_disable,
+        name="two_factor_disable",
+    ),
     # Password reset by e-mail, and the page an invitation's one-time link opens.
     path("losenord/glomt/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path(

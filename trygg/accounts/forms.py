@@ -125,3 +125,35 @@ class AreaForm(forms.ModelForm[Area]):
 def user_label(user: User) -> str:
     full = user.get_full_name()
     return f"{full} ({user.email or user.username})" if full else (user.email or user.username)
+
+
+class _CodeInput(forms.TextInput):
+    """Empty again after a refused code: the next try is a new code, typed afresh."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
+class CodeForm(forms.Form):
+    """The six digits from the user's authenticator app (spaces allowed, as some apps show)."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=12,
+        widget=_CodeInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "pattern": "[0-9 ]*",
+                "class": "code-input",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).replace(" ", "")
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError(_("Enter the six digits the app shows."))
+        return code

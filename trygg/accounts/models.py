@@ -143,10 +143,14 @@ class AuditKind(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("failed sign-in")
     LOCKED_OUT = "locked_out", _("account locked")
     EXPORT = "export", _("export")
+    CODE_FAILED = "code_failed", _("wrong sign-in code")
+    TWO_FACTOR_ON = "two_factor_on", _("two-step verification turned on")
+    TWO_FACTOR_OFF = "two_factor_off", _("two-step verification turned off")
 
 
 class AuditEvent(models.Model):
-    """Who did what, when: sign-ins, failed sign-ins, lockouts and file exports."""
+    """Who did what, when: sign-ins, failed sign-ins and codes, lockouts, two-step verification
+    turned on and off, and file exports."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

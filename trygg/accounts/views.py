@@ -1,16 +1,23 @@
-"""Sign-in and sign-out, and the pages listing organisations and their members."""
+"""Sign-in and sign-out with the second step (two_factor), the user's own account page, and the
+pages listing organisations and their members."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trygg.accounts.models import AuditEvent, Membership, Organisation
+from trygg.accounts import two_factor
+from trygg.accounts.forms import CodeForm
+from trygg.accounts.models import AuditEvent, Membership, Organisation, User
 from trygg.accounts.permissions import (
     can_add_organisation,
     can_organisation,
@@ -20,6 +27,7 @@ from trygg.accounts.permissions import (
 )
 from trygg.accounts.rules import MANAGERS
 from trygg.accounts.scope import scope_for
+from trygg.lib.qr import qr_svg
 from trygg.lib.web import page
 
 
@@ -63,6 +71,120 @@ def locked_out(
         "registration/login.html",
         {"form": form, "lockout_message": message, "next": request.POST.get("next", "")},
         status=429,
+    )
+
+
+def _next(request: HttpRequest) -> str:
+    """Where to go after the second step: the page asked for, if it is one of ours."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # the views below are signed in
+    return request.user
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: the code from the user's app."""
+    user = _user(request)
+    device = two_factor.confirmed_device(user)
+    if device is None or two_factor.is_verified(user):
+        return redirect(_next(request))
+    form = CodeForm(request.POST or None)
+    form.fields["code"].widget.attrs["autofocus"] = True  # the only thing to do here
+    if request.method == "POST" and form.is_valid():
+        error = two_factor.check_code(request, device, form.cleaned_data["code"])
+        if error is None:
+            two_factor.mark_verified(request, device)
+            return redirect(_next(request))
+        form.add_error("code", error)
+    return render(
+        request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)}
+    )
+
+
+@page("account")
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own page: who they are, their memberships, two-step verification."""
+    user = _user(request)
+    memberships = (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation", "area")
+        .order_by("organisation__name", "role")
+    )
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": memberships,
+            "two_factor_on": two_factor.has_device(user),
+            "two_factor_required": two_factor.is_required(user),
+        },
+    )
+
+
+@page("account")
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Turning two-step verification on: scan the QR code (or type the key), enter a code;
+    only a right code confirms the device. With one confirmed, the page says so."""
+    user = _user(request)
+    if two_factor.has_device(user):
+        return render(request, "accounts/two_factor.html", {"on": True})
+    device = two_factor.device_to_set_up(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        error = two_factor.check_code(request, device, form.cleaned_data["code"])
+        if error is None:
+            two_factor.turn_on(request, device)
+            messages.success(
+                request,
+                _("Two-step verification is on. Next time you sign in, Trygg asks for a code."),
+            )
+            return redirect(_next(request) if "next" in request.POST else "account")
+        form.add_error("code", error)
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "on": False,
+            "form": form,
+            "qr": qr_svg(
+                device.config_url,
+                label=_("QR code to scan with the authenticator app"),
+            ),
+            "secret": two_factor.secret_text(device),
+            "required": two_factor.is_required(user),
+            "next": request.POST.get("next") or request.GET.get("next") or "",
+        },
+    )
+
+
+@page("account")
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    """Turning two-step verification off, confirmed with a current code."""
+    user = _user(request)
+    device = two_factor.confirmed_device(user)
+    if device is None:
+        return redirect("two_factor_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        error = two_factor.check_code(request, device, form.cleaned_data["code"])
+        if error is None:
+            two_factor.turn_off(request, user)
+            messages.success(request, _("Two-step verification is off."))
+            return redirect("account")
+        form.add_error("code", error)
+    return render(
+        request,
+        "accounts/two_factor_disable.html",
+        {"form": form, "required": two_factor.is_required(user)},
     )
 
 

@@ -10,6 +10,9 @@ from trygg.front.navigation import nav_context
 def navigation(request: HttpRequest) -> dict[str, object]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"nav_items": []}
+    if getattr(request, "two_factor_pending", False):
+        # Signed in with the password only (accounts.two_factor): no page to go to yet.
+        return {"nav_items": []}
     section = getattr(request, "nav_section", None)
     return {"nav_items": nav_context(request, section)}
 

@@ -52,6 +52,8 @@ def download(view: View) -> View:
         request.signed_in_by_token = True  # type: ignore[attr-defined]  # see signed_in_by_token
         return view(request, *args, **kwargs)
 
+    # Read by middleware that checks sessions (accounts.two_factor): a token here is the sign-in.
+    wrapper.signs_in_by_token = True  # type: ignore[attr-defined]
     return wrapper
 
 

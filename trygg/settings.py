@@ -305,6 +305,8 @@ TRYGG_ANALYSIS_DEFAULT_YEARS = env_int("TRYGG_ANALYSIS_DEFAULT_YEARS", 3, minimu
 TRYGG_HOTSPOT_CELL_M = env_int("TRYGG_HOTSPOT_CELL_M", 200, minimum=25)
 # Monte Carlo permutations of the times in the Knox test of near repeats.
 TRYGG_NEAR_REPEAT_PERMUTATIONS = env_int("TRYGG_NEAR_REPEAT_PERMUTATIONS", 99, minimum=9)
+# Crime harm: the unit every category's harm weight is given in (one unit for all).
+TRYGG_HARM_UNIT = env_str("TRYGG_HARM_UNIT", "") or "dagar fängelse"
 # Possible duplicates: reports of the same category from different reporters within this
 # distance (metres) and this time (minutes) of each other are offered for merging.
 TRYGG_DUPLICATE_METRES = env_int("TRYGG_DUPLICATE_METRES", 50, minimum=1)

@@ -174,7 +174,7 @@ def test_hotspots_endpoint_text_equals_the_dict_based_output(world, incidents, a
     body = response.json()
     found = hotspots(build_selection(world.carol, area_ids=[world.district.pk]), cell_m=250)
     # What the endpoint returned before it wrote the text itself: DRF rendering the dicts.
-    members = {"cell_m": 250.0, "q": 0.05, "p_values": "normal"}
+    members = {"cell_m": 250.0, "q": 0.05, "p_values": "normal", "measure": "count"}
     former = json.loads(json.dumps(found.feature_collection() | members))
     assert body == former
     assert sum(f["properties"]["count"] for f in body["features"]) > 0
@@ -199,3 +199,94 @@ def test_hotspots_endpoint_text_equals_the_dict_based_output(world, incidents, a
         f["properties"]["gi_z"] for f in body["features"]
     ]
     assert api.get("/api/v1/analysis/hotspots/", params | {"p_values": "x"}).status_code == 400
+
+
+def _weigh(*weights):
+    """The first leaf categories get these harm weights; returns {category id: weight}."""
+    from trygg.incidents.models import Category
+
+    leaves = list(Category.objects.filter(children__isnull=True).order_by("id")[: len(weights)])
+    for category, weight in zip(leaves, weights, strict=True):
+        Category.objects.filter(pk=category.pk).update(harm_weight=weight, harm_source="Test")
+    return {category.pk: weight for category, weight in zip(leaves, weights, strict=True)}
+
+
+def _district(world):
+    return Incident.objects.counted().filter(area__in=[world.district, world.liljeholmen])
+
+
+def test_counts_endpoint_answers_harm_in_the_harm_unit(world, incidents, api):
+    from django.conf import settings
+
+    weights = _weigh(2.5, 300)
+    params = {
+        "group_by": "category",
+        "area": world.district.pk,
+        "category": ",".join(map(str, weights)),
+    }
+    plain = api.get("/api/v1/analysis/counts/", params).json()["rows"]
+    counts = {r["category"]: r["count"] for r in plain}
+    response = api.get("/api/v1/analysis/counts/", params | {"measure": "harm"})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["measure"] == "harm" and body["unit"] == settings.TRYGG_HARM_UNIT
+    assert "count" not in body["rows"][0]
+    harm = {r["category"]: r["harm"] for r in body["rows"]}
+    for pk, weight in weights.items():
+        assert counts[pk] > 0
+        assert harm[pk] == pytest.approx(weight * counts[pk])
+    expected = sum(weights.get(i.category_id, 0) for i in _district(world))
+    everything = api.get("/api/v1/analysis/counts/", {"area": world.district.pk, "measure": "harm"})
+    assert everything.json()["total"] == pytest.approx(expected)
+    assert body["total"] == pytest.approx(expected)
+    bad = api.get("/api/v1/analysis/counts/", params | {"measure": "skada"})
+    assert bad.status_code == 400 and "measure" in bad.json()
+
+
+def test_changes_endpoint_gives_harm_beside_the_counts(world, incidents, api):
+    plain = api.get("/api/v1/analysis/changes/", {"area": world.district.pk}).json()
+    assert plain["rows"] and "harm_current" not in plain["rows"][0]
+    weights = _weigh(2.5, 1)
+    query = {"area": world.district.pk, "category": ",".join(map(str, weights))}
+    rows = api.get("/api/v1/analysis/changes/", query).json()["rows"]
+    assert {row["category"] for row in rows} == set(weights)
+    for row in rows:
+        weight = weights.get(row["category"], 0)
+        assert row["harm_current"] == pytest.approx(weight * row["current"])
+        assert row["harm_baseline"] == pytest.approx(weight * row["baseline"], abs=0.05)
+
+
+def test_hotspots_endpoint_weighs_cells_by_harm(world, incidents, api):
+    from trygg.incidents.models import Category
+
+    leaf = Category.objects.filter(children__isnull=True).order_by("id").first()
+    rng = np.random.default_rng(5)
+    from trygg.incidents.actions import IncidentDraft, record_incidents
+
+    record_incidents(
+        [
+            IncidentDraft(
+                category=leaf,
+                occurred_at=datetime(2023, 2, 1, 12, tzinfo=UTC),
+                latitude=float(a),
+                longitude=float(o),
+            )
+            for a, o in zip(
+                rng.uniform(59.28, 59.30, 50), rng.uniform(17.98, 18.02, 50), strict=True
+            )
+        ],
+        source="import",
+    )
+    _weigh(4)
+    params = {"area": world.district.pk, "cells": "nonzero"}
+    counted = api.get("/api/v1/analysis/hotspots/", params).json()
+    harm = api.get("/api/v1/analysis/hotspots/", params | {"measure": "harm"})
+    assert harm.status_code == 200
+    body = harm.json()
+    assert body["measure"] == "harm" and counted["measure"] == "count"
+    total = sum(f["properties"]["count"] for f in body["features"])
+    assert total == 4 * 50
+    refused = api.get(
+        "/api/v1/analysis/hotspots/", params | {"measure": "harm", "p_values": "permutation"}
+    )
+    assert refused.status_code == 400 and "p_values" in refused.json()

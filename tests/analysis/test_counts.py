@@ -13,15 +13,16 @@ from trygg.analysis.counts import CountError, count_incidents, data_range, split
 from trygg.analysis.selection import build_selection
 from trygg.analysis.tables import count_dicts, count_json
 from trygg.incidents.actions import IncidentDraft, record_incidents, review_incidents
-from trygg.incidents.models import Category, Incident, Source, Status
+from trygg.incidents.models import COUNTED_STATUSES, Category, Incident, Source, Status
 from trygg.lib.periods import STOCKHOLM, Period, PeriodKind, local_date, period_of
 
 
-def reference_counts(incidents, selection, periods, group_by):
-    """A plain-Python count straight from the incident rows, to hold the engine to."""
+def reference_counts(incidents, selection, periods, group_by, weight=None):
+    """A plain-Python count straight from the incident rows, to hold the engine to; with
+    ``weight`` (category id → harm weight), the summed harm instead."""
     counts = Counter()
     for incident in incidents:
-        if incident.status == Status.AVVISAD:
+        if incident.status not in COUNTED_STATUSES:
             continue
         if (
             selection.organisation_ids
@@ -56,7 +57,7 @@ def reference_counts(incidents, selection, periods, group_by):
                         incident.organisation_id if "organisation" in group_by else None,
                         incident.source if "source" in group_by else None,
                     )
-                    counts[key] += 1
+                    counts[key] += 1 if weight is None else weight.get(incident.category_id, 0)
     return counts
 
 
@@ -203,6 +204,55 @@ def test_narrow_rollup_answers_reporting_years_over_sub_areas_and_sub_categories
 @pytest.fixture
 def world_and_incidents(world, incidents):
     return world, incidents
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    kind=st.sampled_from(list(PeriodKind)),
+    start=st.dates(min_value=date(2021, 7, 1), max_value=date(2023, 9, 30)),
+    length=st.integers(0, 500),
+    group_by=st.sets(st.sampled_from(["area", "category", "period", "organisation", "source"])),
+    weights=st.lists(
+        st.one_of(st.none(), st.floats(0, 5000, allow_nan=False).map(lambda w: round(w, 2))),
+        min_size=12,
+        max_size=12,
+    ),
+)
+def test_harm_equals_a_plain_sum_of_weights_for_any_range(
+    world_and_incidents, kind, start, length, group_by, weights
+):
+    """Harm from raw rows and from either rollup equals summing each counted incident's
+    category weight in Python (categories without a weight add nothing)."""
+    world, incidents = world_and_incidents
+    categories = list(Category.objects.order_by("id"))
+    weight = {}
+    with transaction.atomic():
+        for category, value in zip(categories, weights * 10, strict=False):
+            Category.objects.filter(pk=category.pk).update(harm_weight=value)
+            if value is not None:
+                weight[category.pk] = value
+        selection = build_selection(
+            world.carol,
+            area_ids=[world.stockholm.pk, world.liljeholmen.pk],
+            start=start,
+            end=date.fromordinal(start.toordinal() + length),
+            period_kind=kind,
+        )
+        group_by = sorted(group_by)
+        raw = count_incidents(selection, group_by=group_by, use_rollup=False, harm=True)
+        assert raw.measure == "harm"
+        reference = reference_counts(incidents, selection, raw.periods, raw.group_by, weight)
+        found = engine_counts(raw)
+        assert set(found) == {key for key, value in reference.items() if round(value, 1)}
+        for key, value in reference.items():
+            assert found.get(key, 0) == pytest.approx(value, abs=0.051)
+        assert raw.total == pytest.approx(sum(reference.values()), abs=0.05 * len(raw.rows) + 0.05)
+        split = count_incidents(selection, group_by=group_by, harm=True)
+        assert split.rows == raw.rows
+        if all(p.month_aligned for p in raw.periods):
+            wide = count_incidents(selection, group_by=group_by, table="rollup", harm=True)
+            assert wide.rows == raw.rows
+        transaction.set_rollback(True)
 
 
 def test_rollup_refuses_periods_that_are_not_whole_months(world, incidents):

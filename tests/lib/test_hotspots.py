@@ -417,3 +417,47 @@ def _grid_counts(result):
     counts = np.zeros(result.grid.shape, dtype=np.int64)
     counts[result.rows, result.cols] = result.counts
     return counts, result.grid.mask
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(30, 3000))
+def test_weighted_hotspots_test_the_summed_weights_as_esda_does(seed, points):
+    """Crime harm: each cell holds its points' summed weights (also past the polynomial
+    fit's threshold of points) and Gi* over them equals esda's on the same values."""
+    rng = np.random.default_rng(seed)
+    grid = SquareGrid.over(SQUARE, cell_m=200)
+    x = rng.uniform(674_000, 676_000, points)
+    y = rng.uniform(6_578_000, 6_580_000, points)
+    lon, lat = TO_WGS84.transform(x, y)
+    weights = rng.choice([0.0, 0.5, 3.0, 120.0], points)
+    found = find_hotspots(grid, lon, lat, weights=weights)
+    assert found.measure == "harm"
+    rows, cols = grid.cells_of(lon, lat)
+    inside = rows >= 0
+    expected = np.zeros(grid.mask.shape)
+    np.add.at(expected, (rows[inside], cols[inside]), weights[inside])
+    assert np.allclose(found.counts, expected[found.rows, found.cols], atol=1e-6)
+    assert found.points == points
+    assert found.points_outside == int((~inside).sum())
+    values = expected[grid.mask]
+    if values.min() == values.max():
+        return
+    reference, _w = esda_gi_star(expected, grid.mask, lattice_cells(grid.mask))
+    assert np.allclose(found.z, reference.Zs, rtol=0, atol=1e-6)
+    # Every weight the same is the count map scaled: the same z-scores.
+    counted = find_hotspots(grid, lon, lat)
+    scaled = find_hotspots(grid, lon, lat, weights=np.full(points, 7.5))
+    assert np.allclose(scaled.counts, counted.counts * 7.5)
+    assert np.allclose(scaled.z, counted.z, equal_nan=True)
+    with pytest.raises(ValueError):
+        find_hotspots(grid, lon, lat, weights=weights, p_values="permutation")
+
+
+def test_a_harm_map_writes_its_fractional_sums_in_the_geojson():
+    grid = SquareGrid.over(SQUARE, cell_m=200)
+    lon, lat = TO_WGS84.transform(np.array([675_050.0, 675_060.0]), np.array([6_579_050.0] * 2))
+    found = find_hotspots(grid, lon, lat, weights=np.array([0.25, 2.0]))
+    body = json.loads(found.geojson(NONZERO_CELLS))
+    (feature,) = body["features"]
+    assert feature["properties"]["count"] == 2.25
+    assert body == json.loads(json.dumps(found.feature_collection(NONZERO_CELLS)))

@@ -36,7 +36,7 @@ from trygg.analysis.nearrepeat import (
 from trygg.analysis.patterns import monthly_profile, weekday_hour
 from trygg.analysis.selection import Selection, SelectionError, analysable_area_ids, can_analyse
 from trygg.analysis.serializers import EvaluationQuerySerializer, EvaluationSerializer
-from trygg.analysis.tables import change_dicts, count_json, weekday_hour_dict
+from trygg.analysis.tables import change_dicts, count_dicts, count_json, weekday_hour_dict
 from trygg.incidents.models import Source
 from trygg.lib.hotspots import (
     ALL_CELLS,
@@ -44,6 +44,7 @@ from trygg.lib.hotspots import (
     DEFAULT_Q,
     NORMAL,
     P_VALUE_METHODS,
+    PERMUTATION,
     TooDenseForPermutation,
 )
 from trygg.lib.nearrepeat import DEFAULT_SEED
@@ -98,6 +99,9 @@ def selection_from(request: Request) -> Selection:
         raise ValidationError({"area": [_("You may not analyse this area.")]}) from error
 
 
+MEASURES = ("count", "harm")
+
+
 class CountsView(APIView):
     @extend_schema(
         operation_id="analysis_counts",
@@ -111,13 +115,30 @@ class CountsView(APIView):
                     "(default area,category,period)."
                 ),
             ),
+            OpenApiParameter(
+                "measure",
+                OpenApiTypes.STR,
+                enum=list(MEASURES),
+                description=(
+                    "count (default): incidents; harm: their crime harm, each incident "
+                    "weighing its category's harm weight, in the unit the answer names."
+                ),
+            ),
         ],
         responses=inline_serializer(
             "AnalysisCounts",
             {
                 "group_by": serializers.ListField(child=serializers.CharField()),
                 "rows": serializers.ListField(child=serializers.DictField()),
-                "total": serializers.IntegerField(),
+                "total": serializers.FloatField(
+                    help_text="All incidents (a whole number), or their harm."
+                ),
+                "measure": serializers.ChoiceField(
+                    choices=list(MEASURES), required=False, help_text="Given for harm."
+                ),
+                "unit": serializers.CharField(
+                    required=False, help_text="The harm weights' unit; given for harm."
+                ),
             },
         ),
         description=(
@@ -132,12 +153,23 @@ class CountsView(APIView):
         # An empty parameter is as if it were not given, like every other.
         raw = request.query_params.get("group_by") or "area,category,period"
         group_by = tuple(part.strip() for part in raw.split(",") if part.strip())
+        harm = choice_param(request.query_params, "measure", MEASURES, default="count") == "harm"
         try:
-            result = count_incidents(selection, group_by)
+            result = count_incidents(selection, group_by, harm=harm)
         except CountError as error:
             raise ValidationError(
                 {"group_by": [str(error)], "choices": list(DIMENSIONS)}
             ) from error
+        if harm:
+            return Response(
+                {
+                    "group_by": list(result.group_by),
+                    "rows": count_dicts(result),
+                    "total": result.total,
+                    "measure": "harm",
+                    "unit": settings.TRYGG_HARM_UNIT,
+                }
+            )
         # Written as JSON text from the counts (equal, parsed, to DRF's rendering of
         # ``count_dicts``; a test holds it to that): 18,000 rows in tens of milliseconds.
         return HttpResponse(count_json(result), content_type="application/json")
@@ -173,7 +205,9 @@ class ChangesView(APIView):
         description=(
             "The period that holds `end` (or the latest data) per area and category against the "
             "previous period(s): current, previous, change_percent, p_value (exact conditional "
-            "test of two Poisson counts), significant (p < 0.05) and a Swedish verdict."
+            "test of two Poisson counts), significant (p < 0.05) and a Swedish verdict. When "
+            "categories carry harm weights, also harm_current, harm_baseline and "
+            "harm_change_percent (crime harm in the installation's unit; not tested)."
         ),
     )
     def get(self, request: Request) -> Response:
@@ -184,16 +218,6 @@ class ChangesView(APIView):
         result = change_analysis.compare_periods(
             selection, comparison=comparison or "previous", n_previous=n
         )
-        comparison = request.query_params.get("comparison") or "previous"
-        if comparison not in ("previous", "mean"):
-            raise ValidationError({"comparison": ["Choose previous or mean."]})
-        try:
-            n = int(request.query_params.get("n") or 3)
-        except ValueError as error:
-            raise ValidationError({"n": ["A whole number."]}) from error
-        if not 1 <= n <= 20:
-            raise ValidationError({"n": ["Between 1 and 20."]})
-        result = change_analysis.compare_periods(selection, comparison=comparison, n_previous=n)
         if result is None:
             return Response({"current": None, "baseline": [], "rows": []})
         return Response(
@@ -293,6 +317,16 @@ class HotspotsView(APIView):
                     "if the counts are too large and varied to compute it quickly."
                 ),
             ),
+            OpenApiParameter(
+                "measure",
+                OpenApiTypes.STR,
+                enum=list(MEASURES),
+                description=(
+                    "count (default): Gi* over incidents per cell; harm: over their crime harm "
+                    "(each incident weighs its category's harm weight; each cell's count is "
+                    "then its summed harm). harm takes the normal p-values only."
+                ),
+            ),
         ],
         responses=inline_serializer(
             "AnalysisHotspots",
@@ -302,6 +336,7 @@ class HotspotsView(APIView):
                 "cell_m": serializers.FloatField(),
                 "q": serializers.FloatField(),
                 "p_values": serializers.ChoiceField(choices=list(P_VALUE_METHODS)),
+                "measure": serializers.ChoiceField(choices=list(MEASURES)),
             },
         ),
         description=(
@@ -323,8 +358,15 @@ class HotspotsView(APIView):
             maximum=MAX_CELL_M,
         )
         q = float_param(params, "q", default=DEFAULT_Q, minimum=0, maximum=1, inclusive=False)
+        measure = choice_param(params, "measure", MEASURES, default="count") or "count"
+        if measure == "harm" and p_values == PERMUTATION:
+            raise ValidationError(
+                {"p_values": [_("Harm maps take the normal p-values; permutation needs counts.")]}
+            )
         try:
-            found = hotspots(selection, cell_m=cell_m, q=q, p_values=p_values)
+            found = hotspots(
+                selection, cell_m=cell_m, q=q, p_values=p_values, harm=measure == "harm"
+            )
         except NoStudyArea as error:
             raise ValidationError({"area": [_("None of the areas has a boundary.")]}) from error
         except TooDenseForPermutation as error:
@@ -332,7 +374,9 @@ class HotspotsView(APIView):
         # Written as JSON text from the map's arrays (equal, parsed, to the feature collection
         # rendered by DRF; a test holds it to that): for 5,600 cells this is tens of
         # milliseconds instead of most of a second of dicts and JSON rendering.
-        body = found.geojson(cells, cell_m=found.cell_m, q=found.q, p_values=p_values)
+        body = found.geojson(
+            cells, cell_m=found.cell_m, q=found.q, p_values=p_values, measure=measure
+        )
         return HttpResponse(body, content_type="application/json")
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.analysis.counts import count_incidents, data_range
+from trygg.analysis.counts import count_incidents, data_range, harm_weights
 from trygg.analysis.selection import Group, Selection
 from trygg.lib.periods import Period, PeriodKind, local_date, period_of
 from trygg.lib.stats import poisson_exact_tests, poisson_upper_tails
@@ -78,6 +78,15 @@ class Change:
     ci_high: float | None
     p_value: float
     significant: bool
+    # Crime harm in the same windows (categories' harm weights), when any category has one.
+    harm_current: float | None = None
+    harm_baseline: float | None = None
+
+    @property
+    def harm_change_percent(self) -> float | None:
+        if self.harm_current is None or self.harm_baseline is None or not self.harm_baseline:
+            return None
+        return (self.harm_current - self.harm_baseline) / self.harm_baseline * 100
 
     @property
     def direction(self) -> str:
@@ -137,13 +146,20 @@ def compare_periods(
         earlier = current.period.shift(-step)
         baseline.append(Window(earlier, earlier.start, earlier.start + timedelta(current.days - 1)))
     windows = [*baseline, current]
-    counts = count_incidents(selection, (*group_by, "period"), periods=[w.span for w in windows])
+    spans = [w.span for w in windows]
+    counts = count_incidents(selection, (*group_by, "period"), periods=spans)
 
     by_group: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(windows))
     index = {w.span: i for i, w in enumerate(windows)}
     for row in counts.rows:
         assert row.period is not None  # counted by period
         by_group[(row.area, row.category)][index[row.period]] += row.count
+    harm_by_group: dict[tuple, list[float]] | None = None
+    if harm_weights():
+        harm_by_group = defaultdict(lambda: [0.0] * len(windows))
+        for row in count_incidents(selection, (*group_by, "period"), periods=spans, harm=True).rows:
+            assert row.period is not None
+            harm_by_group[(row.area, row.category)][index[row.period]] += row.count
     groups = list(by_group)
     current_counts = np.array([by_group[g][-1] for g in groups], dtype=np.int64)
     baseline_counts = np.array([by_group[g][:-1] for g in groups], dtype=np.int64).reshape(
@@ -171,6 +187,14 @@ def compare_periods(
                 ci_high=_finite(tests.ci_high[i]),
                 p_value=p_value,
                 significant=p_value < alpha,
+                harm_current=(
+                    round(harm_by_group[(area, category)][-1], 1) if harm_by_group else None
+                ),
+                harm_baseline=(
+                    round(float(np.mean(harm_by_group[(area, category)][:-1])), 1)
+                    if harm_by_group
+                    else None
+                ),
             )
         )
     return ChangeResult(

@@ -35,6 +35,7 @@ from trygg.analysis.selection import Group, Selection
 from trygg.incidents.models import (
     COUNTED_STATUSES,
     MONTH_COLUMNS,
+    Category,
     CountedRollup,
     Incident,
     IncidentQuerySet,
@@ -59,7 +60,7 @@ class CountError(ValueError):
 
 @dataclass(frozen=True)
 class CountRow:
-    count: int
+    count: int  # the harm (a float) when the result measures harm
     area: Group | None = None
     category: Group | None = None
     period: Period | None = None
@@ -98,6 +99,8 @@ class CountResult:
     extras: tuple[tuple[int | None, str | None], ...] = ((None, None),)
     organisation_names: dict[int, str] = field(default_factory=dict)
     counts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0, 0), dtype=np.int64))
+    # "count" (incidents) or "harm" (their summed harm weights, floats to one decimal).
+    measure: str = "count"
 
     @property
     def open_ended(self) -> bool:
@@ -132,7 +135,10 @@ class CountResult:
         )
 
     @property
-    def total(self) -> int:
+    def total(self) -> float:
+        """All counted incidents (an int), or their harm (to one decimal)."""
+        if self.measure == "harm":
+            return round(float(self.counts.sum()), 1)
         return int(self.counts.sum())
 
 
@@ -262,8 +268,12 @@ def count_incidents(
     periods: Sequence[Period] | None = None,
     use_rollup: bool | None = None,
     table: str | None = None,
+    harm: bool = False,
 ) -> CountResult:
     """Counts per group; zeros included for every area × category × period combination.
+
+    ``harm``: instead of incidents, their crime harm: each incident weighs its stored
+    category's ``harm_weight`` (none: 0), summed like the counts, to one decimal.
 
     ``periods`` overrides the selection's own periods (e.g. the windows of a comparison); with
     ``period`` not in ``group_by`` the count covers all of them together. Each period is
@@ -284,8 +294,9 @@ def count_incidents(
         )
     periods = tuple(selection_periods(selection) if periods is None else periods)
     months_table = _choose_table(selection, group_by, periods, use_rollup, table)
+    measure = "harm" if harm else "count"
     if not periods:  # no data and no range given: nothing to list
-        empty = np.zeros((0, 0, 0, 0), dtype=np.int64)
+        empty = np.zeros((0, 0, 0, 0), dtype=np.float64 if harm else np.int64)
         return CountResult(
             group_by,
             periods,
@@ -295,7 +306,11 @@ def count_incidents(
             categories=(),
             extras=(),
             counts=empty,
+            measure=measure,
         )
+    # Harm weighs each stored category: the database groups by it even when the answer
+    # does not.
+    query_by = (*group_by, "category") if harm and "category" not in group_by else group_by
     months, days = split_periods(
         periods, together="period" not in group_by, months_too=months_table != "incidents"
     )
@@ -304,15 +319,23 @@ def count_incidents(
     if months.ranges:
         tables.append(months_table)
         if months_table == "counted":
-            parts.append(_from_counted(selection, group_by, months))
+            parts.append(_from_counted(selection, query_by, months))
         else:
-            parts.append(_from_table(selection, group_by, months, "rollup"))
+            parts.append(_from_table(selection, query_by, months, "rollup"))
     if days.ranges:
         tables.append("incidents")
-        parts.append(_from_table(selection, group_by, days, "incidents"))
+        parts.append(_from_table(selection, query_by, days, "incidents"))
     read = "incidents" if "incidents" in tables else months_table
-    result = partial(CountResult, group_by, periods, read != "incidents", read, tuple(tables))
-    return _tally(selection, group_by, periods, parts, result)
+    result = partial(
+        CountResult, group_by, periods, read != "incidents", read, tuple(tables), measure=measure
+    )
+    return _tally(selection, group_by, periods, parts, result, harm_weights() if harm else None)
+
+
+def harm_weights() -> dict[int, float]:
+    """Every category's harm weight, by id (categories without one are left out)."""
+    weighed = Category.objects.exclude(harm_weight=None).values_list("id", "harm_weight")
+    return {pk: weight for pk, weight in weighed if weight is not None}
 
 
 def _choose_table(
@@ -505,6 +528,7 @@ def _tally(
     periods: tuple[Period, ...],
     parts: list[_Grouped],
     result: Callable[..., CountResult],
+    weights: dict[int, float] | None = None,
 ) -> CountResult:
     """Add each stored area × category count into every group it belongs to (a district
     counts its neighbourhoods, "Våld" its sub-categories) and every part (months, edge days)
@@ -527,7 +551,7 @@ def _tally(
     counts = np.zeros(size, dtype=np.float64)
     where = {pair: position for position, pair in enumerate(extras)}
     for part in parts:
-        counts += _spread(selection, group_by, shape, part, where)
+        counts += _spread(selection, group_by, shape, part, where, weights)
     organisations = [o for o, _s in extras if o]
     names = (
         dict(Organisation.objects.filter(pk__in=organisations).values_list("id", "name"))
@@ -539,7 +563,9 @@ def _tally(
         categories=tuple(categories),
         extras=tuple(extras),
         organisation_names=names,
-        counts=np.rint(counts).astype(np.int64).reshape(shape),
+        counts=(
+            np.round(counts, 1) if weights is not None else np.rint(counts).astype(np.int64)
+        ).reshape(shape),
     )
 
 
@@ -549,11 +575,18 @@ def _spread(
     shape: tuple[int, int, int, int],
     part: _Grouped,
     extra_position: dict[tuple[int | None, str | None], int],
+    harm: dict[int, float] | None = None,
 ) -> np.ndarray:
     """One part's counts in the flattened answer, vectorised: every database row is repeated
-    once per area group and category group that holds it, then one ``bincount``."""
+    once per area group and category group that holds it, then one ``bincount``. With
+    ``harm`` (weights by stored category), each row weighs its count times its weight."""
     columns = part.columns
     n = columns["n"]
+    if harm is not None:
+        weight = np.fromiter(
+            (harm.get(int(c), 0.0) for c in columns["category"]), float, len(columns["category"])
+        )
+        n = n * (weight[:, None] if n.ndim == 2 else weight)
     # ``n`` is one count per row, or (from the narrow rollup) a row of counts, one per period.
     per_period = n.ndim == 2
     rows = np.arange(len(n))

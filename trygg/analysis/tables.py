@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from trygg.analysis.changes import ChangeResult, WeeklyResult
@@ -90,6 +91,10 @@ def count_dicts(result: CountResult) -> list[dict[str, Any]]:
         if rates is not None:
             rate = rates[a][c][p][e]
             item["rate_per_1000"] = None if math.isnan(rate) else round(rate, 3)
+        if result.measure == "harm":
+            item["harm"] = item.pop("count")
+            if "rate_per_1000" in item:
+                item["rate_per_1000"] = item.pop("rate_per_1000")
         rows.append(item)
     return rows
 
@@ -194,7 +199,10 @@ def count_table(result: CountResult) -> tuple[list[str], list[list[Any]]]:
         headers.append(_("Organisation"))
     if "source" in result.group_by:
         headers.append(_("Source"))
-    headers.append(_("Count"))
+    if result.measure == "harm":
+        headers.append(_("Harm (%(unit)s)") % {"unit": settings.TRYGG_HARM_UNIT})
+    else:
+        headers.append(_("Count"))
     if "area" in result.group_by:
         headers.append(_("Per 1,000 inhabitants"))
     rows = []
@@ -241,6 +249,12 @@ def change_dicts(result: ChangeResult) -> list[dict[str, Any]]:
             direction=row.direction,
             verdict=row.verdict,
         )
+        if row.harm_current is not None:
+            item.update(
+                harm_current=row.harm_current,
+                harm_baseline=row.harm_baseline,
+                harm_change_percent=_round(row.harm_change_percent, 1),
+            )
         rows.append(item)
     return rows
 
@@ -273,6 +287,17 @@ def change_table(result: ChangeResult) -> tuple[list[str], list[list[Any]]]:
         ]
         for row in result.rows
     ]
+    if any(row.harm_current is not None for row in result.rows):
+        # Harm beside the counts: the same windows weighed by the categories' harm weights.
+        # The test and verdict are the counts'; harm is not a count and is not tested.
+        unit = settings.TRYGG_HARM_UNIT
+        headers += [
+            _("Harm %(period)s (%(unit)s)") % {"period": baseline_label, "unit": unit},
+            _("Harm %(period)s (%(unit)s)") % {"period": result.current.label, "unit": unit},
+            _("Harm change (%)"),
+        ]
+        for cells, row in zip(rows, result.rows, strict=True):
+            cells += [row.harm_baseline, row.harm_current, _round(row.harm_change_percent, 0)]
     return headers, rows
 
 

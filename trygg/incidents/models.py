@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +103,24 @@ class Category(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Crime harm: what one incident of the category weighs, in the installation's harm unit
+    # (TRYGG_HARM_UNIT, e.g. days of prison at the usual sentence), with where it comes from.
+    harm_weight = models.FloatField(
+        _("harm weight"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1_000_000)],
+        help_text=_(
+            "What one incident weighs in the harm index, e.g. days of prison at the usual "
+            "sentence. Empty: the category adds no harm."
+        ),
+    )
+    harm_source = SafeCharField(
+        _("source of the harm weight"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the weight comes from, e.g. a harm index and its year."),
+    )
 
     history = HistoricalRecords()
     objects = CategoryQuerySet.as_manager()

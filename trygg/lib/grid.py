@@ -115,20 +115,23 @@ class SquareGrid:
         inside[inside] = self.mask[row[inside], col[inside]]
         return np.where(inside, row, -1), np.where(inside, col, -1)
 
-    def counts(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
+    def counts(
+        self, lon: ArrayLike, lat: ArrayLike, weights: ArrayLike | None = None
+    ) -> np.ndarray:
         """Points per cell as an (n_rows, n_cols) integer array; 0 for cells outside the area.
 
         Points outside every cell of the study area are not counted. Exactly the cells of
         :meth:`cells_of`; for many points most are placed by :class:`LocalFit` (a polynomial
         in place of the projection, a few array operations instead of PROJ per point) and
-        only those it cannot place for certain are projected.
+        only those it cannot place for certain are projected. With ``weights`` (one per
+        point), each cell holds its points' summed weights instead (floats).
         """
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
         fit = self.local_fit if lon.size >= FIT_MIN_POINTS else None
         if fit is None:
             x, y = _to_sweref().transform(lon, lat)
-            return self.counts_projected(x, y)
+            return self.counts_projected(x, y, weights)
         col, row, sure = fit.cell_positions(self, lon, lat)
         flat = self._padded_index(col, row)
         unsure = np.flatnonzero(~sure)
@@ -137,9 +140,11 @@ class SquareGrid:
             flat[unsure] = self._padded_index(
                 np.floor((x - self.x0) / self.cell_m), np.floor((y - self.y0) / self.cell_m)
             )
-        return self._count_padded(flat)
+        return self._count_padded(flat, weights)
 
-    def counts_projected(self, x: ArrayLike, y: ArrayLike) -> np.ndarray:
+    def counts_projected(
+        self, x: ArrayLike, y: ArrayLike, weights: ArrayLike | None = None
+    ) -> np.ndarray:
         """As :meth:`counts` for points already in SWEREF 99 TM.
 
         The same cells as :meth:`cells_of_projected` (the same floor of the same quotient),
@@ -150,7 +155,7 @@ class SquareGrid:
         """
         col = np.floor((np.asarray(x, dtype=float) - self.x0) / self.cell_m)
         row = np.floor((np.asarray(y, dtype=float) - self.y0) / self.cell_m)
-        return self._count_padded(self._padded_index(col, row))
+        return self._count_padded(self._padded_index(col, row), weights)
 
     def _padded_index(self, col: np.ndarray, row: np.ndarray) -> np.ndarray:
         """Flat index in the padded grid of cells given by floored column and row (overwritten)."""
@@ -163,9 +168,13 @@ class SquareGrid:
         row += 1.0
         return row.astype(np.intp)
 
-    def _count_padded(self, flat: np.ndarray) -> np.ndarray:
+    def _count_padded(self, flat: np.ndarray, weights: ArrayLike | None = None) -> np.ndarray:
         width = self.n_cols + 2
-        padded = np.bincount(flat, minlength=(self.n_rows + 2) * width)
+        size = (self.n_rows + 2) * width
+        if weights is not None:
+            summed = np.bincount(flat, weights=np.asarray(weights, dtype=float), minlength=size)
+            return np.where(self.mask, summed.reshape(self.n_rows + 2, width)[1:-1, 1:-1], 0.0)
+        padded = np.bincount(flat, minlength=size)
         counts = padded.reshape(self.n_rows + 2, width)[1:-1, 1:-1]
         return np.where(self.mask, counts, 0).astype(np.int64)
 

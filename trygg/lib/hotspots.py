@@ -202,7 +202,7 @@ class HotspotCell:
     x_min: float
     y_min: float
     polygon: dict[str, Any]
-    count: int
+    count: int  # the cell's summed harm (a float) on a harm map
     z: float
     p_value: float
     hotspot: str | None
@@ -218,7 +218,7 @@ CELL_CHOICES = (ALL_CELLS, NONZERO_CELLS, FLAGGED_CELLS)
 _FEATURE = (
     '{"type":"Feature","id":"%d-%d","geometry":{"type":"Polygon","coordinates":'
     '[[[%s,%s],[%s,%s],[%s,%s],[%s,%s],[%s,%s]]]},"properties":{"row":%d,"col":%d,'
-    '"count":%d,"gi_z":%s,"p_value":%s,"hotspot":%s}}'
+    '"count":%s,"gi_z":%s,"p_value":%s,"hotspot":%s}}'
 )
 _LABEL_JSON = {HOT: '"hot"', COLD: '"cold"', None: "null"}
 
@@ -253,6 +253,8 @@ class HotspotMap:
     p_values: np.ndarray
     labels: np.ndarray
     p_value_method: str = NORMAL
+    # "count": ``counts`` are incidents; "harm": their summed weights (floats).
+    measure: str = "count"
 
     @property
     def n_cells(self) -> int:
@@ -353,7 +355,11 @@ class HotspotMap:
         p_text = _json_numbers(self.p_values[index])
         labels = [_LABEL_JSON[label] for label in self.labels[index].tolist()]
         rows, cols = self.rows[index].tolist(), self.cols[index].tolist()
-        counts = self.counts[index].tolist()
+        counts = (
+            _json_numbers(self.counts[index])
+            if self.measure == "harm"
+            else list(map(str, self.counts[index].tolist()))
+        )
         features = [
             _FEATURE % (row, col, *corner, row, col, count, z_value, p_value, label)
             for row, col, corner, count, z_value, p_value, label in zip(
@@ -375,8 +381,12 @@ def find_hotspots(
     cell_m: float = DEFAULT_CELL_M,
     q: float = DEFAULT_Q,
     p_values: str = NORMAL,
+    weights: ArrayLike | None = None,
 ) -> HotspotMap:
     """Gi* hotspots of the WGS84 points (lon, lat) over a study area.
+
+    ``weights`` (one per point, e.g. crime harm): the cells hold the points' summed weights
+    and Gi* tests those (the normal approximation only: exact randomisation needs counts).
 
     ``area`` is the study area (a (Multi)Polygon in WGS84 or its GeoJSON), or a SquareGrid
     already laid over it (then ``cell_m`` is the grid's). Points outside the area's cells are
@@ -388,7 +398,12 @@ def find_hotspots(
         raise ValueError(f"p_values must be one of {', '.join(P_VALUE_METHODS)}")
     grid = area if isinstance(area, SquareGrid) else SquareGrid.over(area, cell_m)
     lon = np.asarray(lon, dtype=float)
+    if weights is not None and p_values == PERMUTATION:
+        raise ValueError("exact randomisation p-values need counts, not weights")
     counts = grid.counts(lon, lat)
+    inside_total = int(counts.sum())
+    if weights is not None:
+        counts = np.round(grid.counts(lon, lat, weights), 6)
     z = getis_ord_gi_star(counts, grid.mask)
     if p_values == PERMUTATION:
         p = permutation_p_values(counts, grid.mask)
@@ -396,7 +411,6 @@ def find_hotspots(
         p = two_sided_p_values(z)
     labels = label_cells(z, p, grid.mask, q)
     rows, cols = np.nonzero(grid.mask)
-    inside_total = int(counts.sum())
     return HotspotMap(
         cell_m=grid.cell_m,
         q=q,
@@ -410,4 +424,5 @@ def find_hotspots(
         p_values=p[rows, cols],
         labels=labels[rows, cols],
         p_value_method=p_values,
+        measure="count" if weights is None else "harm",
     )

@@ -23,6 +23,7 @@ from trygg.analysis.changes import (
 from trygg.analysis.counts import (
     count_incidents,
     filtered_incidents,
+    harm_weights,
     resolve_range,
     selection_periods,
     within,
@@ -46,6 +47,7 @@ from trygg.analysis.selection import (
     can_analyse,
     with_areas,
 )
+from trygg.incidents.models import Category
 from trygg.incidents.permissions import visible_incidents
 from trygg.lib.csvio import write_csv, write_xlsx
 from trygg.lib.params import int_param
@@ -117,6 +119,7 @@ def _figures(selection: Selection, breakdown: Selection, comparison: str) -> dic
     pattern = weekday_hour(selection)
     profile = monthly_profile(selection)
     return {
+        **_harm_figures(selection, breakdown),
         "by_category": by_category,
         "by_category_table": tables.count_table(by_category),
         "by_category_chart": _svg(charts.counts_chart(by_category)) if by_category.rows else None,
@@ -130,6 +133,28 @@ def _figures(selection: Selection, breakdown: Selection, comparison: str) -> dic
         "profile": profile,
         "profile_table": tables.monthly_table(profile),
         "profile_chart": _svg(charts.monthly_chart(profile)) if profile.total else None,
+    }
+
+
+def _harm_figures(selection: Selection, breakdown: Selection) -> dict[str, Any]:
+    """Crime harm beside the counts, when categories carry harm weights."""
+    weights = harm_weights()
+    if not weights:
+        return {"harm": None}
+    by_category = count_incidents(selection, ("category", "period"), harm=True)
+    by_area = count_incidents(breakdown, ("area", "period"), harm=True)
+    weighed = Category.objects.filter(pk__in=weights).order_by("-harm_weight", "name")
+    return {
+        "harm": {
+            "unit": settings.TRYGG_HARM_UNIT,
+            "total": by_category.total,
+            "by_category_table": tables.count_table(by_category),
+            "by_category_chart": (
+                _svg(charts.counts_chart(by_category)) if by_category.total else None
+            ),
+            "by_area_table": tables.count_table(by_area),
+            "weights": [(c.name, c.harm_weight, c.harm_source) for c in weighed],
+        }
     }
 
 
@@ -258,8 +283,17 @@ def analysis_map(request: HttpRequest) -> HttpResponse:
             "cold": _("Cold spot"),
             "incidents_n": _("incidents"),
         }
+        harm = request.GET.get("matt") == "skada" and bool(harm_weights())
+        context["harm"] = harm
+        context["can_weigh"] = bool(harm_weights())
+        context["harm_unit"] = settings.TRYGG_HARM_UNIT
+        query = request.GET.copy()
+        query.pop("matt", None)
+        context["query_without_measure"] = query.urlencode()
+        if harm:
+            context["map_labels"]["incidents_n"] = settings.TRYGG_HARM_UNIT
         try:
-            found = hotspots(selection)
+            found = hotspots(selection, harm=harm)
         except NoStudyArea:
             context["hotspot_error"] = _(
                 "None of the chosen areas has a boundary to lay a grid over."

@@ -249,6 +249,8 @@ class CategoryForm(forms.ModelForm[Category]):
             "is_crime",
             "sort_order",
             "is_active",
+            "harm_weight",
+            "harm_source",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

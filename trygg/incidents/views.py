@@ -447,7 +447,11 @@ def category_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "incidents/category_list.html",
-        {"rows": rows, "can_change": can_category(request.user, "change")},
+        {
+            "rows": rows,
+            "can_change": can_category(request.user, "change"),
+            "harm_unit": settings.TRYGG_HARM_UNIT,
+        },
     )
 
 

@@ -184,9 +184,7 @@ def test_the_sign_in_page_shows_the_button_only_when_single_sign_on_is_set_up(
     assert "Logga in med Sollentuna-kontot" in client.get(reverse("login")).content.decode()
 
 
-def test_single_sign_on_signs_in_the_user_with_the_address_and_skips_the_code(
-    client, sso, anna
-):
+def test_single_sign_on_signs_in_the_user_with_the_address_and_skips_the_code(client, sso, anna):
     # anna has a phone for two-step verification; signed in by the provider, Trygg does not
     # ask for its code (the provider asks for its own second factor).
     TOTPDevice.objects.create(user=anna, name="Trygg", confirmed=True)
@@ -195,7 +193,9 @@ def test_single_sign_on_signs_in_the_user_with_the_address_and_skips_the_code(
     assert authorize.startswith(sso + "/authorize/")  # from the discovery document
     assert query["scope"] == ["openid email profile"]
     assert query["code_challenge_method"] == ["S256"] and query["nonce"]
-    response = client.get(sign_in_at_provider(authorize, "anna.s").removeprefix("http://testserver"))
+    response = client.get(
+        sign_in_at_provider(authorize, "anna.s").removeprefix("http://testserver")
+    )
     assert response.status_code == 302
     assert response["Location"] == "/handelser/"
     assert int(client.session["_auth_user_id"]) == anna.pk
@@ -203,7 +203,8 @@ def test_single_sign_on_signs_in_the_user_with_the_address_and_skips_the_code(
     assert client.get("/handelser/").status_code == 200  # not the code page
     assert client.get(reverse("two_factor_verify")).status_code == 302
     event = AuditEvent.objects.get(kind=AuditKind.SSO_LOGIN)
-    assert event.user == anna and event.object == "Anna.Svensson@kommun.se"  # the provider lowers the domain
+    # The claim's value, as the provider gives it (Django there lowers the domain).
+    assert event.user == anna and event.object == "Anna.Svensson@kommun.se"
     assert not AuditEvent.objects.filter(kind=AuditKind.LOGIN).exists()
     # Discovery was fetched once and is kept for the next sign-in.
     assert list(oidc._discovered) == [sso]
@@ -234,9 +235,7 @@ def test_an_unknown_person_is_refused_with_a_swedish_message(client, sso, anna):
     assert "finns inte i Trygg" not in client.get(reverse("login")).content.decode()
 
 
-def test_an_unknown_person_gets_a_user_without_memberships_when_set_so(
-    client, sso, settings
-):
+def test_an_unknown_person_gets_a_user_without_memberships_when_set_so(client, sso, settings):
     settings.TRYGG_OIDC_CREATE_USERS = True
     response = sso_sign_in(client, "okand")
     assert response.status_code == 302 and response["Location"] == reverse("front:overview")
@@ -299,9 +298,7 @@ def test_preferred_username_with_explicit_endpoints(client, settings, provider):
     assert not oidc._discovered  # no issuer, no discovery
 
 
-def test_passwords_still_work_and_still_need_the_code_with_single_sign_on_set_up(
-    client, sso, anna
-):
+def test_passwords_still_work_and_still_need_the_code_with_single_sign_on_set_up(client, sso, anna):
     TOTPDevice.objects.create(user=anna, name="Trygg", confirmed=True)
     response = client.post(reverse("login"), {"username": "asvensson", "password": "fel"})
     assert response.status_code == 200

@@ -1,7 +1,7 @@
 """The audit log: sign-ins and failed sign-ins (auth signals), lockouts (django-axes' signal)
 and every file download (a response with Content-Disposition, from any app's export view).
-Single sign-on's sign-ins are told apart by the backend that signed the user in; its refusals
-are recorded by ``trygg.accounts.oidc``, with the reason."""
+Single sign-on's sign-ins are told apart by the claim its backend left on the request; its
+refusals are recorded by ``trygg.accounts.oidc``, with the reason."""
 
 from __future__ import annotations
 
@@ -46,14 +46,14 @@ def record(
 
 
 def _logged_in(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    from trygg.accounts.oidc import BACKEND
-
-    if getattr(user, "backend", None) != BACKEND:
+    # trygg.accounts.oidc's backend marks the request with the claim's value it matched.
+    sso_value: str | None = getattr(request, "trygg_sso_value", None)
+    if sso_value is None:
         record(AuditKind.LOGIN, request, user=user)
         return
     if getattr(request, "trygg_sso_created", False):
         record(AuditKind.SSO_CREATED, request, user=user)
-    record(AuditKind.SSO_LOGIN, request, user=user, obj=getattr(request, "trygg_sso_value", ""))
+    record(AuditKind.SSO_LOGIN, request, user=user, obj=sso_value)
 
 
 def _login_failed(

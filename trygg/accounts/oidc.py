@@ -50,7 +50,10 @@ DISCOVERY_PATH = "/.well-known/openid-configuration"
 
 # Trygg's endpoint settings and the discovery document's names for them.
 ENDPOINTS = {
-    "OIDC_OP_AUTHORIZATION_ENDPOINT": ("TRYGG_OIDC_AUTHORIZATION_ENDPOINT", "authorization_endpoint"),
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": (
+        "TRYGG_OIDC_AUTHORIZATION_ENDPOINT",
+        "authorization_endpoint",
+    ),
     "OIDC_OP_TOKEN_ENDPOINT": ("TRYGG_OIDC_TOKEN_ENDPOINT", "token_endpoint"),
     "OIDC_OP_USER_ENDPOINT": ("TRYGG_OIDC_USERINFO_ENDPOINT", "userinfo_endpoint"),
     "OIDC_OP_JWKS_ENDPOINT": ("TRYGG_OIDC_JWKS_ENDPOINT", "jwks_uri"),
@@ -191,7 +194,7 @@ class Backend(OIDCAuthenticationBackend):
     def get_settings(attr: str, *args: Any) -> Any:
         return setting(attr, *args)
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:  # type: ignore[override]
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         # Only the callback view passes a nonce; a password sign-in goes to ModelBackend.
         if request is None or "nonce" not in kwargs or not is_configured():
             return None
@@ -230,21 +233,23 @@ class Backend(OIDCAuthenticationBackend):
             value = self.get_userinfo(access_token, id_token, payload).get(claim)
         value = str(value or "").strip()
         if not value:
-            return self._refuse(Refusal("no_claim", claim))
+            self._refuse(Refusal("no_claim", claim))
+            return None
         user, refusal = find_user(value)
         if refusal is not None and refusal.reason == "unknown" and settings.TRYGG_OIDC_CREATE_USERS:
             user, refusal = create_user(value), None
-            self.request.trygg_sso_created = True  # type: ignore[attr-defined]
+            self.request.trygg_sso_created = True
         if refusal is not None:
-            return self._refuse(refusal)
-        self.request.trygg_sso_value = value  # type: ignore[attr-defined]
+            self._refuse(refusal)
+            return None
+        self.request.trygg_sso_value = value
         return user
 
     def _refuse(self, refusal: Refusal) -> None:
-        self.request.trygg_sso_refusal = refusal  # type: ignore[attr-defined]
+        self.request.trygg_sso_refusal = refusal
         return None
 
-    def get_user(self, user_id: Any) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: Any) -> User | None:
         """A deactivated user's session ends at the next request, as with a password."""
         user = ModelBackend.get_user(self, user_id)
         return user if isinstance(user, User) else None
@@ -310,7 +315,7 @@ class StartView(OIDCAuthenticationRequestView):
     def get_settings(attr: str, *args: Any) -> Any:
         return setting(attr, *args)
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponse:
         if not is_configured():
             raise Http404
         try:
@@ -331,7 +336,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
     def get_settings(attr: str, *args: Any) -> Any:
         return setting(attr, *args)
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponse:
         if not is_configured():
             raise Http404
         try:

@@ -171,8 +171,9 @@ def _by_token(request: HttpRequest, view: Callable[..., Any]) -> bool:
 
 class TwoFactorMiddleware:
     """Before any view but those in OPEN_VIEWS: a signed-in user with a device whose session
-    has not entered a code (nor was signed in by single sign-on) goes to the code page; one who must have a device and has none
-    goes to the set-up page. Pages redirect (with ``next``); API paths answer 403 JSON."""
+    has not entered a code (nor was signed in by single sign-on) goes to the code page; one
+    who must have a device and has none goes to the set-up page. Pages redirect (with
+    ``next``); API paths answer 403 JSON."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response

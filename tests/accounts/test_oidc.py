@@ -9,100 +9,41 @@ Trygg itself then talks to the provider for real: discovery, the token endpoint,
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import socket
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, UserFactory
+from tests.oidc_provider.runner import CLIENT_ID, CLIENT_SECRET, running_provider
+from tests.oidc_provider.runner import PASSWORD as PASSWORD_THERE
 from trygg.accounts import oidc
 from trygg.accounts.models import AuditEvent, AuditKind, Membership, User
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
-CLIENT_ID = "trygg-test"
-CLIENT_SECRET = "trygg-test-secret-" + "x" * 20
 CALLBACK = "http://testserver" + reverse("oidc_authentication_callback")
 START = reverse("oidc_authentication_init")
-PROVIDER_PASSWORD = "provider-password-1"
 # The provider's people: (username, e-mail).
 PEOPLE = [
     ("anna.s", "Anna.Svensson@kommun.se"),  # Trygg has anna.svensson@kommun.se
     ("okand", "okand@kommun.se"),  # not in Trygg
     ("gammal", "gammal@kommun.se"),  # deactivated in Trygg
     ("kalle@kommun.se", ""),  # no e-mail claim; Trygg knows kalle@kommun.se as an address
+    ("alice.k", "alice@kommun.se"),  # the world's coordinator alice, once she has the address
 ]
 
 
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory):
     """The issuer URL of a running provider (stopped after the module)."""
-    folder = tmp_path_factory.mktemp("oidc_provider")
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    key_file = folder / "key.pem"
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    setup = {
-        "users": [
-            {"username": name, "email": email, "password": PROVIDER_PASSWORD}
-            for name, email in PEOPLE
-        ],
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "redirect_uris": [CALLBACK],
-    }
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.oidc_provider.settings",
-        "PYTHONPATH": str(ROOT),
-        "TRYGG_TEST_OIDC_DB": str(folder / "provider.sqlite3"),
-        "TRYGG_TEST_OIDC_KEY_FILE": str(key_file),
-        "TRYGG_TEST_OIDC_SETUP": json.dumps(setup),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.oidc_provider.serve"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None and process.stdin is not None
-    line = process.stdout.readline()  # READY <port>, or nothing when it failed
-    if not line.startswith("READY "):
-        process.kill()
-        error = (process.stderr.read() if process.stderr else "")[-2000:]
-        reason = f"the test OpenID provider did not start: {error or 'no output'}"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    issuer = f"http://127.0.0.1:{int(line.split()[1])}/o"
-    yield issuer
-    process.stdin.close()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    with running_provider(tmp_path_factory.mktemp("oidc_provider"), PEOPLE, [CALLBACK]) as issuer:
+        yield issuer
 
 
 @pytest.fixture
@@ -139,7 +80,7 @@ def sign_in_at_provider(authorize_url: str, username: str) -> str:
                 data={
                     "csrfmiddlewaretoken": token.group(1),
                     "username": username,
-                    "password": PROVIDER_PASSWORD,
+                    "password": PASSWORD_THERE,
                     "next": next_url,
                 },
                 allow_redirects=False,
@@ -324,3 +265,17 @@ def test_a_provider_that_does_not_answer_gives_a_message(client, settings):
     page = login_page_after(client, client.get(START))
     assert "Kommunens inloggningstjänst svarar inte just nu" in page
     assert not oidc._discovered  # not kept: the next try asks again
+
+
+def test_a_coordinator_signed_in_by_the_provider_need_not_set_up_a_code(
+    client, sso, settings, world
+):
+    settings.TRYGG_REQUIRE_TOTP_FOR_COORDINATORS = True
+    User.objects.filter(pk=world.alice.pk).update(email="alice@kommun.se")
+    assert sso_sign_in(client, "alice.k").status_code == 302
+    assert int(client.session["_auth_user_id"]) == world.alice.pk
+    assert client.get("/").status_code == 200  # not sent to the set-up page
+    # With her password she still is.
+    client.logout()
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert client.get("/")["Location"].startswith(reverse("two_factor_setup"))

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -237,8 +237,12 @@ class Backend(OIDCAuthenticationBackend):
             return None
         user, refusal = find_user(value)
         if refusal is not None and refusal.reason == "unknown" and settings.TRYGG_OIDC_CREATE_USERS:
-            user, refusal = create_user(value), None
-            self.request.trygg_sso_created = True
+            try:
+                user, refusal = create_user(value), None
+            except ValidationError as error:  # not a username Django takes (e.g. spaces)
+                logger.warning("single sign-on: no user made for %r: %s", value, error)
+            else:
+                self.request.trygg_sso_created = True
         if refusal is not None:
             self._refuse(refusal)
             return None

@@ -202,6 +202,27 @@ TRYGG_OIDC_BUTTON_TEXT = env_str("TRYGG_OIDC_BUTTON_TEXT", "") or ""
 TRYGG_OIDC_CREATE_USERS = env_bool("TRYGG_OIDC_CREATE_USERS", False)
 if "openid" not in TRYGG_OIDC_SCOPES.split():
     raise ConfigError(f"TRYGG_OIDC_SCOPES={TRYGG_OIDC_SCOPES!r} must include openid")
+_oidc_given = {
+    "TRYGG_OIDC_CLIENT_ID": TRYGG_OIDC_CLIENT_ID,
+    "TRYGG_OIDC_CLIENT_SECRET": TRYGG_OIDC_CLIENT_SECRET,
+    **(
+        {}
+        if TRYGG_OIDC_ISSUER
+        else {
+            "TRYGG_OIDC_AUTHORIZATION_ENDPOINT": TRYGG_OIDC_AUTHORIZATION_ENDPOINT,
+            "TRYGG_OIDC_TOKEN_ENDPOINT": TRYGG_OIDC_TOKEN_ENDPOINT,
+            "TRYGG_OIDC_JWKS_ENDPOINT": TRYGG_OIDC_JWKS_ENDPOINT,
+        }
+    ),
+}
+if TRYGG_OIDC_ISSUER or any(_oidc_given.values()):
+    # Half a configuration would only hide the button: say what is missing instead.
+    _missing = [name for name, value in _oidc_given.items() if not value]
+    if _missing:
+        raise ConfigError(
+            f"single sign-on needs {', '.join(_missing)} too"
+            + ("" if TRYGG_OIDC_ISSUER else " (or TRYGG_OIDC_ISSUER for the endpoints)")
+        )
 # mozilla-django-oidc's own settings; the endpoints and the client are read from the above.
 OIDC_RP_SCOPES = TRYGG_OIDC_SCOPES
 OIDC_RP_SIGN_ALGO = env_choice(

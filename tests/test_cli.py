@@ -81,3 +81,34 @@ def test_invalid_geojson_is_one_line_and_writes_nothing(tmp_path):
     count = trygg("shell", "--no-imports", "-c", "from trygg.places.models import Area; print(Area.objects.count())",
                   env=env, tmp_path=tmp_path)  # fmt: skip
     assert count.stdout.strip() == "0"
+
+
+def test_half_a_single_sign_on_configuration_is_one_line(tmp_path):
+    result = trygg(
+        "check",
+        env={"DEBUG": "true", "TRYGG_OIDC_ISSUER": "https://login.example/tenant/v2.0"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (
+        "single sign-on needs TRYGG_OIDC_CLIENT_ID, TRYGG_OIDC_CLIENT_SECRET too" in result.stderr
+    )
+    result = trygg(
+        "check",
+        env={"DEBUG": "true", "TRYGG_OIDC_CLIENT_ID": "a", "TRYGG_OIDC_CLIENT_SECRET": "b"},
+        tmp_path=tmp_path,
+    )
+    assert "TRYGG_OIDC_AUTHORIZATION_ENDPOINT, TRYGG_OIDC_TOKEN_ENDPOINT" in result.stderr
+    assert "(or TRYGG_OIDC_ISSUER for the endpoints)" in result.stderr
+    result = trygg(
+        "check",
+        env={
+            "DEBUG": "true",
+            "TRYGG_OIDC_ISSUER": "https://login.example/tenant/v2.0",
+            "TRYGG_OIDC_CLIENT_ID": "a",
+            "TRYGG_OIDC_CLIENT_SECRET": "b",
+        },
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr

@@ -19,6 +19,7 @@ from trygg.lib.env import (
     ConfigError,
     env_bool,
     env_cache,
+    env_choice,
     env_database,
     env_date,
     env_int,
@@ -152,9 +153,13 @@ LOGIN_REDIRECT_URL = "front:overview"
 LOGOUT_REDIRECT_URL = "login"
 # django-axes counts failed sign-ins before the password is checked; an API token never
 # passes through authenticate(), so token clients are not affected by a lockout.
+# Single sign-on (trygg.accounts.oidc) comes last: it answers only the callback from the identity
+# provider, which carries no username, so axes (which locks usernames) lets it through, and
+# its refusals lock no one out (the provider guards its own passwords).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "trygg.accounts.oidc.Backend",
 ]
 # This many wrong passwords in a row for one username lock that account for
 # TRYGG_LOCKOUT_MINUTES (a correct password then resets the count).
@@ -177,6 +182,57 @@ AXES_VERBOSE = False
 TRYGG_REQUIRE_TOTP_FOR_COORDINATORS = env_bool("TRYGG_REQUIRE_TOTP_FOR_COORDINATORS", False)
 OTP_TOTP_ISSUER = "Trygg"
 OTP_TOTP_THROTTLE_FACTOR = 1
+# Single sign-on with the municipality's identity provider (OpenID Connect: Entra ID, Keycloak,
+# …), off until a client and an issuer (or the endpoints) are set. With only the issuer, the
+# endpoints come from its /.well-known/openid-configuration (fetched once per process). The
+# claim's value is matched to an active user's e-mail address or username; a person with no
+# user is refused unless TRYGG_OIDC_CREATE_USERS, which gives them one without memberships.
+# A session signed in this way is not asked for a TOTP code: the provider asks for its own.
+TRYGG_OIDC_ISSUER = env_str("TRYGG_OIDC_ISSUER", "") or ""
+TRYGG_OIDC_AUTHORIZATION_ENDPOINT = env_str("TRYGG_OIDC_AUTHORIZATION_ENDPOINT", "") or ""
+TRYGG_OIDC_TOKEN_ENDPOINT = env_str("TRYGG_OIDC_TOKEN_ENDPOINT", "") or ""
+TRYGG_OIDC_USERINFO_ENDPOINT = env_str("TRYGG_OIDC_USERINFO_ENDPOINT", "") or ""
+TRYGG_OIDC_JWKS_ENDPOINT = env_str("TRYGG_OIDC_JWKS_ENDPOINT", "") or ""
+TRYGG_OIDC_CLIENT_ID = env_str("TRYGG_OIDC_CLIENT_ID", "") or ""
+TRYGG_OIDC_CLIENT_SECRET = env_str("TRYGG_OIDC_CLIENT_SECRET", "") or ""
+TRYGG_OIDC_CLAIM = env_str("TRYGG_OIDC_CLAIM", "email") or "email"
+TRYGG_OIDC_SCOPES = env_str("TRYGG_OIDC_SCOPES", "openid email profile") or ""
+# Empty: "Logga in med kommunens konto" (translated with the page).
+TRYGG_OIDC_BUTTON_TEXT = env_str("TRYGG_OIDC_BUTTON_TEXT", "") or ""
+TRYGG_OIDC_CREATE_USERS = env_bool("TRYGG_OIDC_CREATE_USERS", False)
+if "openid" not in TRYGG_OIDC_SCOPES.split():
+    raise ConfigError(f"TRYGG_OIDC_SCOPES={TRYGG_OIDC_SCOPES!r} must include openid")
+_oidc_given = {
+    "TRYGG_OIDC_CLIENT_ID": TRYGG_OIDC_CLIENT_ID,
+    "TRYGG_OIDC_CLIENT_SECRET": TRYGG_OIDC_CLIENT_SECRET,
+    **(
+        {}
+        if TRYGG_OIDC_ISSUER
+        else {
+            "TRYGG_OIDC_AUTHORIZATION_ENDPOINT": TRYGG_OIDC_AUTHORIZATION_ENDPOINT,
+            "TRYGG_OIDC_TOKEN_ENDPOINT": TRYGG_OIDC_TOKEN_ENDPOINT,
+            "TRYGG_OIDC_JWKS_ENDPOINT": TRYGG_OIDC_JWKS_ENDPOINT,
+        }
+    ),
+}
+if TRYGG_OIDC_ISSUER or any(_oidc_given.values()):
+    # Half a configuration would only hide the button: say what is missing instead.
+    _missing = [name for name, value in _oidc_given.items() if not value]
+    if _missing:
+        raise ConfigError(
+            f"single sign-on needs {', '.join(_missing)} too"
+            + ("" if TRYGG_OIDC_ISSUER else " (or TRYGG_OIDC_ISSUER for the endpoints)")
+        )
+# mozilla-django-oidc's own settings; the endpoints and the client are read from the above.
+OIDC_RP_SCOPES = TRYGG_OIDC_SCOPES
+OIDC_RP_SIGN_ALGO = env_choice(
+    "TRYGG_OIDC_SIGN_ALGO", "RS256", ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
+)
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("TRYGG_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

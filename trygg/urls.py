@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from trygg.accounts import oidc
 from trygg.accounts import views as account_views
 from trygg.api import errors
 
@@ -32,6 +33,10 @@ urlpatterns = [
         account_views.two_factor_disable,
         name="two_factor_disable",
     ),
+    # Single sign-on with the municipality's identity provider (trygg.accounts.oidc); the
+    # callback is the redirect URI registered there. The names are mozilla-django-oidc's.
+    path("oidc/logga-in/", oidc.StartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_authentication_callback"),
     # Password reset by e-mail, and the page an invitation's one-time link opens.
     path("losenord/glomt/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path(

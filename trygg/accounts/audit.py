@@ -1,5 +1,7 @@
 """The audit log: sign-ins and failed sign-ins (auth signals), lockouts (django-axes' signal)
-and every file download (a response with Content-Disposition, from any app's export view)."""
+and every file download (a response with Content-Disposition, from any app's export view).
+Single sign-on's sign-ins are told apart by the claim its backend left on the request; its
+refusals are recorded by ``trygg.accounts.oidc``, with the reason."""
 
 from __future__ import annotations
 
@@ -44,12 +46,21 @@ def record(
 
 
 def _logged_in(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    record(AuditKind.LOGIN, request, user=user)
+    # trygg.accounts.oidc's backend marks the request with the claim's value it matched.
+    sso_value: str | None = getattr(request, "trygg_sso_value", None)
+    if sso_value is None:
+        record(AuditKind.LOGIN, request, user=user)
+        return
+    if getattr(request, "trygg_sso_created", False):
+        record(AuditKind.SSO_CREATED, request, user=user)
+    record(AuditKind.SSO_LOGIN, request, user=user, obj=sso_value)
 
 
 def _login_failed(
     sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
+    if "nonce" in credentials:
+        return  # single sign-on: trygg.accounts.oidc records the refusal with its reason
     username = str(credentials.get("username") or "")
     user = User.objects.filter(username=username).first() if username else None
     record(AuditKind.LOGIN_FAILED, request, user=user, username=username)

@@ -146,11 +146,15 @@ class AuditKind(models.TextChoices):
     CODE_FAILED = "code_failed", _("wrong sign-in code")
     TWO_FACTOR_ON = "two_factor_on", _("two-step verification turned on")
     TWO_FACTOR_OFF = "two_factor_off", _("two-step verification turned off")
+    SSO_LOGIN = "sso_login", _("sign-in with the municipality's account")
+    SSO_REFUSED = "sso_refused", _("refused sign-in with the municipality's account")
+    SSO_CREATED = "sso_created", _("user created at sign-in with the municipality's account")
 
 
 class AuditEvent(models.Model):
-    """Who did what, when: sign-ins, failed sign-ins and codes, lockouts, two-step verification
-    turned on and off, and file exports."""
+    """Who did what, when: sign-ins (with a password or the municipality's account), failed
+    and refused sign-ins and codes, lockouts, two-step verification turned on and off, and file
+    exports."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -5,7 +5,9 @@ app on their phone; until the code is entered the session is signed in but not v
 (``request.user.is_verified()``, django-otp's ``OTPMiddleware``), and ``TwoFactorMiddleware``
 sends every page to the code page. With ``TRYGG_REQUIRE_TOTP_FOR_COORDINATORS`` a coordinator
 without a device is sent to set one up instead. API token requests (``Authorization: Token``,
-Open311's ``api_key``) never pass through a sign-in and are left alone.
+Open311's ``api_key``) never pass through a sign-in and are left alone, and so is a session
+signed in with the municipality's account (``trygg.accounts.oidc``): its identity provider
+asks for the second factor.
 
 Every wrong code doubles the wait before the device accepts the next one (django-otp's
 throttling, counted on the device, so signing in again does not reset it) and is kept in the
@@ -33,11 +35,22 @@ from rest_framework.authentication import TokenAuthentication
 
 from trygg.accounts import audit
 from trygg.accounts.models import AnyUser, AuditKind, Role, User
+from trygg.accounts.oidc import signed_in_by_sso
 from trygg.accounts.scope import scope_for
 
 # Views a signed-in user reaches before the second step: signing in and out, the code page,
 # the language switch. The set-up page only while no device is confirmed (see the middleware).
-OPEN_VIEWS = frozenset({"login", "logout", "two_factor_verify", "set_language"})
+# Single sign-on's start and callback too: a session waiting for a code may sign in that way.
+OPEN_VIEWS = frozenset(
+    {
+        "login",
+        "logout",
+        "two_factor_verify",
+        "set_language",
+        "oidc_authentication_init",
+        "oidc_authentication_callback",
+    }
+)
 SETUP_VIEW = "two_factor_setup"
 # Paths whose clients read JSON, not pages: an unverified session there is answered 403.
 MACHINE_PREFIXES = ("/api/", "/open311/")
@@ -158,8 +171,9 @@ def _by_token(request: HttpRequest, view: Callable[..., Any]) -> bool:
 
 class TwoFactorMiddleware:
     """Before any view but those in OPEN_VIEWS: a signed-in user with a device whose session
-    has not entered a code goes to the code page; one who must have a device and has none
-    goes to the set-up page. Pages redirect (with ``next``); API paths answer 403 JSON."""
+    has not entered a code (nor was signed in by single sign-on) goes to the code page; one
+    who must have a device and has none goes to the set-up page. Pages redirect (with
+    ``next``); API paths answer 403 JSON."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -173,6 +187,8 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or _by_token(request, view) or is_verified(user):
             return None
+        if signed_in_by_sso(request):
+            return None  # the identity provider did the second step
         match = request.resolver_match
         name = match.view_name if match else None  # namespaced: admin:login is not login
         if has_device(user):

@@ -3,6 +3,8 @@ pages listing organisations and their members."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -15,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trygg.accounts import two_factor
+from trygg.accounts import oidc, two_factor
 from trygg.accounts.forms import CodeForm
 from trygg.accounts.models import AuditEvent, Membership, Organisation, User
 from trygg.accounts.permissions import (
@@ -31,9 +33,23 @@ from trygg.lib.qr import qr_svg
 from trygg.lib.web import page
 
 
+def sso_context(request: HttpRequest) -> dict[str, object]:
+    """The sign-in page's single sign-on: the button (only when set up) and the message of a
+    refused attempt, shown once."""
+    if not oidc.is_configured():
+        return {}
+    return {
+        "sso_button": oidc.button_text(),
+        "sso_error": request.session.pop(oidc.ERROR_SESSION_KEY, None),
+    }
+
+
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **sso_context(self.request)}
 
 
 class LogoutView(auth_views.LogoutView):
@@ -69,7 +85,12 @@ def locked_out(
     return render(
         request,
         "registration/login.html",
-        {"form": form, "lockout_message": message, "next": request.POST.get("next", "")},
+        {
+            "form": form,
+            "lockout_message": message,
+            "next": request.POST.get("next", ""),
+            **sso_context(request),
+        },
         status=429,
     )
 
@@ -94,7 +115,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: the code from the user's app."""
     user = _user(request)
     device = two_factor.confirmed_device(user)
-    if device is None or two_factor.is_verified(user):
+    if device is None or two_factor.is_verified(user) or oidc.signed_in_by_sso(request):
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
     form.fields["code"].widget.attrs["autofocus"] = True  # the only thing to do here

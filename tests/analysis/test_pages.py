@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from trygg.analysis.counts import count_incidents
+from trygg.analysis.selection import build_selection
 from trygg.lib.csvio import read_table
 
 
@@ -78,6 +80,71 @@ def test_map_page_draws_points_and_hotspots(world, incidents, signed_in):
     assert response.status_code == 200
     assert "hotspot-cells" in response.content.decode()
     assert response.context["hotspots"].cells
+
+
+def test_harm_appears_beside_the_counts_once_categories_weigh(world, incidents, signed_in):
+    from trygg.incidents.models import Category
+
+    query = {"omrade": world.district.pk, "fran": "2021-09-01", "till": "2023-08-31"}
+    plain = signed_in.get(reverse("analysis:index"), query)
+    assert plain.context["harm"] is None
+    assert 'id="harm-heading"' not in plain.content.decode()
+    assert "matt=skada" not in signed_in.get(reverse("analysis:map"), query).content.decode()
+    leaf = Category.objects.filter(children__isnull=True).order_by("id").first()
+    # Saved as the category page saves it (with history): cached figures are renewed.
+    leaf.harm_weight, leaf.harm_source = 12.5, "Testindex 2026"
+    leaf.save()
+    response = signed_in.get(reverse("analysis:index"), query)
+    html = response.content.decode()
+    assert 'id="harm-heading"' in html and "Testindex 2026" in html
+    harm = response.context["harm"]
+    selection = response.context["selection"]
+    leaf_only = count_incidents(
+        build_selection(
+            world.carol,
+            area_ids=[world.district.pk],
+            category_ids=[leaf.pk],
+            start=selection.start,
+            end=selection.end,
+        ),
+        (),
+    )
+    assert harm["total"] == pytest.approx(12.5 * leaf_only.total)
+    assert leaf_only.total > 0
+    assert harm["by_category_table"][0][-1].startswith("Skadevärde")
+    changes = response.context["changes_table"]
+    assert changes[0][-1] == "Förändring skadevärde (%)"
+    # Karta weighs its hotspots by harm on request.
+    map_page = signed_in.get(reverse("analysis:map"), query)
+    assert "matt=skada" in map_page.content.decode()
+    weighed = signed_in.get(reverse("analysis:map"), query | {"matt": "skada"})
+    assert weighed.status_code == 200
+    assert weighed.context["harm"] and weighed.context["hotspots"].measure == "harm"
+
+
+def test_a_coordinator_sets_a_harm_weight_on_the_category_page(world, client):
+    from trygg.incidents.models import Category
+
+    category = Category.objects.get(code="klotter")
+    client.force_login(world.alice)
+    url = reverse("incidents:category_edit", args=[category.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        parent=category.parent_id or "",
+        harm_weight="-1",
+        harm_source="Eget index",
+        police_types="",
+    )
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and refused.context["form"].errors["harm_weight"]
+    data["harm_weight"] = "2,5"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    category.refresh_from_db()
+    assert category.harm_weight == 2.5 and category.harm_source == "Eget index"
+    listing = client.get(reverse("incidents:category_list")).content.decode()
+    assert "Eget index" in listing
 
 
 def test_overview_shows_the_week(world, incidents, signed_in):

@@ -1,5 +1,6 @@
 """The demo analyst sees near repeats of burglaries in Hägersten-Älvsjö, burglaries known only
-as a time window spread over its hours, and two reports of one event merged (issue 15)."""
+as a time window spread over its hours, harm beside counts, and two reports of one event merged
+(issue 15)."""
 
 from __future__ import annotations
 
@@ -66,6 +67,9 @@ def test_the_demo_shows_near_repeats_of_burglaries():
     text = analys.content.decode()
     assert analys.status_code == 200
     assert "är kända endast som ett tidsfönster" in text, text[:2000]
+    # Harm beside the counts, with the demo's weights marked as such: a burglary weighs 180.
+    assert 'id="harm-heading"' in text and "Demovikter" in text
+    assert analys.context["harm"]["total"] == 180 * analys.context["by_category"].total
     windowed = Incident.objects.filter(category=burglary, occurred_until__isnull=False)
     assert windowed.count() >= 20
     selection = build_selection(

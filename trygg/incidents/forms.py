@@ -252,6 +252,7 @@ class CategoryForm(forms.ModelForm[Category]):
             "harm_weight",
             "harm_source",
         ]
+        localized_fields = ["harm_weight"]  # "2,5" as Swedish users write it
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

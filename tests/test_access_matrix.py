@@ -720,9 +720,9 @@ ADMIN_MODELS: dict[str, str] = {
     "incidents_category": STAFF_COORDINATOR,
     "plans_actionplan": STAFF_COORDINATOR,
     "plans_measure": STAFF_COORDINATOR,
-    "reports_situationreport": STAFF_COORDINATOR,
-    "reports_comment": STAFF_COORDINATOR,
-    "reports_exportjob": STAFF_COORDINATOR,
+    "reports_situationreport": SUPERUSER,
+    "reports_comment": SUPERUSER,
+    "reports_exportjob": SUPERUSER,
     "auth_group": SUPERUSER,
     "authtoken_tokenproxy": SUPERUSER,
     "axes_accessattempt": SUPERUSER,
@@ -1047,3 +1047,79 @@ def test_access(setting, db, key):
     problems = _check(setting, key, TABLE[key])
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+# --- Django admin ------------------------------------------------------------------------------
+
+# Each scoped admin model's record of a district, to try its change page across the line.
+ADMIN_RECORDS: dict[str, Callable[[District], Any]] = {
+    "accounts_user": lambda d: d.user,
+    "accounts_organisation": lambda d: d.organisation,
+    "accounts_membership": lambda d: d.membership,
+    "places_area": lambda d: d.area,
+    "plans_actionplan": lambda d: d.plan,
+    "plans_measure": lambda d: d.measure,
+}
+STAFF = frozenset({SAM, OTHER})  # alice and dave are staff; nobody here is a superuser
+
+
+@pytest.mark.parametrize("model", sorted(ADMIN_MODELS))
+def test_admin(setting, db, model):
+    problems = []
+    changelist = reverse(f"admin:{model}_changelist")
+    record = ADMIN_RECORDS.get(model)
+    for actor in ACTORS:
+        answer = ask(setting.pages[actor], "get", changelist)
+        if actor not in STAFF:
+            wanted = None if answer.to_sign_in else "the admin's sign-in page"
+        elif ADMIN_MODELS[model] == SUPERUSER:
+            wanted = None if answer.status == 403 else "403 (superusers only)"
+        else:
+            wanted = None if answer.status == 200 else "200"
+        if answer.error:
+            wanted = "no 500"
+        if wanted:
+            problems.append(f"GET {changelist} as {actor}: expected {wanted}, got {answer}")
+            continue
+        if record is None or actor not in STAFF or ADMIN_MODELS[model] == SUPERUSER:
+            continue
+        # The changelist lists the records of the coordinator's own district only.
+        for label, district in (("HÄ", setting.matrix.ha), ("SK", setting.matrix.sk)):
+            change = reverse(f"admin:{model}_change", args=[record(district).pk])
+            home = (actor == SAM) == (label == "HÄ")
+            if (f'href="{change}' in answer.body.decode()) != home:
+                problems.append(
+                    f"GET {changelist} as {actor}: lists {label}'s {change}: {not home}"
+                )
+            if home:
+                continue
+            seen = ask(setting.pages[actor], "get", change)
+            if seen.status == 200 or seen.error:
+                problems.append(f"GET {change} as {actor} (the other district): got {seen}")
+            written = ask(setting.pages[actor], "post", change, {})
+            if written.written or written.error or written.status == 200:
+                problems.append(f"POST {change} as {actor} (the other district): got {written}")
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+def test_admin_index(setting, db):
+    index = reverse("admin:index")
+    for actor in ACTORS:
+        answer = ask(setting.pages[actor], "get", index)
+        if actor in STAFF:
+            assert answer.status == 200, (actor, str(answer))
+        else:
+            assert answer.to_sign_in, (actor, str(answer))
+
+
+def test_the_table_keeps_the_districts_apart(setting, db):
+    """No entry lets the other district's coordinator read or write a Hägersten-Älvsjö record:
+    a page whose address names a district's record is refused to dave."""
+    for key, access in TABLE.items():
+        if access.kwargs is None or not access.per_district:
+            continue
+        if not access.kwargs(setting.matrix, setting.matrix.ha):
+            continue  # a list: dave gets it, without the district's records (``listed``)
+        grants = [access.get, *_methods(access).values()]
+        assert not any(OTHER in g for g in grants if isinstance(g, frozenset)), key

@@ -1123,3 +1123,41 @@ def test_the_table_keeps_the_districts_apart(setting, db):
             continue  # a list: dave gets it, without the district's records (``listed``)
         grants = [access.get, *_methods(access).values()]
         assert not any(OTHER in g for g in grants if isinstance(g, frozenset)), key
+
+
+# --- bad query parameters (issue 12 item 9) ------------------------------------------------------
+
+# A page given a parameter it cannot read answers 400 with the site's own page (header and
+# menu), the error shown on it; a filter page shows the error at its field.
+AT_THE_FIELD = "field-error"
+BAD_PARAMETERS: list[tuple[str, Callable[[MatrixWorld], dict[str, Any]], str]] = [
+    ("compliance:checklist", lambda m: {}, "datum=2023-13-45"),
+    ("compliance:checklist", lambda m: {}, "omrade=abc"),
+    ("compliance:checklist", lambda m: {}, "omrade=99999999999999999999999"),
+    ("analysis:index", lambda m: {}, "fran=2023-13-45"),
+    ("analysis:index", lambda m: {}, "omrade=abc"),
+    ("analysis:index", lambda m: {}, "periodtyp=nonsense"),
+    ("analysis:index", lambda m: {}, "fran=2023-09-01&till=2023-01-01"),
+    ("analysis:map", lambda m: {}, "fran=garbage"),
+    ("analysis:near_repeats", lambda m: {}, "kategori=x"),
+    ("analysis:near_repeats", lambda m: {}, "avstand=abc"),
+    ("analysis:near_repeats", lambda m: {}, "dagar=0"),
+    ("analysis:export", lambda m: {"table": "antal", "fmt": "csv"}, "fran=garbage"),
+    ("incidents:list", lambda m: {}, "fran=2023-13-45"),
+    ("incidents:list", lambda m: {}, "omrade=99999999999999999999999"),
+    ("incidents:map", lambda m: {}, "till=garbage"),
+    ("incidents:export_csv", lambda m: {}, "fran=garbage"),
+    ("incidents:duplicates", lambda m: {}, "fran=garbage"),
+    ("reports:versions", lambda m: {"pk": m.ha.report.pk}, "fran=abc"),
+    ("reports:versions", lambda m: {"pk": m.ha.report.pk}, "till=99999999999999999999999"),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "query"), BAD_PARAMETERS)
+def test_bad_parameters_answer_400_on_the_page(setting, db, name, kwargs, query):
+    url = f"{reverse(name, kwargs=kwargs(setting.matrix))}?{query}"
+    answer = ask(setting.pages[SAM], "get", url)
+    assert answer.status == 400, str(answer)
+    page = answer.body.decode()
+    assert 'class="site-header"' in page and 'href="/static/trygg/' in page  # the site's page
+    assert AT_THE_FIELD in page  # and the error on it

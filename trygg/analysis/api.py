@@ -88,6 +88,10 @@ SELECTION_PARAMETERS = [
 
 
 def selection_from(request: Request) -> Selection:
+    # As the Analys pages and the evaluation: a user without a membership analyses nothing
+    # (403), rather than being told that no area of theirs fits (400).
+    if not can_analyse(request.user):
+        raise PermissionDenied
     form = SelectionForm(request.query_params, user=request.user, api=True)
     if not form.is_valid():
         raise ValidationError(form.errors.get_json_data())

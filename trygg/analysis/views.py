@@ -77,6 +77,11 @@ def _selection(request: HttpRequest) -> tuple[SelectionForm, Selection | None]:
     return form, resolve_range(selection, years=settings.TRYGG_ANALYSIS_DEFAULT_YEARS)
 
 
+def _status(form: SelectionForm) -> int:
+    """400 for a selection the form refused (its errors are shown at the fields), else 200."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 def _comparison(request: HttpRequest) -> str:
     return MEAN if request.GET.get("jamforelse") == "medel" else PREVIOUS
 
@@ -108,7 +113,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
             ),
             statistics=_statistics(request, selection),
         )
-    return render(request, "analysis/analysis.html", context)
+    return render(request, "analysis/analysis.html", context, status=_status(form))
 
 
 def _figures(selection: Selection, breakdown: Selection, comparison: str) -> dict[str, Any]:
@@ -245,7 +250,14 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     form, selection = _selection(request)
     if selection is None:
         return render(
-            request, "analysis/analysis.html", {"form": form, "selection": None}, status=400
+            request,
+            "analysis/analysis.html",
+            {
+                "form": form,
+                "selection": None,
+                "default_years": settings.TRYGG_ANALYSIS_DEFAULT_YEARS,
+            },
+            status=400,
         )
     headers, rows = EXPORTS[table](selection, request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -300,7 +312,7 @@ def analysis_map(request: HttpRequest) -> HttpResponse:
             )
         else:
             context.update(hotspot_summary(found))
-    return render(request, "analysis/map.html", context)
+    return render(request, "analysis/map.html", context, status=_status(form))
 
 
 def _map_points(request: HttpRequest, selection: Selection) -> list[dict[str, Any]]:
@@ -352,4 +364,4 @@ def near_repeat_page(request: HttpRequest) -> HttpResponse:
                 class_headers=[_("Kind"), _("Incidents")],
                 class_rows=[[labels[name], n] for name, n in found.classes.items()],
             )
-    return render(request, "analysis/near_repeats.html", context)
+    return render(request, "analysis/near_repeats.html", context, status=_status(form))

@@ -148,7 +148,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         if isinstance(exception, BadParameter):
             return JsonResponse({exception.name: [message]}, status=400)
         return _json(message, 413 if too_large else 400)
-    body = loader.get_template("400.html").render({"message": message})
+    template = loader.get_template("400.html")
+    try:
+        # The site's page (header, menu) when the request got far enough to have a user; a
+        # bad parameter on a page is answered in the page's frame.
+        body = template.render({"message": message}, request=request)
+    except Exception:  # a request refused before the middleware set it up
+        body = template.render({"message": message})
     return HttpResponse(body, status=413 if too_large else 400)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -166,6 +168,12 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _filter_status(form: forms.Form) -> int:
+    """400 when a filter was refused: the page shows the error at its field and lists what the
+    other filters select, but the answer says the request was not taken as it was written."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 def _selection(request: HttpRequest) -> tuple[IncidentFilterForm, Any]:
     form = IncidentFilterForm(request.GET or None, user=request.user)
     return form, form.apply(visible_incidents(request.user))
@@ -201,6 +209,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "can_report": can_report(request.user),
             "can_import": can_import(request.user),
         },
+        status=_filter_status(form),
     )
 
 
@@ -237,6 +246,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
             "minutes": settings.TRYGG_DUPLICATE_MINUTES,
             "next": request.get_full_path(),
         },
+        status=_filter_status(form),
     )
 
 
@@ -310,12 +320,16 @@ def incident_map(request: HttpRequest) -> HttpResponse:
             "map_data": feature_collection(map_areas_for_roots(list(roots), scope.tree, levels=2)),
             "query": request.GET.urlencode(),
         },
+        status=_filter_status(form),
     )
 
 
 @page("incidents")
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _form, incidents = _selection(request)
+def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    form, incidents = _selection(request)
+    if _filter_status(form) == 400:
+        # Not a file of more than was asked for: the list with the refused filter marked.
+        return incident_list(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         body = exports.incidents_csv(incidents.for_list())

@@ -452,6 +452,10 @@ TABLE: dict[str, Access] = {
     # --- signing in, the user's own account ----------------------------------------------
     "login": page(EVERYONE, EVERYONE, fresh=True),
     "logout": page(POST_ONLY, EVERYONE, fresh=True),
+    # Single sign-on answers 404 to everyone while it is not configured (as in this fixture;
+    # tests/accounts/test_oidc.py signs in through a real provider).
+    "oidc_authentication_init": page(NOBODY, NOBODY, fresh=True),
+    "oidc_authentication_callback": page(NOBODY, NOBODY, fresh=True),
     "two_factor_verify": page(SIGNED_IN, SIGNED_IN),
     "account": page(SIGNED_IN),
     "two_factor_setup": page(SIGNED_IN, SIGNED_IN),

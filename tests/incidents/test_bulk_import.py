@@ -105,13 +105,19 @@ def test_the_indexes_and_foreign_keys_are_dropped_during_the_load_and_all_back_a
 
     monkeypatch.setattr(writer.ColumnWriter, "__enter__", looking)
     import_incidents(FILE, "f.csv", user=world.alice, bulk=True)
-    # While the rows went in, no index (not even the primary key, which no other table
-    # refers to) and no foreign key were left, and the import held the incident table and
-    # the tables it refers to alone.
+    # While the rows went in, no index (not even the primary key) and no foreign key were
+    # left, and the import held the incident table, the tables it refers to and those that
+    # refer to it (reports kept apart) alone.
     (loading_indexes, loading_constraints), locks = during[-1]
     assert loading_indexes == []
     assert not [c for c in loading_constraints if c[1] in "fp"]
-    assert {TABLE, "places_area", "incidents_category", "accounts_organisation"} <= locks
+    assert {
+        TABLE,
+        "places_area",
+        "incidents_category",
+        "accounts_organisation",
+        "incidents_keptapart",
+    } <= locks
     assert table_state() == before
     assert Incident.objects.count() == 8
     with connection.cursor() as cursor:
@@ -123,27 +129,41 @@ def test_the_indexes_and_foreign_keys_are_dropped_during_the_load_and_all_back_a
 
 
 @postgresql_only
-def test_a_primary_key_that_another_table_refers_to_stays_during_the_load(world, monkeypatch):
+def test_a_key_of_another_table_referring_to_the_incidents_is_dropped_and_validated_again(
+    world, monkeypatch
+):
+    def referrer_keys():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname, convalidated FROM pg_constraint"
+                " WHERE conrelid = 'bulk_test_referrer'::regclass AND contype = 'f'"
+            )
+            return cursor.fetchall()
+
+    import_incidents(excel_csv(HEADER, ROWS[0]), "f.csv", user=world.alice)
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TABLE bulk_test_referrer (incident_id bigint REFERENCES {TABLE} (id))"
         )
+        cursor.execute(f"INSERT INTO bulk_test_referrer SELECT id FROM {TABLE}")
     try:
-        before = table_state()
+        before, keys = table_state(), referrer_keys()
+        assert len(keys) == 1
         during = []
         enter = writer.ColumnWriter.__enter__
 
         def looking(writer):
-            during.append(table_state())
+            during.append((table_state(), referrer_keys()))
             return enter(writer)
 
         monkeypatch.setattr(writer.ColumnWriter, "__enter__", looking)
         report = import_incidents(FILE, "f.csv", user=world.alice, bulk=True)
-        loading_indexes, loading_constraints = during[-1]
-        assert [name for name, _ in loading_indexes] == [f"{TABLE}_pkey"]
-        assert [c[0] for c in loading_constraints if c[1] == "p"] == [f"{TABLE}_pkey"]
-        assert report.bulk and report.created == 8
+        (loading_indexes, loading_constraints), loading_keys = during[-1]
+        assert loading_indexes == [] and loading_keys == []
+        assert not [c for c in loading_constraints if c[1] == "p"]
+        assert report.bulk and report.created == 7  # the first row was imported before
         assert table_state() == before
+        assert referrer_keys() == keys  # back, and validated
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE bulk_test_referrer")

@@ -332,6 +332,10 @@ def count_incidents(
     return _tally(selection, group_by, periods, parts, result, harm_weights() if harm else None)
 
 
+# Harm is summed in thousandths of the unit (weights are used to three decimals).
+HARM_SCALE = 1000
+
+
 def harm_weights() -> dict[int, float]:
     """Every category's harm weight, by id (categories without one are left out)."""
     weighed = Category.objects.exclude(harm_weight=None).values_list("id", "harm_weight")
@@ -564,7 +568,9 @@ def _tally(
         extras=tuple(extras),
         organisation_names=names,
         counts=(
-            np.round(counts, 1) if weights is not None else np.rint(counts).astype(np.int64)
+            np.round(counts / HARM_SCALE, 1)
+            if weights is not None
+            else np.rint(counts).astype(np.int64)
         ).reshape(shape),
     )
 
@@ -583,8 +589,15 @@ def _spread(
     columns = part.columns
     n = columns["n"]
     if harm is not None:
-        weight = np.fromiter(
-            (harm.get(int(c), 0.0) for c in columns["category"]), float, len(columns["category"])
+        # In thousandths, as whole numbers: sums of them are exact in float64 whatever the
+        # order, so every table and split of a question gives the same harm.
+        weight = np.rint(
+            np.fromiter(
+                (harm.get(int(c), 0.0) for c in columns["category"]),
+                float,
+                len(columns["category"]),
+            )
+            * HARM_SCALE
         )
         n = n * (weight[:, None] if n.ndim == 2 else weight)
     # ``n`` is one count per row, or (from the narrow rollup) a row of counts, one per period.

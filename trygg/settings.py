@@ -395,6 +395,22 @@ TRYGG_BASE_URL = env_str("TRYGG_BASE_URL", "") or ""
 TRYGG_OPEN311_PUBLIC_REQUESTS = env_bool("TRYGG_OPEN311_PUBLIC_REQUESTS", False)
 # Who integrators ask about the Open311 endpoint, shown in its discovery document.
 TRYGG_OPEN311_CONTACT = env_str("TRYGG_OPEN311_CONTACT", "") or ""
+# The police's live events feed (``trygg sync-polisen``, from cron). The API's rules: at least
+# 10 s between calls and at most 60 calls an hour (kept across runs, in the database), and a
+# User-Agent saying who calls, with a contact (TRYGG_POLISEN_CONTACT, else TRYGG_BASE_URL).
+TRYGG_POLISEN_URL = env_str("TRYGG_POLISEN_URL", "https://polisen.se/api/events") or ""
+# The API's locationname filter, e.g. "Stockholm;Solna" (empty: the whole country).
+TRYGG_POLISEN_LOCATION = env_str("TRYGG_POLISEN_LOCATION", "") or ""
+TRYGG_POLISEN_CONTACT = env_str("TRYGG_POLISEN_CONTACT", "") or ""
+TRYGG_POLISEN_MIN_INTERVAL_SECONDS = env_int("TRYGG_POLISEN_MIN_INTERVAL_SECONDS", 10, minimum=10)
+TRYGG_POLISEN_MAX_CALLS_PER_HOUR = env_int("TRYGG_POLISEN_MAX_CALLS_PER_HOUR", 60, minimum=1)
+if TRYGG_POLISEN_MAX_CALLS_PER_HOUR > 60:
+    raise ConfigError("TRYGG_POLISEN_MAX_CALLS_PER_HOUR must be at most 60 (the API's rule)")
+TRYGG_POLISEN_TIMEOUT_SECONDS = env_int("TRYGG_POLISEN_TIMEOUT_SECONDS", 30, minimum=1)
+# Answers 429/503 are tried again (Retry-After honoured, else waiting twice as long each time,
+# at most this long); after TRYGG_POLISEN_TRIES calls in all the run gives up.
+TRYGG_POLISEN_MAX_BACKOFF_SECONDS = env_int("TRYGG_POLISEN_MAX_BACKOFF_SECONDS", 300, minimum=1)
+TRYGG_POLISEN_TRIES = env_int("TRYGG_POLISEN_TRIES", 4, minimum=1)
 
 # The REST API (trygg.api): token or session sign-in, scoped like the pages, paginated.
 REST_FRAMEWORK = {

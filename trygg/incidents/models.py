@@ -546,3 +546,61 @@ class ImportJob(BackgroundJob):
             and bool(self.file.name)
             and self.file.storage.exists(self.file.name or "")
         )
+
+
+class PoliceFeedSync(models.Model):
+    """One run of ``trygg sync-polisen``: the police's live events feed fetched and imported.
+
+    The runs and their calls (``PoliceFeedCall``) are how the API's rules are kept across
+    runs (at least ``TRYGG_POLISEN_MIN_INTERVAL_SECONDS`` between calls, at most
+    ``TRYGG_POLISEN_MAX_CALLS_PER_HOUR``), and the newest event of the last good run is what
+    the next run's answer must overlap: the feed holds only its latest 500 events.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    url = models.CharField(_("address"), max_length=500)
+    fetched = models.PositiveIntegerField(_("events fetched"), default=0)
+    new = models.PositiveIntegerField(_("new incidents"), default=0)
+    known = models.PositiveIntegerField(_("already imported"), default=0)
+    skipped = models.PositiveIntegerField(_("events skipped"), default=0)
+    refused = models.PositiveIntegerField(_("events refused"), default=0)
+    newest_event_id = models.BigIntegerField(_("newest event"), null=True, blank=True)
+    newest_event_at = models.DateTimeField(_("newest event's time"), null=True, blank=True)
+    oldest_event_at = models.DateTimeField(_("oldest event's time"), null=True, blank=True)
+    gap_reported = models.BooleanField(_("possible gap"), default=False)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("police feed sync")
+        verbose_name_plural = _("police feed syncs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class PoliceFeedCall(models.Model):
+    """One HTTP request to the police's events API, recorded before it is sent."""
+
+    sync = models.ForeignKey(
+        PoliceFeedSync, verbose_name=_("sync"), on_delete=models.CASCADE, related_name="calls"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("police feed call")
+        verbose_name_plural = _("police feed calls")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or '-'}"

@@ -42,6 +42,7 @@ from trygg.incidents.forms import (
     reportable_areas,
 )
 from trygg.incidents.imports.jobs import start_import_job
+from trygg.incidents.imports.police_sync import latest_status as police_feed_status
 from trygg.incidents.models import Category, ImportJob, Incident, Source, Status
 from trygg.incidents.permissions import (
     CHANGE,
@@ -375,7 +376,11 @@ def import_file(request: HttpRequest) -> HttpResponse:
         )
         return redirect("incidents:import_job", pk=job.pk)
     recent = ImportJob.objects.filter(user=user)[:RECENT_JOBS]
-    return render(request, "incidents/import.html", {"form": form, "recent": recent})
+    return render(
+        request,
+        "incidents/import.html",
+        {"form": form, "recent": recent, "police_feed": police_feed_status()},
+    )
 
 
 def _visible_job(request: HttpRequest, pk: int) -> ImportJob:

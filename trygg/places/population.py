@@ -71,9 +71,7 @@ class PopulationImportReport:
 def _categories(dimension_id: str, dimension: Any) -> list[tuple[str, str]]:
     """(code, label) of a dimension's categories, in their position order."""
     if not isinstance(dimension, dict) or not isinstance(dimension.get("category"), dict):
-        raise ImportFailed(
-            _("The dimension “%(id)s” has no categories.") % {"id": dimension_id}
-        )
+        raise ImportFailed(_("The dimension “%(id)s” has no categories.") % {"id": dimension_id})
     category = dimension["category"]
     labels = category.get("label") or {}
     index = category.get("index")
@@ -296,7 +294,7 @@ def _update_latest(areas: dict[int, Area]) -> None:
         latest[row.area_id] = row
     for pk, row in latest.items():
         area = areas[pk]
-        if area.population_year is None or row.year >= area.population_year:
-            if (area.population, area.population_year) != (row.population, row.year):
-                area.population, area.population_year = row.population, row.year
-                area.save(update_fields=["population", "population_year", "updated_at"])
+        newer = area.population_year is None or row.year >= area.population_year
+        if newer and (area.population, area.population_year) != (row.population, row.year):
+            area.population, area.population_year = row.population, row.year
+            area.save(update_fields=["population", "population_year", "updated_at"])

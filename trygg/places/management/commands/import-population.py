@@ -35,7 +35,10 @@ class Command(ImportCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 prefix
-                + _("New population figures: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.")
+                + _(
+                    "New population figures: %(created)s, updated: %(updated)s, "
+                    "unchanged: %(unchanged)s."
+                )
                 % {
                     "created": report.created,
                     "updated": report.updated,

@@ -638,6 +638,7 @@ TABLE: dict[str, Access] = {
     "api:compliance": api_list(MEMBERS),
     "api:analysis-counts": api_list(MEMBERS),
     "api:analysis-changes": api_list(MEMBERS),
+    "api:analysis-rates": api_list(MEMBERS),
     "api:analysis-time-pattern": api_list(MEMBERS),
     "api:analysis-hotspots": api_list(MEMBERS),
     "api:analysis-near-repeats": api_list(MEMBERS),

@@ -62,9 +62,7 @@ def datasets(draw):
     sizes = [len(categories[i]) for i in order]
     total = math.prod(sizes)
     figures = draw(
-        st.lists(
-            st.one_of(st.none(), st.integers(0, 3_000_000)), min_size=total, max_size=total
-        )
+        st.lists(st.one_of(st.none(), st.integers(0, 3_000_000)), min_size=total, max_size=total)
     )
     dimension = {}
     for dimension_id in order:
@@ -82,9 +80,7 @@ def datasets(draw):
             },
         }
     sparse = draw(st.booleans())
-    value = (
-        {str(i): v for i, v in enumerate(figures) if v is not None} if sparse else list(figures)
-    )
+    value = {str(i): v for i, v in enumerate(figures) if v is not None} if sparse else list(figures)
     document = {
         "version": "2.0",
         "class": "dataset",

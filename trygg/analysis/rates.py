@@ -123,6 +123,14 @@ class Subject:
     rows: tuple[Comparison, ...]
 
     @property
+    def population_years(self) -> tuple[int, ...]:
+        """The years whose population the rates of the rows used."""
+        years = {
+            y for row in self.rows for f in (row.subject, row.rest) if f for y in f.population_years
+        }
+        return tuple(sorted(years))
+
+    @property
     def through_municipality(self) -> bool:
         return self.area_id != self.chosen_id
 
@@ -461,3 +469,70 @@ def compare_rates(
             )
         )
     return RatesResult(window, alpha, tuple(subjects))
+
+
+# -- as data -------------------------------------------------------------------------------
+
+
+def _figure_dict(figure: Figure | None) -> dict[str, object] | None:
+    if figure is None:
+        return None
+    rate = figure.rate
+    return {
+        "name": figure.name,
+        "count": figure.count,
+        "person_years": round(figure.person_years, 1),
+        "rate_per_100000": round(rate, 2) if rate is not None else None,
+        "population_years": list(figure.population_years),
+    }
+
+
+def rate_dicts(result: RatesResult) -> dict[str, object]:
+    """The comparison as the API answers it."""
+    window = result.window
+    return {
+        "period": {
+            "period": window.period.key,
+            "label": window.label,
+            "start": window.start.isoformat(),
+            "end": window.end.isoformat(),
+            "partial": window.partial,
+        },
+        "alpha": result.alpha,
+        "subjects": [
+            {
+                "area": subject.area_id,
+                "area_name": subject.name,
+                "chosen_area": subject.chosen_id,
+                "chosen_area_name": subject.chosen_name,
+                "comparison_group": subject.group_name,
+                "rows": [
+                    {
+                        "comparison": row.kind,
+                        "name": row.name,
+                        "source": row.source,
+                        "source_label": row.source_label,
+                        "is_demo": row.is_demo,
+                        "area_figure": _figure_dict(row.subject),
+                        "comparison_figure": _figure_dict(row.comparator),
+                        "tested_against": _figure_dict(row.rest),
+                        "rate_ratio": _rounded(row.rate_ratio),
+                        "ci_low": _rounded(row.ci_low),
+                        "ci_high": _rounded(row.ci_high),
+                        "p_value": row.p_value,
+                        "significant": row.significant,
+                        "direction": row.direction,
+                        "verdict": row.verdict,
+                        "left_out": list(row.left_out),
+                        "note": row.note,
+                    }
+                    for row in subject.rows
+                ],
+            }
+            for subject in result.subjects
+        ],
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 4) if value is not None else None

@@ -722,6 +722,8 @@ ADMIN_MODELS: dict[str, str] = {
     "accounts_organisation": STAFF_COORDINATOR,
     "accounts_membership": STAFF_COORDINATOR,
     "places_area": STAFF_COORDINATOR,
+    "places_comparisongroup": SUPERUSER,
+    "places_population": SUPERUSER,
     "incidents_category": STAFF_COORDINATOR,
     "plans_actionplan": STAFF_COORDINATOR,
     "plans_measure": STAFF_COORDINATOR,

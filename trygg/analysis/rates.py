@@ -72,6 +72,14 @@ class Figure:
         """Per 100,000 inhabitants and year."""
         return self.count / self.person_years * PER if self.person_years > 0 else None
 
+    @property
+    def rate_shown(self) -> float | int | None:
+        """The rate as a table shows it: whole numbers from 100, else one decimal."""
+        rate = self.rate
+        if rate is None:
+            return None
+        return round(rate) if rate >= 100 else round(rate, 1)
+
 
 @dataclass(frozen=True)
 class Comparison:

@@ -39,7 +39,7 @@ REGIONS = {
     "1480": ("Göteborg", AreaKind.KOMMUN, (587_500, 593_200, 599_300)),
     "1280": ("Malmö", AreaKind.KOMMUN, (351_700, 357_400, 362_100)),
 }  # fmt: skip
-CRIMES = "Anmälda brott totalt (Polisen)"
+CRIMES = "Anmälda brott totalt"
 CRIMES_CODE = "anmalda-brott-totalt-polisen"
 CRIMES_SOURCE = "Polisen, anmälda brott"
 # Reported crimes per reporting year (1 September – 31 August), all kinds together.

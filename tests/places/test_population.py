@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -132,7 +133,7 @@ def test_any_valid_dataset_round_trips(case):
 def test_a_broken_file_is_refused_with_a_reason(change, message):
     document = json.loads(SCB.read_text(encoding="utf-8"))
     change(document)
-    with pytest.raises(ImportFailed, match=message):
+    with translation.override("en"), pytest.raises(ImportFailed, match=message):
         parse_jsonstat(json.dumps(document))
 
 

@@ -30,6 +30,8 @@ NOT_FREE_TEXT = {
     ("reports.ExportJob", "format"): "one of the export formats, set by Trygg",
     ("reports.ExportJob", "renderer"): "a renderer's name, set by Trygg",
     ("reports.ExportJob", "error"): "an error message written by Trygg",
+    ("incidents.PoliceFeedSync", "url"): "the feed's address from the settings, set by Trygg",
+    ("incidents.PoliceFeedSync", "message"): "an operator message written by Trygg",
 }
 
 # Form text fields that are never stored, with the reason.

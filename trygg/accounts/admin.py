@@ -164,6 +164,7 @@ class AreaForm(forms.ModelForm):
             "code",
             "population",
             "population_year",
+            "comparison_group",
             "police_classification",
             "classification_year",
             "description",

@@ -101,6 +101,7 @@ class AreaForm(forms.ModelForm[Area]):
             "code",
             "population",
             "population_year",
+            "comparison_group",
             "police_classification",
             "classification_year",
             "description",

@@ -34,6 +34,7 @@ from trygg.analysis.nearrepeat import (
     verdict,
 )
 from trygg.analysis.patterns import monthly_profile, weekday_hour
+from trygg.analysis.rates import compare_rates, rate_dicts
 from trygg.analysis.selection import Selection, SelectionError, analysable_area_ids, can_analyse
 from trygg.analysis.serializers import EvaluationQuerySerializer, EvaluationSerializer
 from trygg.analysis.tables import change_dicts, count_dicts, count_json, weekday_hour_dict
@@ -565,3 +566,99 @@ class NearRepeatsView(APIView):
                 "verdict": verdict(found),
             }
         )
+
+
+class _PeriodSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="The period's key, e.g. 2022/23.")
+    label = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    partial = serializers.BooleanField(help_text="The period is not over (counted so far).")
+
+
+class _RateFigureSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    count = serializers.IntegerField(help_text="Incidents, or reported crimes (statistics).")
+    person_years = serializers.FloatField(
+        help_text="Inhabitants × years: each year's population times its share of the period."
+    )
+    rate_per_100000 = serializers.FloatField(
+        allow_null=True, help_text="count / person_years × 100,000 (per inhabitants and year)."
+    )
+    population_years = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The population years used."
+    )
+
+
+class _RateRowSerializer(serializers.Serializer):
+    comparison = serializers.ChoiceField(choices=["group", "county", "country"])
+    name = serializers.CharField(help_text="The group's, county's or country's name.")
+    source = serializers.ChoiceField(
+        choices=["trygg", "statistics"],
+        allow_null=True,
+        help_text=(
+            "Where both sides' counts come from: trygg (incidents in Trygg) or statistics (an "
+            "official count series); null when there is nothing to compare with."
+        ),
+    )
+    source_label = serializers.CharField(help_text="The source as the page names it.")
+    is_demo = serializers.BooleanField(help_text="The figures are made up for the demo.")
+    area_figure = _RateFigureSerializer(allow_null=True)
+    comparison_figure = _RateFigureSerializer(
+        allow_null=True, help_text="The whole group, county or country."
+    )
+    tested_against = _RateFigureSerializer(
+        allow_null=True,
+        help_text="The comparison without the area (what the area is tested against).",
+    )
+    rate_ratio = serializers.FloatField(allow_null=True)
+    ci_low = serializers.FloatField(allow_null=True)
+    ci_high = serializers.FloatField(allow_null=True)
+    p_value = serializers.FloatField(
+        allow_null=True, help_text="Exact conditional test of two Poisson rates."
+    )
+    significant = serializers.BooleanField(help_text="p < alpha.")
+    direction = serializers.ChoiceField(choices=["higher", "lower", "none"])
+    verdict = serializers.CharField(help_text="In the user's language, e.g. Swedish.")
+    left_out = serializers.ListField(
+        child=serializers.CharField(), help_text="Group members without figures, not counted."
+    )
+    note = serializers.CharField(help_text="Why there is no comparison, when there is none.")
+
+
+class _RateSubjectSerializer(serializers.Serializer):
+    area = serializers.IntegerField(help_text="The area compared (the chosen one or its kommun).")
+    area_name = serializers.CharField()
+    chosen_area = serializers.IntegerField()
+    chosen_area_name = serializers.CharField()
+    comparison_group = serializers.CharField(allow_null=True)
+    rows = _RateRowSerializer(many=True)
+
+
+class _RatesSerializer(serializers.Serializer):
+    period = _PeriodSerializer(allow_null=True)
+    alpha = serializers.FloatField()
+    subjects = _RateSubjectSerializer(many=True)
+
+
+class RatesView(APIView):
+    @extend_schema(
+        operation_id="analysis_rates",
+        parameters=SELECTION_PARAMETERS,
+        responses=_RatesSerializer,
+        description=(
+            "Each chosen area (a district or neighbourhood through its municipality) against "
+            "its comparison group, its county and the country in the period that holds `end` "
+            "(or the latest data): incidents per 100,000 inhabitants and year on both sides "
+            "and the exact Poisson test of the area against the rest of each comparison. Both "
+            "sides of a row come from one source: Trygg's incidents when the installation "
+            "holds incidents for every area in the row that the user may analyse, else an "
+            "official count series (e.g. the police's reported crimes)."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        selection = selection_from(request)
+        result = compare_rates(selection, request.user)
+        if result is None:
+            return Response({"period": None, "alpha": 0.05, "subjects": []})
+        return Response(rate_dicts(result))

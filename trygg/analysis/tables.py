@@ -282,7 +282,7 @@ def change_table(result: ChangeResult) -> tuple[list[str], list[list[Any]]]:
             round(row.baseline, 1),
             row.current,
             _round(row.change_percent, 0),
-            _p_text(row.p_value),
+            p_text(row.p_value),
             row.verdict,
         ]
         for row in result.rows
@@ -318,7 +318,7 @@ def weekly_table(
             row.category.name if row.category else "",
             row.count,
             round(row.mean, 1),
-            _p_text(row.p_value),
+            p_text(row.p_value),
         ]
         for row in source
     ]
@@ -371,7 +371,7 @@ def _round(value: float | None, digits: int) -> float | None:
     return round(value, digits) if value is not None else None
 
 
-def _p_text(p_value: float) -> str:
+def p_text(p_value: float) -> str:
     """p-values as a reader expects them: "< 0,001" for tiny ones, else three decimals."""
     if p_value < 0.001:
         return "< 0,001"

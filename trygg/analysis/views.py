@@ -40,6 +40,7 @@ from trygg.analysis.nearrepeat import (
 )
 from trygg.analysis.overview import data_version
 from trygg.analysis.patterns import monthly_profile, weekday_hour
+from trygg.analysis.rates import compare_rates
 from trygg.analysis.selection import (
     Selection,
     SelectionError,
@@ -112,6 +113,8 @@ def analysis(request: HttpRequest) -> HttpResponse:
                 lambda: _figures(selection, breakdown, comparison),
             ),
             statistics=_statistics(request, selection),
+            # Which source each row may use depends on the user's areas and roles.
+            rates=compare_rates(selection, request.user),
         )
     return render(request, "analysis/analysis.html", context, status=_status(form))
 

@@ -41,6 +41,7 @@ urlpatterns = [
     path("v1/compliance/", ComplianceView.as_view(), name="compliance"),
     path("v1/analysis/counts/", analysis_api.CountsView.as_view(), name="analysis-counts"),
     path("v1/analysis/changes/", analysis_api.ChangesView.as_view(), name="analysis-changes"),
+    path("v1/analysis/rates/", analysis_api.RatesView.as_view(), name="analysis-rates"),
     path(
         "v1/analysis/time-pattern/",
         analysis_api.TimePatternView.as_view(),

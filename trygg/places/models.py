@@ -21,6 +21,7 @@ from trygg.lib.tree import Tree
 
 class AreaKind(models.TextChoices):
     # Ordered from the widest to the most specific level.
+    LAND = "land", _("country")
     LAN = "lan", _("county")
     KOMMUN = "kommun", _("municipality")
     STADSDELSOMRADE = "stadsdelsomrade", _("city district")
@@ -88,6 +89,18 @@ class Area(models.Model):
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+    comparison_group = models.ForeignKey(
+        "places.ComparisonGroup",
+        verbose_name=_("comparison group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="named_by",
+        help_text=_(
+            "The group of similar areas this area's rates are compared with, e.g. SKR's "
+            "municipality group “Storstäder”."
+        ),
+    )
     police_classification = models.CharField(
         _("police classification"),
         max_length=20,
@@ -154,3 +167,61 @@ class Area(models.Model):
     @property
     def has_boundary(self) -> bool:
         return self.geometry is not None
+
+
+class Population(models.Model):
+    """The number of inhabitants of an area in a year (SCB: at 31 December of the year).
+
+    ``Area.population`` stays the latest figure (the per-1,000 rates use it); an import of
+    population rows updates it when it brings a newer year.
+    """
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="populations"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    population = models.PositiveIntegerField(_("population"))
+    source = SafeCharField(_("source"), max_length=200, blank=True)
+    is_demo = models.BooleanField(
+        _("demo figures"),
+        default=False,
+        help_text=_("Made-up figures for the demo, not published statistics."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("population")
+        verbose_name_plural = _("populations")
+        ordering = ["area__name", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="population_unique_area_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}, {self.year}: {self.population}"
+
+
+class ComparisonGroup(models.Model):
+    """A named set of areas whose rates an area is compared with (e.g. SKR's "Storstäder")."""
+
+    name = SafeCharField(_("name"), max_length=200, unique=True)
+    description = SafeTextField(_("description"), blank=True)
+    source = SafeCharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the grouping comes from, e.g. “SKR:s kommungruppsindelning 2023”."),
+    )
+    members = models.ManyToManyField(
+        Area, verbose_name=_("members"), related_name="comparison_groups", blank=True
+    )
+    is_demo = models.BooleanField(_("demo"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("comparison group")
+        verbose_name_plural = _("comparison groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -28,6 +28,14 @@ def cell(value: object) -> str:
 
 
 @register.filter
+def p_value(value: float | None) -> str:
+    """A p-value as the tables write it ("< 0,001", "0,042"); "–" for none."""
+    from trygg.analysis.tables import p_text
+
+    return "–" if value is None else p_text(value)
+
+
+@register.filter
 def is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 

@@ -243,10 +243,15 @@ def test_harm_equals_a_plain_sum_of_weights_for_any_range(
         assert raw.measure == "harm"
         reference = reference_counts(incidents, selection, raw.periods, raw.group_by, weight)
         found = engine_counts(raw)
-        assert set(found) == {key for key, value in reference.items() if round(value, 1)}
+        # Rows round to one decimal: a harm of 0.05 or more shows, one below 0.05 does not.
+        assert {key for key, value in reference.items() if value > 0.0501} <= set(found)
+        assert set(found) <= {key for key, value in reference.items() if value > 0.0499}
         for key, value in reference.items():
             assert found.get(key, 0) == pytest.approx(value, abs=0.051)
-        assert raw.total == pytest.approx(sum(reference.values()), abs=0.05 * len(raw.rows) + 0.05)
+        # Each row is rounded to one decimal (a row of 0.02 shows 0.0): the total may differ
+        # from the exact sum by up to half a tenth per row.
+        cells = max(len(raw.rows), len(reference))
+        assert raw.total == pytest.approx(sum(reference.values()), abs=0.05 * cells + 0.05)
         split = count_incidents(selection, group_by=group_by, harm=True)
         assert split.rows == raw.rows
         if all(p.month_aligned for p in raw.periods):

@@ -121,6 +121,11 @@ def test_the_demo_command_builds_the_statistics(transactional_db):
 
     from django.core.management import call_command
 
+    from trygg.demo.builders.peers import CRIMES, REPORTED
+
     call_command("demo", stdout=StringIO())
-    assert StatisticSeries.objects.filter(is_demo=True).count() == 2
-    assert StatisticValue.objects.count() == 15 + 3 * 18
+    # The statistics builder's two series, and the peers' reported crimes for comparisons.
+    assert StatisticSeries.objects.filter(is_demo=True).count() == 3
+    peers = StatisticValue.objects.filter(series__name=CRIMES).count()
+    assert peers == sum(len(figures) for figures in REPORTED.values())
+    assert StatisticValue.objects.count() - peers == 15 + 3 * 18

@@ -598,23 +598,42 @@ def review_incidents(incidents: Iterable[Incident], status: str, user: AnyUser) 
                 raise PermissionDenied
             if incident.status == status:
                 continue
-            incident.status = status
             # Reviewed again, a merged report is on its own again (un-merged).
-            incident.duplicate_of = None
-            # can_incident lets no anonymous user review.
-            incident.reviewed_by = user if status != Status.NY and isinstance(user, User) else None
-            incident.reviewed_at = now if status != Status.NY else None
-            incident.updated_at = now
-            incident.version += 1
+            _set_status(incident, status, user, now, duplicate_of=None)
             changed.append(incident)
-        bulk_update_with_history(
-            changed,
-            Incident,
-            ["status", "duplicate_of", "reviewed_by", "reviewed_at", "updated_at", "version"],
-            default_user=user,
-        )
-        incidents_written(months_of(i.occurred_at for i in changed))
+        _save_statuses(changed, user)
     return len(changed)
+
+
+def _set_status(
+    incident: Incident,
+    status: str,
+    user: AnyUser,
+    now: dt.datetime,
+    *,
+    duplicate_of: Incident | None,
+) -> None:
+    """A review's fields on a locked row: who reviewed (none when back to new), when, and a
+    new version."""
+    incident.status = status
+    incident.duplicate_of = duplicate_of
+    # can_incident lets no anonymous user review.
+    reviewed = status != Status.NY
+    incident.reviewed_by = user if reviewed and isinstance(user, User) else None
+    incident.reviewed_at = now if reviewed else None
+    incident.updated_at = now
+    incident.version += 1
+
+
+def _save_statuses(changed: list[Incident], user: AnyUser) -> None:
+    """Write reviewed rows with their history, and the rollups of their months."""
+    bulk_update_with_history(
+        changed,
+        Incident,
+        ["status", "duplicate_of", "reviewed_by", "reviewed_at", "updated_at", "version"],
+        default_user=user,
+    )
+    incidents_written(months_of(i.occurred_at for i in changed))
 
 
 # Duplicates ----------------------------------------------------------------------------
@@ -672,20 +691,9 @@ def merge_incidents(kept: Incident, duplicates: Iterable[Incident], user: AnyUse
             raise IncidentsRefused(problems)
         changed = []
         for incident in [*(stored[pk] for pk in others), *followers]:
-            incident.status = Status.SAMMANSLAGEN
-            incident.duplicate_of = keep
-            incident.reviewed_by = user if isinstance(user, User) else None
-            incident.reviewed_at = now
-            incident.updated_at = now
-            incident.version += 1
+            _set_status(incident, Status.SAMMANSLAGEN, user, now, duplicate_of=keep)
             changed.append(incident)
-        bulk_update_with_history(
-            changed,
-            Incident,
-            ["status", "duplicate_of", "reviewed_by", "reviewed_at", "updated_at", "version"],
-            default_user=user,
-        )
-        incidents_written(months_of(i.occurred_at for i in changed))
+        _save_statuses(changed, user)
     return len(changed)
 
 
